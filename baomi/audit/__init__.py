@@ -1,0 +1,10 @@
+"""The tamper-evident audit chain. `audit.record(actor, "copy.lent", copy, due=…)` appends one
+event inside the caller's transaction (see chain.py)."""
+
+from typing import Any
+
+
+def record(actor: Any, action: str, obj: Any = None, /, **data: Any) -> Any:
+    from .chain import record as _record
+
+    return _record(actor, action, obj, **data)

@@ -1,0 +1,116 @@
+"""Checking the chain: every stored event re-hashed in order, positions without gaps, the head
+row and every stored checkpoint consistent with what was recomputed."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from . import scan
+from .chain import GENESIS, hasher
+from .models import AuditEvent, AuditHead
+
+#: below this many events one process is faster than starting workers
+PARALLEL_FROM = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of a verification: `first_bad` is the first position that fails, if any."""
+
+    ok: bool
+    events: int
+    head: bytes
+    first_bad: int | None = None
+    reason: str = ""
+
+
+def _scan_params() -> tuple[str, dict[str, Any]]:
+    """How a worker process opens its own read connection to this database."""
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        return "sqlite", {"database": str(connection.settings_dict["NAME"])}
+    params = connection.get_connection_params()
+    keep = ("dbname", "user", "password", "host", "port", "sslmode", "options")
+    return connection.vendor, {k: params[k] for k in keep if params.get(k) not in (None, "")}
+
+
+def _stored_hash(seq: int) -> bytes:
+    if seq == 0:
+        return GENESIS
+    digest = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
+    return bytes(digest) if digest is not None else b""
+
+
+def _ranges(last: int, workers: int) -> list[tuple[int, int]]:
+    step = -(-last // workers)
+    return [(lo, min(lo + step - 1, last)) for lo in range(1, last + 1, step)]
+
+
+def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
+    vendor, params = _scan_params()
+    in_memory = vendor == "sqlite" and (
+        params["database"] == ":memory:" or "mode=memory" in params["database"]
+    )
+    if workers <= 1 or last < PARALLEL_FROM or in_memory or connection.in_atomic_block:
+        # inside a transaction only this connection sees its own uncommitted rows
+        if connection.in_atomic_block or in_memory:
+            return _check_here(alg, last)
+        return scan.check_range(vendor, params, alg, 1, last, GENESIS)
+    ranges = _ranges(last, workers)
+    starts = [_stored_hash(lo - 1) for lo, _ in ranges]
+    with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(scan.check_range, vendor, params, alg, lo, hi, prev)
+                   for (lo, hi), prev in zip(ranges, starts, strict=True)]
+        results = [f.result() for f in futures]
+    for result in results:
+        if result.first_bad is not None:
+            return result
+    return scan.RangeResult(1, last, last, results[-1].last_hash)
+
+
+def _check_here(alg: str, last: int) -> scan.RangeResult:
+    """The same check through Django's own connection (tests, uncommitted data)."""
+    new = scan.new_hash(alg)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    body = "CAST(body AS BLOB)" if connection.vendor == "sqlite" else "convert_to(body, 'UTF8')"
+    prev, expected = GENESIS, 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash, {body} FROM {table} ORDER BY seq")  # noqa: S608
+        while rows := cursor.fetchmany(scan.FETCH):
+            for seq, digest, data in rows:
+                if seq != expected:
+                    return scan.RangeResult(1, last, expected - 1, prev, expected,
+                                            f"position {expected} is missing")
+                if new(prev + bytes(data)).digest() != bytes(digest):
+                    return scan.RangeResult(1, last, seq - 1, prev, seq,
+                                            f"event {seq} does not match its hash")
+                prev = bytes(digest)
+                expected += 1
+    return scan.RangeResult(1, last, expected - 1, prev)
+
+
+def verify_chain(workers: int | None = None) -> Verdict:
+    """Recompute the whole chain. Reports the first position whose stored hash, position or
+    predecessor link does not match, or a head row / checkpoint that disagrees with the chain."""
+    head = AuditHead.objects.get(pk=1)
+    hasher(head.alg)
+    last = max(head.seq, AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0)
+    result = _check(head.alg, last, workers or os.cpu_count() or 1)
+    if result.first_bad is not None:
+        return Verdict(False, result.first_bad - 1, result.last_hash, result.first_bad, result.reason)
+    count = result.checked
+    if head.seq != count or bytes(head.hash) != result.last_hash:
+        return Verdict(False, count, result.last_hash, min(head.seq, count) + 1 if head.seq != count
+                       else count, f"the head names {head.seq} events; the chain has {count}")
+    from .checkpoints import check_stored_checkpoints
+
+    problem = check_stored_checkpoints(prev_hash_at=_stored_hash, events=count)
+    if problem:
+        return Verdict(False, count, result.last_hash, problem[0], problem[1])
+    return Verdict(True, count, result.last_hash)

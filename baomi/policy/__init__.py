@@ -1,0 +1,25 @@
+"""The policy: which rules apply to an action, with which parameters, and whether it may go on."""
+
+from .engine import (
+    Decision,
+    Fail,
+    RuleViolation,
+    Violation,
+    check,
+    enforced,
+    params,
+    require,
+    rule,
+)
+
+__all__ = [
+    "Decision",
+    "Fail",
+    "RuleViolation",
+    "Violation",
+    "check",
+    "enforced",
+    "params",
+    "require",
+    "rule",
+]

@@ -1,0 +1,220 @@
+"""Deciding: `check(action, **ctx)` evaluates every rule registered for the action and returns
+all violations with the approvals that would lift them; `require()` raises `RuleViolation`.
+
+Rules are small functions registered with `@rule(RULE_ID, actions=…)` in each app's `rules.py`.
+They read their parameters from a per-process snapshot (defaults.toml overlaid with the
+organization's overrides), refreshed when the override generation changes, so a decision costs
+a few dictionary look-ups and never a query on the hot path.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.functional import Promise
+
+from .catalog import RuleMeta, catalog
+
+#: seconds a process trusts its parameter snapshot before asking for the generation again
+SNAPSHOT_TTL = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class Fail:
+    """What a rule function returns when the action breaks it."""
+
+    message: str | Promise
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+RuleFn = Callable[[Mapping[str, Any], Mapping[str, Any]], "Fail | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class RuleDef:
+    id: str
+    fn: RuleFn
+    actions: tuple[str, ...]
+    lift: str | None  # the approval kind that lifts a violation, if one can
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One broken rule: its id, the parameter values in force, the clause, and what would lift it."""
+
+    rule_id: str
+    message: str
+    params: Mapping[str, Any]
+    values: Mapping[str, Any]
+    lift: str | None
+
+    @property
+    def meta(self) -> RuleMeta:
+        return catalog()[self.rule_id]
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def clause(self) -> str:
+        return self.meta.clause
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule_id,
+            "title": self.title,
+            "message": self.message,
+            "clause": self.clause,
+            "params": dict(self.params),
+            "values": {k: str(v) for k, v in self.values.items()},
+            "lifted_by": self.lift,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The outcome of a check: allowed when there is no violation."""
+
+    action: str
+    violations: tuple[Violation, ...] = ()
+
+    @property
+    def allowed(self) -> bool:
+        return not self.violations
+
+    @property
+    def approvals(self) -> tuple[str, ...]:
+        """The approval kinds that would lift violations, in rule order, without repeats."""
+        return tuple(dict.fromkeys(v.lift for v in self.violations if v.lift))
+
+    @property
+    def liftable(self) -> bool:
+        """True when approvals alone would make the action allowed."""
+        return bool(self.violations) and all(v.lift for v in self.violations)
+
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        return tuple(v.rule_id for v in self.violations)
+
+
+class RuleViolation(Exception):
+    """Raised by `require()`; carries the whole decision so every violation can be shown."""
+
+    def __init__(self, decision: Decision) -> None:
+        self.decision = decision
+        super().__init__("; ".join(f"{v.rule_id}: {v.message}" for v in decision.violations))
+
+    @property
+    def violations(self) -> tuple[Violation, ...]:
+        return self.decision.violations
+
+
+_RULES: dict[str, RuleDef] = {}
+_ACTIONS: dict[str, tuple[RuleDef, ...]] = {}
+
+
+def rule(rule_id: str, *, actions: Iterable[str], lift: str | None = None) -> Callable[[RuleFn], RuleFn]:
+    """Register `fn` as the check of catalog rule `rule_id` for each of `actions`."""
+
+    def register(fn: RuleFn) -> RuleFn:
+        if rule_id not in catalog():
+            raise LookupError(f"{rule_id} is not in the policy catalog (defaults.toml)")
+        definition = RuleDef(rule_id, fn, tuple(actions), lift)
+        _RULES[rule_id] = definition
+        for action in definition.actions:
+            existing = [d for d in _ACTIONS.get(action, ()) if d.id != rule_id]
+            _ACTIONS[action] = (*existing, definition)
+        return fn
+
+    return register
+
+
+def enforced() -> frozenset[str]:
+    """Rule ids that some module checks."""
+    return frozenset(_RULES)
+
+
+def rules_for(action: str) -> tuple[str, ...]:
+    return tuple(d.id for d in _ACTIONS.get(action, ()))
+
+
+# -- parameters ------------------------------------------------------------------------------
+
+_snapshot: dict[str, dict[str, Any]] = {}
+_snapshot_generation = -1
+_snapshot_checked = 0.0
+
+
+def _current_generation() -> int:
+    from .models import PolicyState
+
+    return PolicyState.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
+
+
+def _load(generation: int) -> None:
+    from .models import RuleParameter
+
+    global _snapshot, _snapshot_generation
+    params = {rule_id: meta.defaults() for rule_id, meta in catalog().items()}
+    for rule_id, name, value in RuleParameter.objects.values_list("rule_id", "name", "value"):
+        if rule_id in params and name in params[rule_id]:
+            params[rule_id][name] = value
+    _snapshot, _snapshot_generation = params, generation
+
+
+def snapshot() -> dict[str, dict[str, Any]]:
+    """Every rule's parameters in force, refreshed at most every SNAPSHOT_TTL seconds."""
+    global _snapshot_checked
+    now = time.monotonic()
+    if now - _snapshot_checked > SNAPSHOT_TTL or _snapshot_generation < 0:
+        generation = _current_generation()
+        if generation != _snapshot_generation:
+            _load(generation)
+        _snapshot_checked = now
+    return _snapshot
+
+
+def invalidate() -> None:
+    """Forget the snapshot; the next decision reads the parameters again."""
+    global _snapshot_generation
+    _snapshot_generation = -1
+
+
+def params(rule_id: str) -> Mapping[str, Any]:
+    """The parameters in force for one rule."""
+    return snapshot()[rule_id]
+
+
+# -- deciding --------------------------------------------------------------------------------
+
+
+def check(action: str, /, **ctx: Any) -> Decision:
+    """Evaluate every rule registered for `action` and return all violations.
+
+    `ctx["approvals"]`, if given, names approval kinds already granted for this action: a
+    violation that one of them lifts is not reported.
+    """
+    definitions = _ACTIONS.get(action)
+    if not definitions:
+        return Decision(action)
+    current = snapshot()
+    granted = ctx.get("approvals", ())
+    violations = []
+    for d in definitions:
+        p = current[d.id]
+        failed = d.fn(ctx, p)
+        if failed is not None and not (d.lift and d.lift in granted):
+            violations.append(Violation(d.id, str(failed.message), p, failed.values, d.lift))
+    return Decision(action, tuple(violations))
+
+
+def require(action: str, /, **ctx: Any) -> Decision:
+    """`check()`, raising RuleViolation when anything is violated."""
+    decision = check(action, **ctx)
+    if decision.violations:
+        raise RuleViolation(decision)
+    return decision

@@ -1,0 +1,124 @@
+"""Changing the organization's policy parameters (a security-administrator action, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from baomi import audit
+from baomi.core import clock
+
+from . import engine
+from .catalog import ParameterMeta, catalog
+from .models import PolicyState, RuleParameter
+
+
+def _same_shape(value: Any, default: Any) -> bool:
+    """An override keeps the default's type: numbers stay numbers, maps keep their keys."""
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if isinstance(default, str):
+        return isinstance(value, str)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(
+            _same_shape(v, default[0]) for v in value
+        ) if default else isinstance(value, list)
+    if isinstance(default, dict):
+        return (
+            isinstance(value, dict)
+            and value.keys() == default.keys()
+            and all(_same_shape(value[k], default[k]) for k in default)
+        )
+    return False
+
+
+def _parameter(rule_id: str, name: str) -> ParameterMeta:
+    rule = catalog().get(rule_id)
+    if rule is None:
+        raise ValidationError(_("There is no rule %(rule)s.") % {"rule": rule_id}, code="rule")
+    if name not in rule.params:
+        raise ValidationError(
+            _("Rule %(rule)s has no parameter %(name)s.") % {"rule": rule_id, "name": name},
+            code="parameter",
+        )
+    return rule.params[name]
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return value < 0
+    if isinstance(value, dict):
+        return any(_negative(v) for v in value.values())
+    return False
+
+
+def validate_parameter(rule_id: str, name: str, value: Any) -> None:
+    """Raise ValidationError naming the rule and parameter when `value` does not fit."""
+    meta = _parameter(rule_id, name)
+    if not _same_shape(value, meta.default):
+        raise ValidationError(
+            _("%(rule)s.%(name)s must have the same form as its default %(default)s.")
+            % {"rule": rule_id, "name": name, "default": meta.default},
+            code="shape",
+        )
+    if _negative(value):
+        raise ValidationError(
+            _("%(rule)s.%(name)s may not be negative.") % {"rule": rule_id, "name": name},
+            code="negative",
+        )
+
+
+def _require_security_admin(actor: Any) -> None:
+    if not (actor and actor.has_perm("policy.change_ruleparameter")):
+        raise PermissionDenied(_("Only the security administrator changes policy parameters."))
+
+
+def _bump_generation() -> None:
+    PolicyState.objects.filter(pk=1).update(generation=F("generation") + 1)
+    engine.invalidate()
+    transaction.on_commit(engine.invalidate)
+
+
+@transaction.atomic(durable=True)
+def set_parameter(*, actor: Any, rule_id: str, name: str, value: Any, reason: str) -> RuleParameter:
+    """Set the organization's value of one rule parameter; every process sees it within the
+    snapshot interval; the change, with old value, new value and reason, is audited."""
+    _require_security_admin(actor)
+    validate_parameter(rule_id, name, value)
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the change."), code="reason")
+    old = engine.params(rule_id)[name]
+    override, _created = RuleParameter.objects.update_or_create(
+        rule_id=rule_id,
+        name=name,
+        defaults={"value": value, "reason": reason, "changed_by": actor, "changed_at": clock.now()},
+    )
+    _bump_generation()
+    audit.record(actor, "rule.parameter_changed", ("policy.rule", rule_id),
+                 parameter=name, old=old, new=value, reason=reason)
+    return override
+
+
+@transaction.atomic(durable=True)
+def reset_parameter(*, actor: Any, rule_id: str, name: str, reason: str) -> None:
+    """Return one parameter to the default of defaults.toml (audited)."""
+    _require_security_admin(actor)
+    meta = _parameter(rule_id, name)
+    override = RuleParameter.objects.filter(rule_id=rule_id, name=name).first()
+    if override is None:
+        return
+    old = override.value
+    override.delete()
+    _bump_generation()
+    audit.record(actor, "rule.parameter_reset", ("policy.rule", rule_id),
+                 parameter=name, old=old, new=meta.default, reason=reason)

@@ -1,0 +1,130 @@
+"""Django settings, read from environment variables with defaults that make `make run` work.
+
+DATABASE_URL            SQLite file under BAOMI_DATA_DIR by default; a postgres:// URL for PostgreSQL
+BAOMI_PROFILE           `register` (default) or `classified` (SPEC §6)
+BAOMI_DATA_DIR          where the SQLite file, keys and uploads live (default ./var)
+BAOMI_SECRET_KEY_FILE   Django's secret key (created on first start if absent)
+BAOMI_SIGNING_KEY_FILE  Ed25519 key that signs audit checkpoints (created on first use if absent)
+BAOMI_AUDIT_HASH        sha256 (default) or sm3, for a new audit chain
+BAOMI_TIME_ZONE         the organization's time zone (default Asia/Shanghai)
+BAOMI_DEBUG             1 for development error pages
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from baomi.core.keyfiles import read_or_create_secret
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(os.environ.get("BAOMI_DATA_DIR", Path.cwd() / "var")).resolve()
+
+PROFILES = ("register", "classified")
+BAOMI_PROFILE = os.environ.get("BAOMI_PROFILE", "register")
+if BAOMI_PROFILE not in PROFILES:
+    raise ValueError(f"BAOMI_PROFILE must be one of {PROFILES}, not {BAOMI_PROFILE!r}")
+
+SECRET_KEY_FILE = Path(os.environ.get("BAOMI_SECRET_KEY_FILE", DATA_DIR / "keys" / "secret_key"))
+SIGNING_KEY_FILE = Path(
+    os.environ.get("BAOMI_SIGNING_KEY_FILE", DATA_DIR / "keys" / "audit_signing_key.pem")
+)
+SECRET_KEY = read_or_create_secret(SECRET_KEY_FILE)
+AUDIT_HASH = os.environ.get("BAOMI_AUDIT_HASH", "sha256")
+
+DEBUG = os.environ.get("BAOMI_DEBUG", "") == "1"
+ALLOWED_HOSTS = [h for h in os.environ.get("BAOMI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "baomi.core",
+    "baomi.people",
+    "baomi.policy",
+    "baomi.audit",
+    "baomi.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "baomi.urls"
+WSGI_APPLICATION = "baomi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    default_sqlite = f"sqlite:///{DATA_DIR / 'baomi.sqlite3'}"
+    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN,
+        # so two writers never deadlock upgrading a read lock (the audit head is read-then-written).
+        config["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+        # a file, not memory: concurrent-writer tests need real connections to one database
+        config["TEST"] = {"NAME": str(DATA_DIR / "test_baomi.sqlite3")}
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "people.Person"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = os.environ.get("BAOMI_TIME_ZONE", "Asia/Shanghai")
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "baomi.core.errors.api_exception_handler",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"

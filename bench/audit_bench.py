@@ -1,0 +1,201 @@
+"""Audit chain benchmarks on one database: appends (single and batched), verify at scale, raw
+SHA-256 on the same machine, and Merkle proofs at the same size.
+
+    python -m bench.audit_bench --events 1000000 --json out.json
+(DATABASE_URL selects the database; the bench uses its own BAOMI_DATA_DIR.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "baomi.settings")
+
+
+def setup() -> None:
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def empty_chain() -> None:
+    """Start from genesis: the bench owns its database."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+
+    tamper = importlib.import_module("baomi.audit.migrations.0002_append_only")
+    with connection.cursor() as c:
+        for sql in tamper.drop_statements(connection.vendor):
+            c.execute(sql)
+        c.execute("DELETE FROM audit_auditevent")
+        c.execute("DELETE FROM audit_checkpoint")
+        c.execute("DELETE FROM audit_audithead")
+        for sql in tamper.statements(connection.vendor):
+            c.execute(sql)
+    tamper.genesis(apps, None)
+
+
+def timed(fn, *args):  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - started, result
+
+
+def single_appends(n: int) -> float:
+    from django.db import transaction
+
+    from baomi import audit
+
+    def run() -> None:
+        for i in range(n):
+            with transaction.atomic(durable=True):
+                audit.record(None, "bench.appended", ("bench.item", i), i=i, note="单条事务")
+
+    seconds, _ = timed(run)
+    return n / seconds
+
+
+def service_appends(n: int) -> float:
+    """A real service: creating an organizational unit (insert, path update, audit event)."""
+    from baomi.core.models import OrgUnit
+    from baomi.core.services import create_org_unit
+
+    root = OrgUnit.objects.filter(parent=None, name="bench").first() or create_org_unit(
+        actor=None, name="bench"
+    )
+    start = OrgUnit.objects.count()
+
+    def run() -> None:
+        for i in range(n):
+            create_org_unit(actor=None, name=f"处室{start + i}", parent=root)
+
+    seconds, _ = timed(run)
+    return n / seconds
+
+
+def batched_appends(total: int, batch: int) -> float:
+    from django.db import transaction
+
+    from baomi.audit.chain import Entry, record_many
+
+    def run() -> None:
+        for b in range(total // batch):
+            with transaction.atomic(durable=True):
+                record_many(
+                    Entry(None, "bench.appended", ("bench.item", b * batch + i), {"i": i})
+                    for i in range(batch)
+                )
+
+    seconds, _ = timed(run)
+    return total / seconds
+
+
+def fill_to(events: int, batch: int = 50_000) -> None:
+    from django.db import transaction
+
+    from baomi.audit.chain import Entry, record_many
+    from baomi.audit.models import AuditHead
+
+    while (have := AuditHead.objects.get().seq) < events:
+        with transaction.atomic(durable=True):
+            n = min(batch, events - have)
+            record_many(
+                Entry(None, "bench.appended", ("bench.item", have + i), {"i": have + i,
+                      "note": "批量写入的审计事件"})
+                for i in range(n)
+            )
+
+
+def verify_rate() -> tuple[float, int, float]:
+    from baomi.audit.verify import verify_chain
+
+    seconds, verdict = timed(verify_chain)
+    assert verdict.ok, verdict
+    return verdict.events / seconds, verdict.events, seconds
+
+
+def raw_hashing() -> dict[str, float]:
+    """The same chain computation on bodies already in memory, and bulk SHA-256 speed."""
+    from baomi.audit.verify import stored_rows
+
+    bodies = [body for _, _, body in stored_rows()]
+    sha = hashlib.sha256
+    started = time.perf_counter()
+    prev = bytes(32)
+    for body in bodies:
+        prev = sha(prev + body).digest()
+    chain_seconds = time.perf_counter() - started
+    blob = b"".join(bodies)
+    started = time.perf_counter()
+    sha(blob).digest()
+    bulk_seconds = time.perf_counter() - started
+    return {
+        "chain_events_per_s": len(bodies) / chain_seconds,
+        "bulk_mb_per_s": len(blob) / bulk_seconds / 1e6,
+        "mean_event_bytes": len(blob) / len(bodies),
+    }
+
+
+def merkle_at_scale() -> dict[str, float]:
+    from baomi.audit import merkle
+    from baomi.audit.checkpoints import leaf_hashes
+    from baomi.audit.models import AuditHead
+
+    size = AuditHead.objects.get().seq
+    entries = leaf_hashes(size)
+    build, tree = timed(merkle.MerkleTree, entries)
+    index = size // 3
+    proof = tree.inclusion_proof(index)
+    root = tree.root()
+    leaf = merkle.leaf_hash(entries[index])
+    rounds = 1000
+    started = time.perf_counter()
+    for _ in range(rounds):
+        ok = merkle.verify_inclusion(leaf, index, size, proof, root)
+    verify_us = (time.perf_counter() - started) / rounds * 1e6
+    assert ok
+    return {
+        "leaves": size,
+        "build_s": build,
+        "proof_hashes": len(proof),
+        "proof_bytes_encoded": len(merkle.encode_proof(proof)),
+        "verify_us": verify_us,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--single", type=int, default=5_000)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+
+    empty_chain()
+    result: dict[str, object] = {"database": connection.vendor}
+    result["single_appends_per_s"] = single_appends(args.single)
+    result["service_appends_per_s"] = service_appends(min(args.single, 2_000))
+    result["batched_appends_per_s"] = batched_appends(200_000, 10_000)
+    fill_to(args.events)
+    rate, events, seconds = verify_rate()
+    result.update(verify_events=events, verify_seconds=seconds, verify_events_per_s=rate)
+    result["raw"] = raw_hashing()
+    result["merkle"] = merkle_at_scale()
+    text = json.dumps(result, indent=2, ensure_ascii=False)
+    print(text)
+    if args.json:
+        args.json.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

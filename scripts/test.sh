@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole suite: everything on SQLite, then the database suite on a real PostgreSQL server
+# (BAOMI_TEST_PG_URL names a running one; otherwise a private server is started and stopped).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=.venv/bin
+
+echo "== SQLite: the whole suite"
+DATABASE_URL= "$bin/pytest"
+
+echo "== PostgreSQL: the database suite"
+url=${BAOMI_TEST_PG_URL:-}
+if [ -z "$url" ]; then
+  dir=$(mktemp -d /tmp/baomi-pg.XXXXXX)
+  trap 'scripts/pg.sh stop "$dir"' EXIT
+  url=$(scripts/pg.sh start "$dir")
+fi
+DATABASE_URL="$url" "$bin/pytest" -m db

@@ -1,0 +1,58 @@
+"""Shared test set-up: every test that touches the database is marked `db`, so `make test`
+runs exactly those again on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from baomi.policy import engine
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "committed_db"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        uses_db = DB_FIXTURES & set(getattr(item, "fixturenames", ())) or item.get_closest_marker(
+            "django_db"
+        )
+        if uses_db:
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_policy_snapshot() -> Iterator[None]:
+    """A rolled-back override must not survive in the process's parameter snapshot."""
+    engine.invalidate()
+    yield
+    engine.invalidate()
+
+
+@pytest.fixture
+def signing_key_file(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """A fresh checkpoint key for the test, never the installation's."""
+    settings.SIGNING_KEY_FILE = tmp_path / "signing.pem"
+    return settings.SIGNING_KEY_FILE
+
+
+@pytest.fixture
+def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """Database access without a wrapping transaction, for tests of commits and concurrency.
+
+    Django's own flush cannot empty the append-only audit tables, so the clean-up drops the
+    triggers, flushes, and restores the triggers and the rows the migrations create.
+    """
+    import importlib
+
+    from django.apps import apps
+    from django.core.management import call_command
+
+    from tests.audit.tamper import triggers_dropped
+
+    with django_db_blocker.unblock():
+        yield
+        with triggers_dropped():
+            call_command("flush", interactive=False, verbosity=0)
+        importlib.import_module("baomi.audit.migrations.0002_append_only").genesis(apps, None)
+        importlib.import_module("baomi.policy.migrations.0002_state").create_state(apps, None)
