@@ -1,6 +1,6 @@
 """Django settings, read from environment variables with defaults that make `make run` work.
 
-DATABASE_URL            SQLite file under BAOMI_DATA_DIR by default; a postgres:// URL for PostgreSQL
+DATABASE_URL            SQLite file under BAOMI_DATA_DIR by default; postgres://… for PostgreSQL
 BAOMI_PROFILE           `register` (default) or `classified` (SPEC §6)
 BAOMI_DATA_DIR          where the SQLite file, keys and uploads live (default ./var)
 BAOMI_SECRET_KEY_FILE   Django's secret key (created on first start if absent)
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -82,9 +83,11 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     default_sqlite = f"sqlite:///{DATA_DIR / 'baomi.sqlite3'}"
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_sqlite))
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(os.environ.get("DATABASE_URL") or default_sqlite)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN,
         # so two writers never deadlock upgrading a read lock (the audit head is read-then-written).

@@ -109,8 +109,12 @@ def fill_to(events: int, batch: int = 50_000) -> None:
         with transaction.atomic(durable=True):
             n = min(batch, events - have)
             record_many(
-                Entry(None, "bench.appended", ("bench.item", have + i), {"i": have + i,
-                      "note": "批量写入的审计事件"})
+                Entry(
+                    None,
+                    "bench.appended",
+                    ("bench.item", have + i),
+                    {"i": have + i, "note": "批量写入的审计事件"},
+                )
                 for i in range(n)
             )
 

@@ -11,7 +11,7 @@ import contextvars
 import datetime as dt
 import decimal
 import enum
-import hashlib
+import functools
 import json
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -23,24 +23,25 @@ from django.db import connection, models, transaction
 from baomi.core import clock
 
 from .models import AuditEvent, AuditHead
+from .scan import new_hash
 
 GENESIS = bytes(32)
 FORMAT_VERSION = 1
-HASHES: dict[str, Callable[[bytes], Any]] = {
-    "sha256": hashlib.sha256,
-    "sm3": lambda data=b"": hashlib.new("sm3", data),
-}
+ALGORITHMS = ("sha256", "sm3")
 
 #: where the current request comes from (set by the web middleware, read into every event)
 origin: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
+@functools.cache
 def hasher(alg: str) -> Callable[[bytes], Any]:
     """The hash constructor for `alg`; SM3 only where this OpenSSL build offers it."""
+    h = new_hash(alg)
     try:
-        h = HASHES[alg]
+        if alg not in ALGORITHMS:
+            raise ValueError(alg)
         h(b"")
-    except (KeyError, ValueError) as exc:
+    except ValueError as exc:
         raise ValueError(f"audit hash algorithm {alg!r} is not available here") from exc
     return h
 
@@ -166,5 +167,6 @@ def _insert(rows: list[tuple[int, bytes, str]]) -> None:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (seq, hash, body) VALUES (%s, %s, %s)", rows  # noqa: S608
+            f"INSERT INTO {table} (seq, hash, body) VALUES (%s, %s, %s)",
+            rows,
         )

@@ -89,8 +89,15 @@ class SignedCheckpoint:
     def qr_text(self) -> str:
         """The compact form printed as a QR code: enough to re-check the head on paper."""
         return "\n".join(
-            [FORMAT, str(self.tree_size), self.root.hex(), self.head.hex(), self.signed_at,
-             self.key_id, json.loads(self.document)["signature"]]
+            [
+                FORMAT,
+                str(self.tree_size),
+                self.root.hex(),
+                self.head.hex(),
+                self.signed_at,
+                self.key_id,
+                json.loads(self.document)["signature"],
+            ]
         )
 
 
@@ -99,7 +106,8 @@ def leaf_hashes(size: int) -> list[bytes]:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT hash FROM {table} WHERE seq <= %s ORDER BY seq", [size]  # noqa: S608
+            f"SELECT hash FROM {table} WHERE seq <= %s ORDER BY seq",
+            [size],
         )
         return [bytes(row[0]) for row in cursor.fetchall()]
 
@@ -135,8 +143,15 @@ def sign_checkpoint(*, actor: Any = None) -> SignedCheckpoint:
     }
     document = _sign(fields, key)
     Checkpoint.objects.create(tree_size=head.seq, document=document, created_at=clock.now())
-    record(actor, "audit.checkpoint_signed", None, tree_size=head.seq, root=fields["root"],
-           head=fields["head"], key_id=fields["key_id"])
+    record(
+        actor,
+        "audit.checkpoint_signed",
+        None,
+        tree_size=head.seq,
+        root=fields["root"],
+        head=fields["head"],
+        key_id=fields["key_id"],
+    )
     return read_checkpoint(document, key.public_key())
 
 
@@ -159,7 +174,9 @@ def read_checkpoint(document: str, public_key: Ed25519PublicKey | None = None) -
             document=document,
         )
     except InvalidSignature:
-        raise CheckpointError("the checkpoint's signature does not verify with the trusted key") from None
+        raise CheckpointError(
+            "the checkpoint's signature does not verify with the trusted key"
+        ) from None
     except (ValueError, KeyError, TypeError) as exc:
         raise CheckpointError(f"the checkpoint cannot be read: {exc}") from None
 
@@ -198,16 +215,28 @@ class InclusionProof:
         return hasher(self.alg)(self.prev_hash + self.body.encode()).digest()
 
     def to_json(self) -> str:
-        return canonical_json({
-            "seq": self.seq, "body": self.body, "prev_hash": self.prev_hash.hex(),
-            "tree_size": self.tree_size, "alg": self.alg, "path": merkle.encode_proof(self.path),
-        })
+        return canonical_json(
+            {
+                "seq": self.seq,
+                "body": self.body,
+                "prev_hash": self.prev_hash.hex(),
+                "tree_size": self.tree_size,
+                "alg": self.alg,
+                "path": merkle.encode_proof(self.path),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> InclusionProof:
         d = json.loads(text)
-        return cls(int(d["seq"]), d["body"], bytes.fromhex(d["prev_hash"]), int(d["tree_size"]),
-                   merkle.decode_proof(d["path"]), d["alg"])
+        return cls(
+            int(d["seq"]),
+            d["body"],
+            bytes.fromhex(d["prev_hash"]),
+            int(d["tree_size"]),
+            merkle.decode_proof(d["path"]),
+            d["alg"],
+        )
 
     def verify(self, checkpoint: SignedCheckpoint) -> bool:
         """True when the event, as stated, is at position `seq` of the checkpointed log."""

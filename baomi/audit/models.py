@@ -25,7 +25,9 @@ class BodyField(models.Func):
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         path = "$." + ".".join(self.json_path)
-        return self.as_sql(compiler, connection, template=f"json_extract(%(expressions)s, '{path}')")
+        return self.as_sql(
+            compiler, connection, template=f"json_extract(%(expressions)s, '{path}')"
+        )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         *parents, last = self.json_path
@@ -89,6 +91,9 @@ class AuditHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self) -> str:
+        return f"{self.alg} head at {self.seq}"
+
 
 class Checkpoint(models.Model):
     """A signed statement of the chain's size, Merkle root and head hash at one moment."""
@@ -101,3 +106,6 @@ class Checkpoint(models.Model):
         verbose_name = _("checkpoint")
         verbose_name_plural = _("checkpoints")
         ordering = ["-tree_size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint of {self.tree_size} events"

@@ -39,7 +39,7 @@ def _rows(vendor: str, params: Mapping[str, Any], start: int, stop: int) -> Iter
         conn: Any = sqlite3.connect(f"file:{params['database']}?mode=ro", uri=True)
         cursor = conn.cursor()
         cursor.execute(
-            f"SELECT seq, hash, CAST(body AS BLOB) FROM {TABLE} "  # noqa: S608
+            f"SELECT seq, hash, CAST(body AS BLOB) FROM {TABLE} "
             "WHERE seq BETWEEN ? AND ? ORDER BY seq",
             (start, stop),
         )
@@ -49,7 +49,7 @@ def _rows(vendor: str, params: Mapping[str, Any], start: int, stop: int) -> Iter
         conn = psycopg.connect(**params)
         cursor = conn.cursor(name="audit_scan", binary=True)  # server-side, bytes as they are
         cursor.execute(
-            f"SELECT seq, hash, convert_to(body, 'UTF8') FROM {TABLE} "  # noqa: S608
+            f"SELECT seq, hash, convert_to(body, 'UTF8') FROM {TABLE} "
             "WHERE seq BETWEEN %s AND %s ORDER BY seq",
             (start, stop),
         )
@@ -70,14 +70,17 @@ def check_range(
     for rows in _rows(vendor, params, start, stop):
         for seq, digest, body in rows:
             if seq != expected:
-                return RangeResult(start, stop, expected - start, prev, expected,
-                                   f"position {expected} is missing")
+                return RangeResult(
+                    start, stop, expected - start, prev, expected, f"position {expected} is missing"
+                )
             if new(prev + body).digest() != digest:
-                return RangeResult(start, stop, seq - start, prev, seq,
-                                   f"event {seq} does not match its hash")
+                return RangeResult(
+                    start, stop, seq - start, prev, seq, f"event {seq} does not match its hash"
+                )
             prev = digest
             expected += 1
     if expected != stop + 1:
-        return RangeResult(start, stop, expected - start, prev, expected,
-                           f"position {expected} is missing")
+        return RangeResult(
+            start, stop, expected - start, prev, expected, f"position {expected} is missing"
+        )
     return RangeResult(start, stop, stop - start + 1, prev)

@@ -65,8 +65,10 @@ def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
     ranges = _ranges(last, workers)
     starts = [_stored_hash(lo - 1) for lo, _ in ranges]
     with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [pool.submit(scan.check_range, vendor, params, alg, lo, hi, prev)
-                   for (lo, hi), prev in zip(ranges, starts, strict=True)]
+        futures = [
+            pool.submit(scan.check_range, vendor, params, alg, lo, hi, prev)
+            for (lo, hi), prev in zip(ranges, starts, strict=True)
+        ]
         results = [f.result() for f in futures]
     for result in results:
         if result.first_bad is not None:
@@ -81,15 +83,17 @@ def _check_here(alg: str, last: int) -> scan.RangeResult:
     body = "CAST(body AS BLOB)" if connection.vendor == "sqlite" else "convert_to(body, 'UTF8')"
     prev, expected = GENESIS, 1
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash, {body} FROM {table} ORDER BY seq")  # noqa: S608
+        cursor.execute(f"SELECT seq, hash, {body} FROM {table} ORDER BY seq")
         while rows := cursor.fetchmany(scan.FETCH):
             for seq, digest, data in rows:
                 if seq != expected:
-                    return scan.RangeResult(1, last, expected - 1, prev, expected,
-                                            f"position {expected} is missing")
+                    return scan.RangeResult(
+                        1, last, expected - 1, prev, expected, f"position {expected} is missing"
+                    )
                 if new(prev + bytes(data)).digest() != bytes(digest):
-                    return scan.RangeResult(1, last, seq - 1, prev, seq,
-                                            f"event {seq} does not match its hash")
+                    return scan.RangeResult(
+                        1, last, seq - 1, prev, seq, f"event {seq} does not match its hash"
+                    )
                 prev = bytes(digest)
                 expected += 1
     return scan.RangeResult(1, last, expected - 1, prev)
@@ -100,14 +104,23 @@ def verify_chain(workers: int | None = None) -> Verdict:
     predecessor link does not match, or a head row / checkpoint that disagrees with the chain."""
     head = AuditHead.objects.get(pk=1)
     hasher(head.alg)
-    last = max(head.seq, AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0)
+    last = max(
+        head.seq, AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+    )
     result = _check(head.alg, last, workers or os.cpu_count() or 1)
     if result.first_bad is not None:
-        return Verdict(False, result.first_bad - 1, result.last_hash, result.first_bad, result.reason)
+        return Verdict(
+            False, result.first_bad - 1, result.last_hash, result.first_bad, result.reason
+        )
     count = result.checked
     if head.seq != count or bytes(head.hash) != result.last_hash:
-        return Verdict(False, count, result.last_hash, min(head.seq, count) + 1 if head.seq != count
-                       else count, f"the head names {head.seq} events; the chain has {count}")
+        return Verdict(
+            False,
+            count,
+            result.last_hash,
+            min(head.seq, count) + 1 if head.seq != count else count,
+            f"the head names {head.seq} events; the chain has {count}",
+        )
     from .checkpoints import check_stored_checkpoints
 
     problem = check_stored_checkpoints(prev_hash_at=_stored_hash, events=count)

@@ -11,7 +11,9 @@ from .models import Checkpoint
 def checkpoint_page(request: HttpRequest, pk: int) -> HttpResponse:
     """A printable page of one signed checkpoint, with a QR code of the head."""
     stored = get_object_or_404(Checkpoint, pk=pk)
-    return render(request, "audit/checkpoint.html", printable_context(read_checkpoint(stored.document)))
+    return render(
+        request, "audit/checkpoint.html", printable_context(read_checkpoint(stored.document))
+    )
 
 
 @login_required

@@ -15,7 +15,11 @@ from .models import OrgUnit
 
 @transaction.atomic(durable=True)
 def create_org_unit(
-    *, actor: Any, name: str, parent: OrgUnit | None = None, code: str = "",
+    *,
+    actor: Any,
+    name: str,
+    parent: OrgUnit | None = None,
+    code: str = "",
     kind: str = OrgUnit.Kind.DEPARTMENT,
 ) -> OrgUnit:
     """Add a unit under `parent` (or a root unit); names are unique among siblings."""
@@ -27,6 +31,7 @@ def create_org_unit(
     unit = OrgUnit.objects.create(name=name, code=code, kind=kind, parent=parent, path="")
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
-    audit.record(actor, "orgunit.created", unit, name=name, parent=parent.pk if parent else None,
-                 kind=kind)
+    audit.record(
+        actor, "orgunit.created", unit, name=name, parent=parent.pk if parent else None, kind=kind
+    )
     return unit

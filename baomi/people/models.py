@@ -21,7 +21,9 @@ class Person(AbstractUser):
         on_delete=models.PROTECT,
         related_name="members",
     )
-    tier = models.CharField(_("clearance tier"), max_length=10, choices=Tier.choices, default=Tier.NONE)
+    tier = models.CharField(
+        _("clearance tier"), max_length=10, choices=Tier.choices, default=Tier.NONE
+    )
 
     class Meta:
         verbose_name = _("person")

@@ -43,7 +43,7 @@ class RuleDef:
 
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One broken rule: its id, the parameter values in force, the clause, and what would lift it."""
+    """One broken rule: its id, the parameters in force, the clause, and what would lift it."""
 
     rule_id: str
     message: str
@@ -117,7 +117,9 @@ _RULES: dict[str, RuleDef] = {}
 _ACTIONS: dict[str, tuple[RuleDef, ...]] = {}
 
 
-def rule(rule_id: str, *, actions: Iterable[str], lift: str | None = None) -> Callable[[RuleFn], RuleFn]:
+def rule(
+    rule_id: str, *, actions: Iterable[str], lift: str | None = None
+) -> Callable[[RuleFn], RuleFn]:
     """Register `fn` as the check of catalog rule `rule_id` for each of `actions`."""
 
     def register(fn: RuleFn) -> RuleFn:

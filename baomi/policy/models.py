@@ -36,3 +36,6 @@ class PolicyState(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     generation = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"policy generation {self.generation}"

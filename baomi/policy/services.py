@@ -28,9 +28,11 @@ def _same_shape(value: Any, default: Any) -> bool:
     if isinstance(default, str):
         return isinstance(value, str)
     if isinstance(default, list):
-        return isinstance(value, list) and all(
-            _same_shape(v, default[0]) for v in value
-        ) if default else isinstance(value, list)
+        return (
+            isinstance(value, list) and all(_same_shape(v, default[0]) for v in value)
+            if default
+            else isinstance(value, list)
+        )
     if isinstance(default, dict):
         return (
             isinstance(value, dict)
@@ -104,8 +106,15 @@ def set_parameter(*, actor: Any, rule_id: str, name: str, value: Any, reason: st
         defaults={"value": value, "reason": reason, "changed_by": actor, "changed_at": clock.now()},
     )
     _bump_generation()
-    audit.record(actor, "rule.parameter_changed", ("policy.rule", rule_id),
-                 parameter=name, old=old, new=value, reason=reason)
+    audit.record(
+        actor,
+        "rule.parameter_changed",
+        ("policy.rule", rule_id),
+        parameter=name,
+        old=old,
+        new=value,
+        reason=reason,
+    )
     return override
 
 
@@ -120,5 +129,12 @@ def reset_parameter(*, actor: Any, rule_id: str, name: str, reason: str) -> None
     old = override.value
     override.delete()
     _bump_generation()
-    audit.record(actor, "rule.parameter_reset", ("policy.rule", rule_id),
-                 parameter=name, old=old, new=meta.default, reason=reason)
+    audit.record(
+        actor,
+        "rule.parameter_reset",
+        ("policy.rule", rule_id),
+        parameter=name,
+        old=old,
+        new=meta.default,
+        reason=reason,
+    )

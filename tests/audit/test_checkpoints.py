@@ -67,8 +67,10 @@ def test_a_tampered_event_is_not_proven():
     append(20)
     cp = cps.sign_checkpoint()
     with triggers_dropped():
-        sql("UPDATE audit_auditevent SET body = %s WHERE seq = 9",
-            [body_of(9).replace('"n":8', '"n":80')])
+        sql(
+            "UPDATE audit_auditevent SET body = %s WHERE seq = 9",
+            [body_of(9).replace('"n":8', '"n":80')],
+        )
     assert not cps.prove_event(9, cp).verify(cp)
     assert cps.prove_event(10, cp).verify(cp)  # untouched events still prove
 
@@ -77,10 +79,17 @@ def test_a_proof_is_not_accepted_for_another_position_or_a_changed_body():
     append(16)
     cp = cps.sign_checkpoint()
     proof = cps.prove_event(5, cp)
-    moved = cps.InclusionProof(6, proof.body, proof.prev_hash, proof.tree_size, proof.path,
-                               proof.alg)
-    edited = cps.InclusionProof(5, proof.body.replace('"n":4', '"n":40'), proof.prev_hash,
-                                proof.tree_size, proof.path, proof.alg)
+    moved = cps.InclusionProof(
+        6, proof.body, proof.prev_hash, proof.tree_size, proof.path, proof.alg
+    )
+    edited = cps.InclusionProof(
+        5,
+        proof.body.replace('"n":4', '"n":40'),
+        proof.prev_hash,
+        proof.tree_size,
+        proof.path,
+        proof.alg,
+    )
     assert not moved.verify(cp) and not edited.verify(cp)
 
 
@@ -95,8 +104,10 @@ def test_a_later_checkpoint_extends_an_earlier_one():
 def rewrite_history_from(seq: int) -> None:
     """An intruder edits event `seq` and recomputes every later hash and the head."""
     with triggers_dropped():
-        sql("UPDATE audit_auditevent SET body = %s WHERE seq = %s",
-            [body_of(seq).replace('"test.appended"', '"test.forged"'), seq])
+        sql(
+            "UPDATE audit_auditevent SET body = %s WHERE seq = %s",
+            [body_of(seq).replace('"test.appended"', '"test.forged"'), seq],
+        )
         prev = hash_of(seq - 1) if seq > 1 else bytes(32)
         last = AuditHead.objects.get().seq
         for s in range(seq, last + 1):
@@ -126,8 +137,9 @@ def test_a_rewritten_history_is_caught_by_the_stored_checkpoint():
 def test_verify_command_proves_an_event_and_an_extension(tmp_path):
     append(6)
     old = tmp_path / "old.json"
-    call_command("checkpoint", "--out", str(old), "--html", str(tmp_path / "cp.html"),
-                 stdout=StringIO())
+    call_command(
+        "checkpoint", "--out", str(old), "--html", str(tmp_path / "cp.html"), stdout=StringIO()
+    )
     append(6)
     new = tmp_path / "new.json"
     call_command("checkpoint", "--out", str(new), stdout=StringIO())
@@ -148,8 +160,10 @@ def test_verify_command_fails_for_a_tampered_event(tmp_path):
     path = tmp_path / "cp.json"
     call_command("checkpoint", "--out", str(path), stdout=StringIO())
     with triggers_dropped():
-        sql("UPDATE audit_auditevent SET body = %s WHERE seq = 2",
-            [body_of(2).replace('"n":1', '"n":7')])
+        sql(
+            "UPDATE audit_auditevent SET body = %s WHERE seq = 2",
+            [body_of(2).replace('"n":1', '"n":7')],
+        )
     with pytest.raises(CommandError, match="event 2 is NOT proven") as raised:
         call_command("verify", "--event", "2", "--checkpoint", str(path))
     assert raised.value.returncode == 1

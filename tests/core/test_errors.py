@@ -53,7 +53,9 @@ def test_api_denial_is_problem_json_naming_rule_parameters_and_clause(client):
 def test_api_validation_error_is_problem_json_naming_the_field(client):
     response = client.post("/invalid/", {}, content_type="application/json")
     body = json.loads(response.content)
-    assert response.status_code == 400 and body["errors"] == {"title": ["Give the document a title."]}
+    assert response.status_code == 400 and body["errors"] == {
+        "title": ["Give the document a title."]
+    }
 
 
 def denial() -> policy.RuleViolation:

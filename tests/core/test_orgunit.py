@@ -29,7 +29,10 @@ def test_creating_a_unit_is_audited():
     unit = create_org_unit(actor=None, name="保密办")
     event = AuditEvent.objects.get()
     assert (event.action, event.object_type, event.object_id) == (
-        "orgunit.created", "core.orgunit", str(unit.pk))
+        "orgunit.created",
+        "core.orgunit",
+        str(unit.pk),
+    )
     assert json.loads(event.body)["data"]["name"] == "保密办"
 
 

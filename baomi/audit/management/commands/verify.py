@@ -22,22 +22,29 @@ from baomi.audit.verify import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verify the audit chain, an event against a checkpoint, or one checkpoint extending another."
+    help = "Verify the audit chain, one event against a checkpoint, or a checkpoint extension."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--event", type=int, help="position of the event to prove")
         parser.add_argument("--checkpoint", type=Path, help="signed checkpoint file")
         parser.add_argument("--extends", type=Path, help="an earlier checkpoint file")
-        parser.add_argument("--proof", type=Path, help="an inclusion proof file (from `baomi prove`)")
-        parser.add_argument("--public-key", type=Path,
-                            help="trusted Ed25519 public key (PEM); default: this installation's")
+        parser.add_argument(
+            "--proof", type=Path, help="an inclusion proof file (from `baomi prove`)"
+        )
+        parser.add_argument(
+            "--public-key",
+            type=Path,
+            help="trusted Ed25519 public key (PEM); default: this installation's",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["event"] is None and options["extends"] is None and options["proof"] is None:
             self._chain()
             return
         if options["checkpoint"] is None:
-            raise CommandError("--event, --proof and --extends need --checkpoint FILE", returncode=2)
+            raise CommandError(
+                "--event, --proof and --extends need --checkpoint FILE", returncode=2
+            )
         key = cps.load_public_key(options["public_key"]) if options["public_key"] else None
         try:
             checkpoint = self._read(options["checkpoint"], key)
@@ -57,7 +64,8 @@ class Command(BaseCommand):
         seconds = time.perf_counter() - started
         if not verdict.ok:
             raise CommandError(
-                f"audit chain broken at position {verdict.first_bad}: {verdict.reason}", returncode=1
+                f"audit chain broken at position {verdict.first_bad}: {verdict.reason}",
+                returncode=1,
             )
         self.stdout.write(
             f"audit chain intact: {verdict.events} events, head {verdict.head.hex()} "
@@ -72,7 +80,8 @@ class Command(BaseCommand):
         size = len(merkle.encode_proof(proof.path))
         if not proof.verify(checkpoint):
             raise CommandError(
-                f"event {proof.seq} is NOT proven in the checkpoint of {checkpoint.tree_size} events",
+                f"event {proof.seq} is NOT proven in the checkpoint of "
+                f"{checkpoint.tree_size} events",
                 returncode=1,
             )
         self.stdout.write(

@@ -18,30 +18,36 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
         parser.add_argument("--json", action="store_true", help="machine-readable output")
-        parser.add_argument("--defaults", action="store_true",
-                            help="show defaults.toml values, ignoring the organization's overrides")
+        parser.add_argument(
+            "--defaults",
+            action="store_true",
+            help="show defaults.toml values, ignoring the organization's overrides",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"]):
             in_force = {} if options["defaults"] else engine.snapshot()
             enforced = engine.enforced()
-            rows = []
+            rows: list[dict[str, Any]] = []
             for rule in catalog().values():
-                rows.append({
-                    "id": rule.id,
-                    "title": rule.title,
-                    "enforced": rule.id in enforced,
-                    "module": rule.module,
-                    "params": in_force.get(rule.id, rule.defaults()),
-                    "clause": rule.clause,
-                })
+                rows.append(
+                    {
+                        "id": rule.id,
+                        "title": rule.title,
+                        "enforced": rule.id in enforced,
+                        "module": rule.module,
+                        "params": in_force.get(rule.id, rule.defaults()),
+                        "clause": rule.clause,
+                    }
+                )
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         yes, no = ("执行中", "待实现") if options["lang"] == "zh-hans" else ("enforced", "not yet")
         for row in rows:
-            params = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}"
-                               for k, v in row["params"].items())
+            params = ", ".join(
+                f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in row["params"].items()
+            )
             self.stdout.write(f"{row['id']:<24} [{yes if row['enforced'] else no}] {row['title']}")
             if params:
                 self.stdout.write(f"    {params}")
