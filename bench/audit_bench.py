@@ -129,9 +129,13 @@ def verify_rate() -> tuple[float, int, float]:
 
 def raw_hashing() -> dict[str, float]:
     """The same chain computation on bodies already in memory, and bulk SHA-256 speed."""
-    from baomi.audit.verify import stored_rows
+    from baomi.audit import scan
+    from baomi.audit.models import AuditHead
+    from baomi.audit.verify import scan_params
 
-    bodies = [body for _, _, body in stored_rows()]
+    vendor, params = scan_params()
+    last = AuditHead.objects.get().seq
+    bodies = [bytes(body) for rows in scan.chunks(vendor, params, 1, last) for _, _, body in rows]
     sha = hashlib.sha256
     started = time.perf_counter()
     prev = bytes(32)
@@ -188,6 +192,7 @@ def main() -> None:
     empty_chain()
     result: dict[str, object] = {"database": connection.vendor}
     result["single_appends_per_s"] = single_appends(args.single)
+    print(result, flush=True)
     result["service_appends_per_s"] = service_appends(min(args.single, 2_000))
     result["batched_appends_per_s"] = batched_appends(200_000, 10_000)
     fill_to(args.events)

@@ -26,6 +26,8 @@ from .models import AuditEvent, AuditHead
 from .scan import new_hash
 
 GENESIS = bytes(32)
+EVENTS = AuditEvent._meta.db_table
+HEAD = AuditHead._meta.db_table
 FORMAT_VERSION = 1
 ALGORITHMS = ("sha256", "sm3")
 
@@ -62,11 +64,14 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} cannot be recorded in an audit event")
 
 
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
+)
+
+
 def canonical_json(value: Any) -> str:
     """One byte-exact JSON text per value: sorted keys, no spaces, UTF-8 kept as is."""
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
-    )
+    return _ENCODER.encode(value)
 
 
 def iso_utc(moment: dt.datetime) -> str:
@@ -125,12 +130,20 @@ def _check_action(action: str) -> None:
         raise ValueError(f"audit action {action!r} is not of the form noun.verb_past")
 
 
-def _lock_head() -> AuditHead:
+def _lock_head() -> tuple[int, bytes, str]:
+    """Lock the head row until commit and read it: (last position, its hash, algorithm).
+
+    Raw SQL, because this runs once per audited transaction and the ORM would double its cost.
+    """
     if not connection.in_atomic_block:
         raise transaction.TransactionManagementError(
             "audit events are recorded inside the transaction of the action they describe"
         )
-    return AuditHead.objects.select_for_update().get(pk=1)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT seq, hash, alg FROM {HEAD} WHERE id = 1{lock}")
+        seq, digest, alg = cursor.fetchone()
+    return seq, bytes(digest), alg
 
 
 def record(actor: Any, action: str, obj: Any = None, /, **data: Any) -> AuditEvent:
@@ -146,27 +159,32 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     entries = list(entries)
     for entry in entries:
         _check_action(entry.action)
-    head = _lock_head()
-    h = hasher(head.alg)
+    seq, prev, alg = _lock_head()
+    h = hasher(alg)
     at = iso_utc(clock.now())
     where = origin.get()
-    prev = bytes(head.hash)
-    seq = head.seq
     rows: list[tuple[int, bytes, str]] = []
     for entry in entries:
         seq += 1
         body = _body(seq, at, entry, where)
         prev = h(prev + body.encode()).digest()
         rows.append((seq, prev, body))
-    _insert(rows)
-    AuditHead.objects.filter(pk=1).update(seq=seq, hash=prev)
+    with connection.cursor() as cursor:
+        _insert(cursor, rows)
+        cursor.execute(f"UPDATE {HEAD} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
     return [AuditEvent(seq=s, hash=digest, body=body) for s, digest, body in rows]
 
 
-def _insert(rows: list[tuple[int, bytes, str]]) -> None:
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (seq, hash, body) VALUES (%s, %s, %s)",
-            rows,
-        )
+#: from this many events a PostgreSQL batch is streamed with COPY rather than row inserts
+COPY_FROM = 100
+
+
+def _insert(cursor: Any, rows: list[tuple[int, bytes, str]]) -> None:
+    if len(rows) == 1:
+        cursor.execute(f"INSERT INTO {EVENTS} (seq, hash, body) VALUES (%s, %s, %s)", rows[0])
+    elif connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+        with cursor.cursor.copy(f"COPY {EVENTS} (seq, hash, body) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        cursor.executemany(f"INSERT INTO {EVENTS} (seq, hash, body) VALUES (%s, %s, %s)", rows)

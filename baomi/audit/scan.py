@@ -31,7 +31,7 @@ def new_hash(alg: str) -> Callable[[bytes], Any]:
     return hashlib.sha256 if alg == "sha256" else lambda data: hashlib.new(alg, data)
 
 
-def _rows(vendor: str, params: Mapping[str, Any], start: int, stop: int) -> Iterator[list[Any]]:
+def chunks(vendor: str, params: Mapping[str, Any], start: int, stop: int) -> Iterator[list[Any]]:
     """(seq, hash, body bytes) in position order, fetched in chunks by a connection of our own."""
     if vendor == "sqlite":
         import sqlite3
@@ -67,7 +67,7 @@ def check_range(
     """Re-hash events start..stop, the first linked to `prev` (the stored hash before start)."""
     new = new_hash(alg)
     expected = start
-    for rows in _rows(vendor, params, start, stop):
+    for rows in chunks(vendor, params, start, stop):
         for seq, digest, body in rows:
             if seq != expected:
                 return RangeResult(

@@ -30,7 +30,7 @@ class Verdict:
     reason: str = ""
 
 
-def _scan_params() -> tuple[str, dict[str, Any]]:
+def scan_params() -> tuple[str, dict[str, Any]]:
     """How a worker process opens its own read connection to this database."""
     connection.ensure_connection()
     if connection.vendor == "sqlite":
@@ -53,7 +53,7 @@ def _ranges(last: int, workers: int) -> list[tuple[int, int]]:
 
 
 def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
-    vendor, params = _scan_params()
+    vendor, params = scan_params()
     in_memory = vendor == "sqlite" and (
         params["database"] == ":memory:" or "mode=memory" in params["database"]
     )
