@@ -31,6 +31,7 @@ start)
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" \
     start >/dev/null
+  "$bin/createdb" -h 127.0.0.1 -p "$port" -U baomi baomi
   echo "postgres://baomi@127.0.0.1:$port/baomi"
   ;;
 stop)

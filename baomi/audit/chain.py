@@ -151,12 +151,20 @@ def record(actor: Any, action: str, obj: Any = None, /, **data: Any) -> AuditEve
 
     `data` must not carry classified content (titles, text): name objects by reference.
     """
-    return record_many([Entry(actor, action, obj, data)])[-1]
+    seq, digest, body = _append([Entry(actor, action, obj, data)])[-1]
+    return AuditEvent(seq=seq, hash=digest, body=body)
 
 
-def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
-    """Append several events in order, with one lock of the head and one batched insert."""
-    entries = list(entries)
+def record_many(entries: Iterable[Entry]) -> range:
+    """Append several events in order, with one lock of the head and one batched insert;
+    return their positions."""
+    rows = _append(list(entries))
+    return range(rows[0][0], rows[-1][0] + 1) if rows else range(0)
+
+
+def _append(entries: list[Entry]) -> list[tuple[int, bytes, str]]:
+    if not entries:
+        return []
     for entry in entries:
         _check_action(entry.action)
     seq, prev, alg = _lock_head()
@@ -172,7 +180,7 @@ def record_many(entries: Iterable[Entry]) -> list[AuditEvent]:
     with connection.cursor() as cursor:
         _insert(cursor, rows)
         cursor.execute(f"UPDATE {HEAD} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
-    return [AuditEvent(seq=s, hash=digest, body=body) for s, digest, body in rows]
+    return rows
 
 
 #: from this many events a PostgreSQL batch is streamed with COPY rather than row inserts

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from baomi.policy import Fail, rule
 
 from .levels import Level, Tier
-from .marking import Marking, MarkingError
+from .marking import Marking, MarkingError, Period
 
 #: parameter keys naming levels in defaults.toml
 LEVEL_KEYS: dict[str, Level] = {
@@ -55,16 +55,17 @@ def period_within_maximum(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail 
 
 @rule("ACC.CLEARANCE", actions=("content.view", "copy.hold"))
 def clearance_admits_level(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    person, level = ctx["person"], ctx["level"]
-    tier = Tier(person.tier)
-    ceiling = LEVEL_KEYS[p["ceiling"][tier.value]] if tier != Tier.NONE else Level.INTERNAL
-    if level > ceiling:
-        return Fail(
+    tier, level = ctx["person"].tier, ctx["level"]
+    ceiling = LEVEL_KEYS.get(p["ceiling"].get(tier, "internal"), Level.INTERNAL)
+    if level <= ceiling:
+        return None
+    return Fail(
+        lambda: (
             _("A person of tier %(tier)s may know items up to %(ceiling)s, not %(level)s.")
-            % {"tier": tier.label, "ceiling": ceiling.label, "level": Level(level).label},
-            {"tier": tier.value, "level": Level(level).zh, "ceiling": ceiling.zh},
-        )
-    return None
+            % {"tier": Tier(tier).label, "ceiling": ceiling.label, "level": Level(level).label}
+        ),
+        {"tier": tier, "level": Level(level).zh, "ceiling": ceiling.zh},
+    )
 
 
 @rule("ACC.NEED_TO_KNOW", actions=("content.view", "copy.hold"), lift="scope.widen")
@@ -73,7 +74,30 @@ def inside_knowledge_scope(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail
     if ctx["audience"].admits(person.pk, person.department_id, ctx.get("posts", ())):
         return None
     return Fail(
-        _("%(person)s is outside the knowledge scope; only the issuer may widen it.")
-        % {"person": person},
+        lambda: (
+            _("%(person)s is outside the knowledge scope; only the issuer may widen it.")
+            % {"person": person}
+        ),
         {"person": person.pk},
     )
+
+
+def parse_marking(text: str, *, issued: Any = None) -> Marking:
+    """Parse a marking under the organization's period limits (CLS.MARKING, CLS.PERIOD.MAX).
+
+    Raises RuleViolation naming every broken rule, with the limits in force.
+    """
+    from baomi import policy
+
+    policy.require("document.mark", marking=text, issued=issued)
+    return Marking.parse(
+        text, max_years=level_map(policy.params("CLS.PERIOD.MAX")["max_years"]), issued=issued
+    )
+
+
+def period_in_force(marking: Marking) -> Period:
+    """The marked period, or the default for an unmarked one (CLS.PERIOD.UNMARKED)."""
+    from baomi import policy
+
+    defaults = level_map(policy.params("CLS.PERIOD.UNMARKED")["unmarked_years"])
+    return marking.effective_period(defaults)

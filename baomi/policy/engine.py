@@ -24,10 +24,17 @@ SNAPSHOT_TTL = 1.0
 
 @dataclass(frozen=True, slots=True)
 class Fail:
-    """What a rule function returns when the action breaks it."""
+    """What a rule function returns when the action breaks it.
 
-    message: str | Promise
+    `message` may be a callable: it is then rendered only when shown, in the language active
+    at that moment, which keeps denied decisions as cheap as allowed ones.
+    """
+
+    message: str | Promise | Callable[[], str]
     values: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self) -> str:
+        return self.message() if callable(self.message) else str(self.message)
 
 
 RuleFn = Callable[[Mapping[str, Any], Mapping[str, Any]], "Fail | None"]
@@ -46,10 +53,17 @@ class Violation:
     """One broken rule: its id, the parameters in force, the clause, and what would lift it."""
 
     rule_id: str
-    message: str
+    failed: Fail
     params: Mapping[str, Any]
-    values: Mapping[str, Any]
     lift: str | None
+
+    @property
+    def message(self) -> str:
+        return self.failed.render()
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        return self.failed.values
 
     @property
     def meta(self) -> RuleMeta:
@@ -210,7 +224,7 @@ def check(action: str, /, **ctx: Any) -> Decision:
         p = current[d.id]
         failed = d.fn(ctx, p)
         if failed is not None and not (d.lift and d.lift in granted):
-            violations.append(Violation(d.id, str(failed.message), p, failed.values, d.lift))
+            violations.append(Violation(d.id, failed, p, d.lift))
     return Decision(action, tuple(violations))
 
 

@@ -73,8 +73,8 @@ def test_action_names_are_noun_dot_verb(action):
 @pytest.mark.django_db
 def test_a_batch_is_one_ordered_run_of_the_chain():
     with transaction.atomic():
-        events = record_many(Entry(None, "test.appended", None, {"i": i}) for i in range(50))
-    assert [e.seq for e in events] == list(range(1, 51))
+        positions = record_many(Entry(None, "test.appended", None, {"i": i}) for i in range(50))
+    assert positions == range(1, 51)
     assert verify_chain().ok
 
 
@@ -292,3 +292,29 @@ def test_parallel_verification_reports_the_first_bad_position(committed_db, monk
     with triggers_dropped():
         sql("DELETE FROM audit_auditevent WHERE seq = 12")
     assert verify_chain(workers=3).first_bad == 12
+
+
+@pytest.mark.django_db
+def test_a_chain_started_with_sm3_is_hashed_and_verified_with_sm3():
+    try:
+        hashlib.new("sm3")
+    except ValueError:
+        pytest.skip("this OpenSSL build has no SM3")
+    AuditHead.objects.update(alg="sm3")
+    append(3)
+    first = AuditEvent.objects.get(seq=1)
+    assert bytes(first.hash) == hashlib.new("sm3", GENESIS + first.body.encode()).digest()
+    assert verify_chain().ok
+    with triggers_dropped():
+        sql(
+            "UPDATE audit_auditevent SET body = %s WHERE seq = 2",
+            [body_of(2).replace('"i":1', '"i":2')],
+        )
+    assert verify_chain().first_bad == 2
+
+
+def test_an_algorithm_this_build_lacks_is_refused():
+    from baomi.audit.chain import hasher
+
+    with pytest.raises(ValueError, match="not available"):
+        hasher("md5")
