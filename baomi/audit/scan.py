@@ -31,34 +31,54 @@ def new_hash(alg: str) -> Callable[[bytes], Any]:
     return hashlib.sha256 if alg == "sha256" else lambda data: hashlib.new(alg, data)
 
 
-def chunks(vendor: str, params: Mapping[str, Any], start: int, stop: int) -> Iterator[list[Any]]:
-    """(seq, hash, body bytes) in position order, by a connection of our own, one bounded range
-    query per chunk (faster than a server-side cursor, and no long-lived snapshot)."""
+def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any, str]:
+    """A connection of our own, its cursor, and the body expression that yields raw bytes."""
     if vendor == "sqlite":
         import sqlite3
 
         conn: Any = sqlite3.connect(f"file:{params['database']}?mode=ro", uri=True)
-        cursor = conn.cursor()
-        query = (
-            f"SELECT seq, hash, CAST(body AS BLOB) FROM {TABLE} "
-            "WHERE seq BETWEEN ? AND ? ORDER BY seq"
-        )
-    else:
-        import psycopg
+        return conn, conn.cursor(), "CAST(body AS BLOB)"
+    import psycopg
 
-        conn = psycopg.connect(**params)
-        cursor = conn.cursor(binary=True)  # bytea arrives as bytes, without hex decoding
-        query = (
-            f"SELECT seq, hash, convert_to(body, 'UTF8') FROM {TABLE} "
-            "WHERE seq BETWEEN %s AND %s ORDER BY seq"
-        )
+    conn = psycopg.connect(**params)
+    # binary: bytea arrives as bytes, without hex decoding
+    return conn, conn.cursor(binary=True), "convert_to(body, 'UTF8')"
+
+
+def chunks(
+    vendor: str, params: Mapping[str, Any], start: int, stop: int
+) -> Iterator[tuple[int, list[Any]]]:
+    """(first position, [(hash, body bytes), …]) for consecutive chunks of start..stop.
+
+    One bounded range query per chunk (faster than a server-side cursor, no long snapshot).
+    Positions are unique, so a chunk with as many rows as its range holds every position in
+    it and the position need not be read; a short chunk is read again with its positions.
+    """
+    conn, cursor, body = _connect(vendor, params)
+    mark = "?" if vendor == "sqlite" else "%s"
+    where = f"FROM {TABLE} WHERE seq BETWEEN {mark} AND {mark} ORDER BY seq"
     try:
         for lo in range(start, stop + 1, FETCH):
-            cursor.execute(query, (lo, min(lo + FETCH - 1, stop)))
-            yield cursor.fetchall()
+            hi = min(lo + FETCH - 1, stop)
+            cursor.execute(f"SELECT hash, {body} {where}", (lo, hi))
+            rows = cursor.fetchall()
+            if len(rows) != hi - lo + 1:
+                cursor.execute(f"SELECT seq {where}", (lo, hi))
+                present = [seq for (seq,) in cursor.fetchall()]
+                missing = next(p for p, seq in enumerate([*present, None], lo) if p != seq)
+                rows = rows[: missing - lo]
+                yield lo, rows
+                raise MissingPosition(missing)
+            yield lo, rows
     finally:
         cursor.close()
         conn.close()
+
+
+class MissingPosition(Exception):
+    def __init__(self, position: int) -> None:
+        super().__init__(position)
+        self.position = position
 
 
 def check_range(
@@ -66,21 +86,26 @@ def check_range(
 ) -> RangeResult:
     """Re-hash events start..stop, the first linked to `prev` (the stored hash before start)."""
     new = new_hash(alg)
-    expected = start
-    for rows in chunks(vendor, params, start, stop):
-        for seq, digest, body in rows:
-            if seq != expected:
-                return RangeResult(
-                    start, stop, expected - start, prev, expected, f"position {expected} is missing"
-                )
-            if new(prev + body).digest() != digest:
-                return RangeResult(
-                    start, stop, seq - start, prev, seq, f"event {seq} does not match its hash"
-                )
-            prev = digest
-            expected += 1
-    if expected != stop + 1:
+    try:
+        for lo, rows in chunks(vendor, params, start, stop):
+            for digest, body in rows:
+                if new(prev + body).digest() != digest:
+                    bad = lo + _index_of(rows, digest, body)
+                    return RangeResult(
+                        start, stop, bad - start, prev, bad, f"event {bad} does not match its hash"
+                    )
+                prev = digest
+    except MissingPosition as gap:
         return RangeResult(
-            start, stop, expected - start, prev, expected, f"position {expected} is missing"
+            start,
+            stop,
+            gap.position - start,
+            prev,
+            gap.position,
+            f"position {gap.position} is missing",
         )
     return RangeResult(start, stop, stop - start + 1, prev)
+
+
+def _index_of(rows: list[Any], digest: bytes, body: bytes) -> int:
+    return next(i for i, row in enumerate(rows) if row[0] is digest and row[1] is body)
