@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "baomi.audit.middleware.AuditOriginMiddleware",
 ]
 
 ROOT_URLCONF = "baomi.urls"
@@ -96,8 +97,9 @@ def _database() -> dict[str, Any]:
             "timeout": 30,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
-        # a file, not memory: concurrent-writer tests need real connections to one database
-        config["TEST"] = {"NAME": str(DATA_DIR / "test_baomi.sqlite3")}
+        # a file, not memory: concurrent-writer tests need real connections to one database;
+        # one per test process, so two suites run at once do not share it
+        config["TEST"] = {"NAME": str(DATA_DIR / f"test_baomi_{os.getpid()}.sqlite3")}
     return config
 
 

@@ -31,7 +31,7 @@ HEAD = AuditHead._meta.db_table
 FORMAT_VERSION = 1
 ALGORITHMS = ("sha256", "sm3")
 
-#: where the current request comes from (set by the web middleware, read into every event)
+#: where the current request comes from (set by AuditOriginMiddleware, read into every event)
 origin: contextvars.ContextVar[str | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
@@ -59,8 +59,8 @@ def _json_default(value: Any) -> Any:
         return str(value)
     if isinstance(value, models.Model):
         return str(value.pk)
-    if isinstance(value, set | frozenset | tuple):
-        return sorted(value) if isinstance(value, set | frozenset) else list(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
     raise TypeError(f"{type(value).__name__} cannot be recorded in an audit event")
 
 
@@ -75,7 +75,7 @@ def canonical_json(value: Any) -> str:
 
 
 def iso_utc(moment: dt.datetime) -> str:
-    """Fixed-width UTC time, so text order is time order in the generated `at` column."""
+    """Fixed-width UTC time with microseconds, so text order is time order."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 

@@ -182,7 +182,7 @@ def read_checkpoint(document: str, public_key: Ed25519PublicKey | None = None) -
 
 
 def check_stored_checkpoints(
-    *, prev_hash_at: Callable[[int], bytes | None], events: int
+    *, hash_at: Callable[[int], bytes | None], events: int
 ) -> tuple[int, str] | None:
     """(position, reason) for the first stored checkpoint the recomputed chain contradicts."""
     public_key = signing_key().public_key() if Checkpoint.objects.exists() else None
@@ -193,7 +193,7 @@ def check_stored_checkpoints(
             return stored.tree_size, str(exc)
         if cp.tree_size > events:
             return events + 1, f"a checkpoint names {cp.tree_size} events; the chain has {events}"
-        at = prev_hash_at(cp.tree_size) if cp.tree_size else GENESIS
+        at = hash_at(cp.tree_size) if cp.tree_size else GENESIS
         if at != cp.head:
             return cp.tree_size, f"event {cp.tree_size} differs from the signed checkpoint"
     return None

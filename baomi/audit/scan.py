@@ -7,7 +7,7 @@ independent: with every range checked, every link is, and the work spreads over 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,48 +31,47 @@ def new_hash(alg: str) -> Callable[[bytes], Any]:
     return hashlib.sha256 if alg == "sha256" else lambda data: hashlib.new(alg, data)
 
 
-def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any, str]:
-    """A connection of our own, its cursor, and the body expression that yields raw bytes."""
+def body_bytes(vendor: str) -> str:
+    """The SQL expression reading an event body as raw bytes: no decoding on the hot path, and
+    a byte that is not valid UTF-8 becomes a hash mismatch rather than a crash."""
+    return "CAST(body AS BLOB)" if vendor == "sqlite" else "convert_to(body, 'UTF8')"
+
+
+def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any]:
+    """A read connection of our own (a worker process cannot share its parent's)."""
     if vendor == "sqlite":
         import sqlite3
 
         conn: Any = sqlite3.connect(f"file:{params['database']}?mode=ro", uri=True)
-        return conn, conn.cursor(), "CAST(body AS BLOB)"
+        return conn, conn.cursor()
     import psycopg
 
     conn = psycopg.connect(**params)
-    # binary: bytea arrives as bytes, without hex decoding
-    return conn, conn.cursor(binary=True), "convert_to(body, 'UTF8')"
+    return conn, conn.cursor(binary=True)  # bytea arrives as bytes, without hex decoding
 
 
 def chunks(
-    vendor: str, params: Mapping[str, Any], start: int, stop: int
+    cursor: Any, vendor: str, mark: str, start: int, stop: int
 ) -> Iterator[tuple[int, list[Any]]]:
     """(first position, [(hash, body bytes), …]) for consecutive chunks of start..stop.
 
     One bounded range query per chunk (faster than a server-side cursor, no long snapshot).
     Positions are unique, so a chunk with as many rows as its range holds every position in
     it and the position need not be read; a short chunk is read again with its positions.
+    `mark` is the cursor's parameter placeholder.
     """
-    conn, cursor, body = _connect(vendor, params)
-    mark = "?" if vendor == "sqlite" else "%s"
     where = f"FROM {TABLE} WHERE seq BETWEEN {mark} AND {mark} ORDER BY seq"
-    try:
-        for lo in range(start, stop + 1, FETCH):
-            hi = min(lo + FETCH - 1, stop)
-            cursor.execute(f"SELECT hash, {body} {where}", (lo, hi))
-            rows = cursor.fetchall()
-            if len(rows) != hi - lo + 1:
-                cursor.execute(f"SELECT seq {where}", (lo, hi))
-                present = [seq for (seq,) in cursor.fetchall()]
-                missing = next(p for p, seq in enumerate([*present, None], lo) if p != seq)
-                rows = rows[: missing - lo]
-                yield lo, rows
-                raise MissingPosition(missing)
-            yield lo, rows
-    finally:
-        cursor.close()
-        conn.close()
+    for lo in range(start, stop + 1, FETCH):
+        hi = min(lo + FETCH - 1, stop)
+        cursor.execute(f"SELECT hash, {body_bytes(vendor)} {where}", (lo, hi))
+        rows = cursor.fetchall()
+        if len(rows) != hi - lo + 1:
+            cursor.execute(f"SELECT seq {where}", (lo, hi))
+            present = [seq for (seq,) in cursor.fetchall()]
+            missing = next(p for p, seq in enumerate([*present, None], lo) if p != seq)
+            yield lo, rows[: missing - lo]
+            raise MissingPosition(missing)
+        yield lo, rows
 
 
 class MissingPosition(Exception):
@@ -81,13 +80,13 @@ class MissingPosition(Exception):
         self.position = position
 
 
-def check_range(
-    vendor: str, params: Mapping[str, Any], alg: str, start: int, stop: int, prev: bytes
+def check_chunks(
+    parts: Iterable[tuple[int, list[Any]]], alg: str, start: int, stop: int, prev: bytes
 ) -> RangeResult:
-    """Re-hash events start..stop, the first linked to `prev` (the stored hash before start)."""
+    """Re-hash events start..stop as `chunks()` yields them, the first linked to `prev`."""
     new = new_hash(alg)
     try:
-        for lo, rows in chunks(vendor, params, start, stop):
+        for lo, rows in parts:
             for digest, body in rows:
                 if new(prev + body).digest() != digest:
                     bad = lo + _index_of(rows, digest, body)
@@ -105,6 +104,19 @@ def check_range(
             f"position {gap.position} is missing",
         )
     return RangeResult(start, stop, stop - start + 1, prev)
+
+
+def check_range(
+    vendor: str, params: Mapping[str, Any], alg: str, start: int, stop: int, prev: bytes
+) -> RangeResult:
+    """Check events start..stop over a connection of our own (runs in a worker process)."""
+    conn, cursor = _connect(vendor, params)
+    try:
+        mark = "?" if vendor == "sqlite" else "%s"
+        return check_chunks(chunks(cursor, vendor, mark, start, stop), alg, start, stop, prev)
+    finally:
+        cursor.close()
+        conn.close()
 
 
 def _index_of(rows: list[Any], digest: bytes, body: bytes) -> int:

@@ -13,6 +13,7 @@ from django.db import connection
 
 from . import scan
 from .chain import GENESIS, hasher
+from .checkpoints import check_stored_checkpoints
 from .models import AuditEvent, AuditHead
 
 #: below this many events one process is faster than starting workers
@@ -57,10 +58,10 @@ def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
     in_memory = vendor == "sqlite" and (
         params["database"] == ":memory:" or "mode=memory" in params["database"]
     )
-    if workers <= 1 or last < PARALLEL_FROM or in_memory or connection.in_atomic_block:
-        # inside a transaction only this connection sees its own uncommitted rows
-        if connection.in_atomic_block or in_memory:
-            return _check_here(alg, last)
+    if connection.in_atomic_block or in_memory:
+        # only this connection sees its own uncommitted rows, or its in-memory database
+        return _check_here(alg, last)
+    if workers <= 1 or last < PARALLEL_FROM:
         return scan.check_range(vendor, params, alg, 1, last, GENESIS)
     ranges = _ranges(last, workers)
     starts = [_stored_hash(lo - 1) for lo, _ in ranges]
@@ -77,26 +78,10 @@ def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
 
 
 def _check_here(alg: str, last: int) -> scan.RangeResult:
-    """The same check through Django's own connection (tests, uncommitted data)."""
-    new = scan.new_hash(alg)
-    table = connection.ops.quote_name(AuditEvent._meta.db_table)
-    body = "CAST(body AS BLOB)" if connection.vendor == "sqlite" else "convert_to(body, 'UTF8')"
-    prev, expected = GENESIS, 1
+    """The same check through Django's own connection (uncommitted rows, in-memory SQLite)."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT seq, hash, {body} FROM {table} ORDER BY seq")
-        while rows := cursor.fetchmany(scan.FETCH):
-            for seq, digest, data in rows:
-                if seq != expected:
-                    return scan.RangeResult(
-                        1, last, expected - 1, prev, expected, f"position {expected} is missing"
-                    )
-                if new(prev + bytes(data)).digest() != bytes(digest):
-                    return scan.RangeResult(
-                        1, last, seq - 1, prev, seq, f"event {seq} does not match its hash"
-                    )
-                prev = bytes(digest)
-                expected += 1
-    return scan.RangeResult(1, last, expected - 1, prev)
+        parts = scan.chunks(cursor, connection.vendor, "%s", 1, last)
+        return scan.check_chunks(parts, alg, 1, last, GENESIS)
 
 
 def verify_chain(workers: int | None = None) -> Verdict:
@@ -113,17 +98,19 @@ def verify_chain(workers: int | None = None) -> Verdict:
             False, result.first_bad - 1, result.last_hash, result.first_bad, result.reason
         )
     count = result.checked
-    if head.seq != count or bytes(head.hash) != result.last_hash:
+    if head.seq != count:
         return Verdict(
             False,
             count,
             result.last_hash,
-            min(head.seq, count) + 1 if head.seq != count else count,
+            min(head.seq, count) + 1,
             f"the head names {head.seq} events; the chain has {count}",
         )
-    from .checkpoints import check_stored_checkpoints
-
-    problem = check_stored_checkpoints(prev_hash_at=_stored_hash, events=count)
+    if bytes(head.hash) != result.last_hash:
+        return Verdict(
+            False, count, result.last_hash, count, f"the head hash differs from event {count}"
+        )
+    problem = check_stored_checkpoints(hash_at=_stored_hash, events=count)
     if problem:
         return Verdict(False, count, result.last_hash, problem[0], problem[1])
     return Verdict(True, count, result.last_hash)

@@ -318,3 +318,19 @@ def test_an_algorithm_this_build_lacks_is_refused():
 
     with pytest.raises(ValueError, match="not available"):
         hasher("md5")
+
+
+@pytest.mark.django_db
+def test_events_caused_by_a_web_request_record_where_it_came_from(rf):
+    from baomi.audit.middleware import AuditOriginMiddleware
+
+    def view(request):
+        with transaction.atomic():
+            audit.record(None, "test.appended")
+        return None
+
+    AuditOriginMiddleware(view)(rf.get("/", REMOTE_ADDR="10.1.2.3"))
+    with transaction.atomic():
+        audit.record(None, "test.appended")  # outside any request
+    first, second = (json.loads(e.body) for e in AuditEvent.objects.order_by("seq"))
+    assert first["origin"] == "10.1.2.3" and "origin" not in second
