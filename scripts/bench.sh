@@ -13,7 +13,7 @@ export BAOMI_DATA_DIR="$out/var"
 echo "== audit chain on SQLite ($events events)"
 DATABASE_URL= "$bin/python" -m bench.audit_bench --events "$events" --json "$out/sqlite.json"
 echo "== audit chain on PostgreSQL ($events events)"
-url=$(BAOMI_TEST_PG_PORT=${BAOMI_BENCH_PG_PORT:-54339} scripts/pg.sh start "$pg")
+url=$(scripts/pg.sh start "$pg")
 DATABASE_URL="$url" "$bin/python" -m bench.audit_bench --events "$events" --json "$out/postgres.json"
 echo "== policy decisions"
 DATABASE_URL= "$bin/python" -m bench.policy_bench --json "$out/policy.json"

@@ -4,7 +4,8 @@
 #   scripts/pg.sh stop DIR    stop the cluster started in DIR and remove it
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?directory}
-port=${BAOMI_TEST_PG_PORT:-54329}
+# a free port unless one is named, so a server already running elsewhere is left alone
+port=${BAOMI_TEST_PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 
 bindir() {
   local d
