@@ -56,3 +56,28 @@ def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped
             call_command("flush", interactive=False, verbosity=0)
         importlib.import_module("baomi.audit.migrations.0002_append_only").genesis(apps, None)
         importlib.import_module("baomi.policy.migrations.0002_state").create_state(apps, None)
+
+
+@pytest.fixture
+def security_admin(db):  # type: ignore[no-untyped-def]
+    """A person allowed to change policy parameters."""
+    from django.contrib.auth.models import Permission
+
+    from baomi.people.models import Person
+
+    person = Person.objects.create(username="baomiban", full_name="王保密")
+    person.user_permissions.add(Permission.objects.get(codename="change_ruleparameter"))
+    return Person.objects.get(pk=person.pk)  # fresh permission cache
+
+
+def lower_secret_limits(actor, rule_id="CLS.PERIOD.MAX", name="max_years", reason="x"):  # type: ignore[no-untyped-def]
+    """Set a per-level year limit to 30/10/10 (机密 lowered from 20 to 10)."""
+    from baomi.policy import services
+
+    services.set_parameter(
+        actor=actor,
+        rule_id=rule_id,
+        name=name,
+        reason=reason,
+        value={"top_secret": 30, "secret": 10, "confidential": 10},
+    )

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from baomi.policy import Fail, rule
+from baomi.policy import Fail, applies, rule
 
 from .levels import Level, Tier
 from .marking import Marking, MarkingError, Period
@@ -93,6 +93,9 @@ def parse_marking(text: str, *, issued: Any = None) -> Marking:
     return Marking.parse(
         text, max_years=level_map(policy.params("CLS.PERIOD.MAX")["max_years"]), issued=issued
     )
+
+
+applies("CLS.PERIOD.UNMARKED")
 
 
 def period_in_force(marking: Marking) -> Period:

@@ -1,6 +1,7 @@
 """The policy: which rules apply to an action, with which parameters, and whether it may go on."""
 
 from .engine import (
+    applies,
     Decision,
     Fail,
     RuleViolation,
@@ -13,6 +14,7 @@ from .engine import (
 )
 
 __all__ = [
+    "applies",
     "Decision",
     "Fail",
     "RuleViolation",

@@ -149,9 +149,19 @@ def rule(
     return register
 
 
+_APPLIED: set[str] = set()
+
+
+def applies(rule_id: str) -> None:
+    """Declare a rule whose parameters code applies directly (a default, not a check)."""
+    if rule_id not in catalog():
+        raise LookupError(f"{rule_id} is not in the policy catalog (defaults.toml)")
+    _APPLIED.add(rule_id)
+
+
 def enforced() -> frozenset[str]:
-    """Rule ids that some module checks."""
-    return frozenset(_RULES)
+    """Rule ids in force: checked by some module, or applied as defaults."""
+    return frozenset(_RULES) | frozenset(_APPLIED)
 
 
 def rules_for(action: str) -> tuple[str, ...]:

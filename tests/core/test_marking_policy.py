@@ -5,23 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from baomi import policy
 from baomi.core.levels import Level
 from baomi.core.marking import Period
 from baomi.core.rules import parse_marking, period_in_force
-from baomi.people.models import Person
-from baomi.policy import services
+from tests.conftest import lower_secret_limits
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def security_admin():
-    person = Person.objects.create(username="baomiban")
-    person.user_permissions.add(Permission.objects.get(codename="change_ruleparameter"))
-    return Person.objects.get(pk=person.pk)
 
 
 def test_a_valid_marking_parses_under_the_defaults():
@@ -43,20 +34,8 @@ def test_a_bad_marking_names_the_rule_and_the_limit_in_force():
 
 def test_lowered_limits_and_unmarked_defaults_follow_the_organizations_parameters(security_admin):
     assert period_in_force(parse_marking("机密")) == Period.of_years(20)
-    services.set_parameter(
-        actor=security_admin,
-        rule_id="CLS.PERIOD.MAX",
-        name="max_years",
-        value={"top_secret": 30, "secret": 10, "confidential": 10},
-        reason="x",
-    )
-    services.set_parameter(
-        actor=security_admin,
-        rule_id="CLS.PERIOD.UNMARKED",
-        name="unmarked_years",
-        value={"top_secret": 30, "secret": 10, "confidential": 10},
-        reason="x",
-    )
+    lower_secret_limits(security_admin, reason="x")
+    lower_secret_limits(security_admin, "CLS.PERIOD.UNMARKED", "unmarked_years")
     with pytest.raises(policy.RuleViolation, match=r"CLS\.PERIOD\.MAX"):
         parse_marking("机密★15年")
     assert period_in_force(parse_marking("机密")) == Period.of_years(10)

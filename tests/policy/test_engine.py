@@ -6,7 +6,6 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from baomi import policy
@@ -16,6 +15,7 @@ from baomi.core.levels import Level, Tier
 from baomi.people.models import Person
 from baomi.policy import engine, services
 from baomi.policy.models import RuleParameter
+from tests.conftest import lower_secret_limits
 
 pytestmark = pytest.mark.django_db
 
@@ -91,22 +91,9 @@ def test_registering_an_unknown_rule_is_refused():
         policy.rule("NOT.A.RULE", actions=["x"])(lambda ctx, p: None)
 
 
-@pytest.fixture
-def security_admin():
-    person = Person.objects.create(username="baomiban", full_name="王保密")
-    person.user_permissions.add(Permission.objects.get(codename="change_ruleparameter"))
-    return Person.objects.get(pk=person.pk)  # fresh permission cache
-
-
 def test_an_override_changes_the_decision_and_is_audited(security_admin):
     assert policy.check("document.mark", marking="机密★15年").allowed
-    services.set_parameter(
-        actor=security_admin,
-        rule_id="CLS.PERIOD.MAX",
-        name="max_years",
-        value={"top_secret": 30, "secret": 10, "confidential": 10},
-        reason="本单位规定",
-    )
+    lower_secret_limits(security_admin, reason="本单位规定")
     decision = policy.check("document.mark", marking="机密★15年")
     assert decision.rule_ids == ("CLS.PERIOD.MAX",)
     assert decision.violations[0].params["max_years"]["secret"] == 10
@@ -134,13 +121,7 @@ def test_another_process_sees_an_override_after_the_snapshot_interval(security_a
 
 
 def test_a_reset_returns_to_the_default_and_is_audited(security_admin):
-    services.set_parameter(
-        actor=security_admin,
-        rule_id="CLS.PERIOD.MAX",
-        name="max_years",
-        value={"top_secret": 30, "secret": 10, "confidential": 10},
-        reason="x",
-    )
+    lower_secret_limits(security_admin, reason="x")
     services.reset_parameter(
         actor=security_admin, rule_id="CLS.PERIOD.MAX", name="max_years", reason="恢复默认"
     )
