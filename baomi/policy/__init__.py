@@ -1,11 +1,11 @@
 """The policy: which rules apply to an action, with which parameters, and whether it may go on."""
 
 from .engine import (
-    applies,
     Decision,
     Fail,
     RuleViolation,
     Violation,
+    applies,
     check,
     enforced,
     params,
@@ -14,11 +14,11 @@ from .engine import (
 )
 
 __all__ = [
-    "applies",
     "Decision",
     "Fail",
     "RuleViolation",
     "Violation",
+    "applies",
     "check",
     "enforced",
     "params",
