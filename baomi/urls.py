@@ -1,6 +1,13 @@
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("baomi.web.urls")),
+    path("", include("baomi.people.urls")),
+    path("approvals/", include("baomi.approvals.urls")),
     path("audit/", include("baomi.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("baomi.api")),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,8 +6,22 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import pytest_django.fixtures
 
 from baomi.policy import engine
+
+_databases_for_test = pytest_django.fixtures._get_databases_for_test
+
+
+def _with_committed_db(test: pytest.Item) -> tuple[object, bool]:
+    # pytest-django creates the test database only for tests that ask for its own fixtures;
+    # `committed_db` (below) needs it too
+    if "committed_db" in getattr(test, "fixturenames", ()):
+        return ["default"], False
+    return _databases_for_test(test)
+
+
+pytest_django.fixtures._get_databases_for_test = _with_committed_db
 
 DB_FIXTURES = {"db", "transactional_db", "django_db_setup", "committed_db"}
 
@@ -60,14 +74,18 @@ def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped
 
 @pytest.fixture
 def security_admin(db):  # type: ignore[no-untyped-def]
-    """A person allowed to change policy parameters."""
-    from django.contrib.auth.models import Permission
+    """The security administrator, who changes policy parameters."""
+    from baomi.people.models import AdminRole
+    from baomi.people.services import create_person
 
-    from baomi.people.models import Person
-
-    person = Person.objects.create(username="baomiban", full_name="王保密")
-    person.user_permissions.add(Permission.objects.get(codename="change_ruleparameter"))
-    return Person.objects.get(pk=person.pk)  # fresh permission cache
+    return create_person(
+        actor=None,
+        username="secadmin",
+        full_name="王保密",
+        password="Correct-horse-7",
+        admin_role=AdminRole.SECURITY,
+        must_change_password=False,
+    )
 
 
 def lower_secret_limits(actor, rule_id="CLS.PERIOD.MAX", name="max_years", reason="x"):  # type: ignore[no-untyped-def]

@@ -94,3 +94,22 @@ def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> N
             form.add_error(None, line)
     else:
         form.add_error(None, exc)
+
+
+class RuleViolationMiddleware:
+    """A denial that escapes a page view becomes a 403 page listing the violated rules."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        return self.get_response(request)
+
+    def process_exception(self, request: Any, exception: Exception) -> Any:
+        if not isinstance(exception, RuleViolation) or request.path.startswith("/api/"):
+            return None
+        from django.shortcuts import render
+
+        return render(
+            request, "web/denied.html", {"lines": violation_messages(exception)}, status=403
+        )

@@ -168,6 +168,11 @@ def rules_for(action: str) -> tuple[str, ...]:
     return tuple(d.id for d in _ACTIONS.get(action, ()))
 
 
+def lifts(action: str) -> dict[str, str]:
+    """The approval kinds that lift a rule of `action`, with the rule each one lifts."""
+    return {d.lift: d.id for d in _ACTIONS.get(action, ()) if d.lift}
+
+
 # -- parameters ------------------------------------------------------------------------------
 
 _snapshot: dict[str, dict[str, Any]] = {}
@@ -228,6 +233,7 @@ def check(action: str, /, **ctx: Any) -> Decision:
     if not definitions:
         return Decision(action)
     current = snapshot()
+    ctx["action"] = action
     granted = ctx.get("approvals", ())
     violations = []
     for d in definitions:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from baomi import audit
+from baomi import audit, policy
 from baomi.core import clock
 
 from . import engine
@@ -81,8 +81,7 @@ def validate_parameter(rule_id: str, name: str, value: Any) -> None:
 
 
 def _require_security_admin(actor: Any) -> None:
-    if not (actor and actor.has_perm("policy.change_ruleparameter")):
-        raise PermissionDenied(_("Only the security administrator changes policy parameters."))
+    policy.require("policy.change", actor=actor)
 
 
 def _bump_generation() -> None:

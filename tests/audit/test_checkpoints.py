@@ -169,16 +169,23 @@ def test_verify_command_fails_for_a_tampered_event(tmp_path):
     assert raised.value.returncode == 1
 
 
-def test_the_printable_page_needs_the_permission_and_shows_the_qr(client, django_user_model):
-    from django.contrib.auth.models import Permission
+def test_the_printable_page_is_the_auditors_and_shows_the_qr(client, security_admin):
+    from baomi.people.models import AdminRole
+    from baomi.people.services import create_person
 
     append(2)
     cps.sign_checkpoint()
     stored = Checkpoint.objects.get()
-    person = django_user_model.objects.create(username="auditor")
-    client.force_login(person)
+    client.force_login(security_admin)
     assert client.get(f"/audit/checkpoints/{stored.pk}/").status_code == 403
-    person.user_permissions.add(Permission.objects.get(codename="view_checkpoint"))
+    auditor = create_person(
+        actor=None,
+        username="auditor",
+        full_name="审计员",
+        password="Correct-horse-7",
+        admin_role=AdminRole.AUDITOR,
+    )
+    client.force_login(auditor)
     page = client.get(f"/audit/checkpoints/{stored.pk}/")
     assert page.status_code == 200 and b"<svg" in page.content
     download = client.get(f"/audit/checkpoints/{stored.pk}/download/")

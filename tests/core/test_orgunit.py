@@ -6,8 +6,6 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from baomi.audit.models import AuditEvent
-from baomi.audit.verify import verify_chain
-from baomi.core.demo import DEPARTMENTS, load_demo
 from baomi.core.models import OrgUnit
 from baomi.core.services import create_org_unit
 
@@ -50,10 +48,3 @@ def test_sibling_names_are_unique_and_nothing_is_saved_on_refusal():
     with pytest.raises(ValidationError, match="办公室"):
         create_org_unit(actor=None, name="办公室", parent=root)
     assert OrgUnit.objects.count() == 2 and AuditEvent.objects.count() == 2
-
-
-def test_the_demo_loads_once_and_its_actions_verify():
-    assert load_demo() == 1 + len(DEPARTMENTS)
-    assert load_demo() == 0
-    verdict = verify_chain()
-    assert verdict.ok and verdict.events == 1 + len(DEPARTMENTS)

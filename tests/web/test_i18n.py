@@ -43,9 +43,10 @@ def test_the_compiled_catalog_is_current():
 
 @pytest.mark.django_db
 def test_pages_are_chinese_by_default_and_english_on_request(client):
-    assert "保密工作管理" in client.get("/").content.decode()
-    english = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Confidentiality work management" in english
+    chinese = client.get("/", follow=True).content.decode()
+    assert "保密工作管理" in chinese and "<h1>登录</h1>" in chinese
+    english = client.get("/", follow=True, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Confidentiality work management" in english and "<h1>Sign in</h1>" in english
 
 
 def test_levels_and_rule_messages_are_translated():

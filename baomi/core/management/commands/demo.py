@@ -6,15 +6,17 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from baomi.core.demo import load_demo
+from baomi.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo organization into an empty database."
+    help = "Load the demo organization into an empty database and print the demo logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        created = load_demo()
-        if created:
-            self.stdout.write(f"demo organization loaded: {created} units")
-        else:
-            self.stdout.write("demo organization already present")
+        logins = load_demo()
+        if not logins:
+            self.stdout.write(f"demo organization already present (password: {DEMO_PASSWORD})")
+            return
+        self.stdout.write(f"demo organization loaded; every demo login's password: {DEMO_PASSWORD}")
+        for login in logins:
+            self.stdout.write(f"  {login.username:<14} {login.full_name:<6} {login.role}")

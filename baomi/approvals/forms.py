@@ -1,0 +1,23 @@
+"""Input shape of the approval pages; the rules are checked by the services."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .services import COMMENT_MAX
+
+
+class DecisionForm(forms.Form):
+    """Approve or reject, with a comment (a rejection must give one: the service says so)."""
+
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class WithdrawForm(forms.Form):
+    """Nothing to fill in: the button alone."""

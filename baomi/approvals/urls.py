@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "approvals"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/reject/", views.reject, name="reject"),
+    path("<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+]

@@ -1,0 +1,135 @@
+"""The demo organization: a municipal development and reform commission with its departments,
+about 25 people across posts and tiers, the three separated administrators and the secure
+cabinets. Everything is created through the services, so the demo's own actions are in the
+audit log like any other."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from baomi.approvals.services import request_approval
+from baomi.core.levels import Tier
+from baomi.core.models import OrgUnit
+from baomi.core.services import create_org_unit
+from baomi.ledger.services import create_cabinet
+from baomi.people.models import AdminRole, Person, Post
+from baomi.people.services import create_person
+
+DEMO_PASSWORD = "Baomi-demo-2026"  # printed for the demo; never used outside it
+BUREAU = "示范市发展和改革委员会"
+
+DEPARTMENTS = [
+    ("办公室", "BGS", OrgUnit.Kind.OFFICE),
+    ("机要室", "JYS", OrgUnit.Kind.OFFICE),
+    ("保密办", "BMB", OrgUnit.Kind.OFFICE),
+    ("综合规划科", "ZHGH", OrgUnit.Kind.DEPARTMENT),
+    ("财务审计科", "CWSJ", OrgUnit.Kind.DEPARTMENT),
+    ("人事科", "RSK", OrgUnit.Kind.DEPARTMENT),
+    ("信息中心", "XXZX", OrgUnit.Kind.DEPARTMENT),
+]
+
+# username, full name, department (None: the bureau itself), posts, tier
+PEOPLE: list[tuple[str, str, str | None, tuple[str, ...], str]] = [
+    ("zhangwei", "张伟", None, (Post.LEADER,), Tier.CORE),
+    ("liuyang", "刘洋", None, (Post.LEADER,), Tier.CORE),
+    ("wangfang", "王芳", "办公室", (Post.LEADER,), Tier.IMPORTANT),
+    ("lijing", "李静", "办公室", (Post.SECRETARY,), Tier.IMPORTANT),
+    ("zhaolei", "赵磊", "办公室", (Post.PRINT_ROOM,), Tier.IMPORTANT),
+    ("chenmin", "陈敏", "机要室", (Post.LEADER, Post.CLERK), Tier.CORE),
+    ("yangxue", "杨雪", "机要室", (Post.CLERK,), Tier.CORE),
+    ("huangtao", "黄涛", "机要室", (Post.RECEIPT_DESK,), Tier.CORE),
+    ("zhouqiang", "周强", "保密办", (Post.LEADER, Post.SECURITY_OFFICER), Tier.CORE),
+    ("wuhui", "吴慧", "保密办", (Post.SECURITY_OFFICER,), Tier.IMPORTANT),
+    ("xujun", "徐军", "综合规划科", (Post.LEADER,), Tier.IMPORTANT),
+    ("sunli", "孙丽", "综合规划科", (Post.STAFF,), Tier.IMPORTANT),
+    ("mazhiyuan", "马志远", "综合规划科", (Post.STAFF,), Tier.GENERAL),
+    ("zhuting", "朱婷", "综合规划科", (Post.SECRETARY,), Tier.GENERAL),
+    ("hujianguo", "胡建国", "财务审计科", (Post.LEADER,), Tier.IMPORTANT),
+    ("guoxiaohong", "郭晓红", "财务审计科", (Post.STAFF,), Tier.GENERAL),
+    ("heping", "何平", "财务审计科", (Post.STAFF,), Tier.GENERAL),
+    ("linna", "林娜", "人事科", (Post.LEADER,), Tier.IMPORTANT),
+    ("luobin", "罗斌", "人事科", (Post.STAFF,), Tier.GENERAL),
+    ("liangchen", "梁晨", "信息中心", (Post.LEADER, Post.COMPUTER_POST), Tier.IMPORTANT),
+    ("songyu", "宋宇", "信息中心", (Post.COMPUTER_POST,), Tier.GENERAL),
+    ("tangjia", "唐佳", "信息中心", (Post.STAFF,), Tier.NONE),
+]
+
+ADMINISTRATORS = [
+    ("sysadmin", "郑系统", AdminRole.SYSTEM),
+    ("secadmin", "冯安全", AdminRole.SECURITY),
+    ("auditor", "韩审计", AdminRole.AUDITOR),
+]
+
+# code, name, department, custodian, location, for classified items
+CABINETS = [
+    ("JYS-01", "机要室一号保密柜", "机要室", "yangxue", "机关大楼三层机要室", True),
+    ("JYS-02", "机要室二号保密柜（绝密）", "机要室", "chenmin", "机关大楼三层机要室", True),
+    ("ZHGH-01", "综合规划科保密柜", "综合规划科", "zhuting", "机关大楼五层", True),
+    ("CWSJ-01", "财务审计科保密柜", "财务审计科", "guoxiaohong", "机关大楼四层", True),
+    ("BMB-01", "保密办保密柜", "保密办", "wuhui", "机关大楼三层保密办", True),
+    ("BGS-01", "办公室普通文件柜", "办公室", "lijing", "机关大楼二层", False),
+]
+
+
+# requests waiting in the leaders' inboxes: requester, kind, summary
+PENDING_REQUESTS = [
+    ("sunli", "copy.carry_out", "携带第000003份至市政府参加规划协调会，当日带回"),
+    ("guoxiaohong", "copy.reproduce", "复印年度预算执行情况报告2份，供审计组使用"),
+]
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    full_name: str
+    role: str
+
+
+def load_demo() -> list[Login]:
+    """Create the demo organization if the database is empty; return the demo logins
+    (empty when the organization already exists)."""
+    if OrgUnit.objects.exists():
+        return []
+    root = create_org_unit(actor=None, name=BUREAU, code="FGW", kind=OrgUnit.Kind.ORGANIZATION)
+    units = {
+        name: create_org_unit(actor=None, name=name, parent=root, code=code, kind=kind)
+        for name, code, kind in DEPARTMENTS
+    }
+    logins = []
+    for username, full_name, role in ADMINISTRATORS:
+        create_person(
+            actor=None,
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            admin_role=role,
+            must_change_password=False,
+        )
+        logins.append(Login(username, full_name, str(AdminRole(role).label)))
+    for username, full_name, unit, posts, tier in PEOPLE:
+        create_person(
+            actor=None,
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            department=units[unit] if unit else root,
+            posts=posts,
+            tier=tier,
+            must_change_password=False,
+        )
+        labels = "、".join(str(Post(p).label) for p in posts)
+        logins.append(Login(username, full_name, f"{unit or BUREAU} {labels}"))
+    people = {p.username: p for p in Person.objects.all()}
+    for code, name, unit, custodian, location, classified in CABINETS:
+        create_cabinet(
+            actor=None,
+            name=name,
+            code=code,
+            department=units[unit],
+            custodian=people[custodian],
+            location=location,
+            for_classified=classified,
+        )
+    for username, kind, summary in PENDING_REQUESTS:
+        request_approval(actor=people[username], kind=kind, summary=summary)
+    return logins

@@ -1,0 +1,38 @@
+"""What every page of the shell needs: the person's navigation and the idle-lock settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from baomi import policy
+from baomi.people.models import AdminRole
+
+
+def navigation(person: Any) -> list[tuple[str, Any]]:
+    """Menu entries for this person: everyone has the dashboard, the inbox and the rules; each
+    administrator role adds its own pages."""
+    items: list[tuple[str, Any]] = [
+        (reverse("web:home"), _("Dashboard")),
+        (reverse("approvals:inbox"), _("Awaiting my approval")),
+        (reverse("web:rules"), _("Rules")),
+    ]
+    if person.admin_role == AdminRole.SECURITY:
+        items.append((reverse("people:list"), _("People")))
+    if person.admin_role == AdminRole.AUDITOR:
+        items.append((reverse("web:audit"), _("Audit log")))
+    items.append((reverse("api-docs"), _("API")))
+    return items
+
+
+def shell(request: HttpRequest) -> dict[str, Any]:
+    person = getattr(request, "user", None)
+    if person is None or not person.is_authenticated:
+        return {}
+    return {
+        "nav": navigation(person),
+        "idle_seconds": policy.params("SYS.LOCK")["idle_minutes"] * 60,
+    }

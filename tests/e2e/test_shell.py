@@ -1,0 +1,75 @@
+"""A leader's first minutes: sign in, switch language, see the dashboard, approve a request from
+the inbox; and the idle lock that keeps an unsaved form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from baomi.approvals.models import Approval
+from baomi.demo import DEMO_PASSWORD, load_demo
+from baomi.people.models import Person
+from baomi.policy.services import set_parameter
+
+
+@pytest.fixture
+def demo(committed_db):  # type: ignore[no-untyped-def]
+    load_demo()
+    return Approval.objects.get(requester__username="sunli", state="pending")
+
+
+APPROVE = "form.decision button[type=submit]:not([formaction])"
+
+
+def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("h1")).to_have_text("登录")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form.login button[type=submit]")
+
+
+def test_a_leader_signs_in_switches_language_and_approves_from_the_inbox(page, demo):
+    sign_in(page, "xujun")  # 徐军, leader of 综合规划科, where the request comes from
+    expect(page.locator("h1")).to_contain_text("徐军")
+    expect(page.locator("main")).to_contain_text("待我审批")
+
+    page.select_option("select[name=language]", "en")
+    expect(page.locator("main")).to_contain_text("Awaiting my approval (1)")
+    expect(page.locator("header")).to_contain_text("Sign out")
+
+    page.click("nav.menu >> text=Awaiting my approval")
+    expect(page).to_have_url(re.compile(r"/approvals/$"))
+    page.click("text=携带第000003份至市政府参加规划协调会")
+    page.fill("textarea[name=comment]", "同意，当日带回。")
+    page.click(APPROVE)
+    expect(page.locator("main .state")).to_have_class(re.compile("state-approved"))
+    expect(page.locator("main")).to_contain_text("Approved.")
+    demo.refresh_from_db()
+    assert demo.state == "approved" and demo.decided_by.username == "xujun"
+    assert demo.comment == "同意，当日带回。"
+
+
+def test_the_idle_lock_keeps_the_unsaved_form(page, demo):
+    secadmin = Person.objects.get(username="secadmin")
+    set_parameter(actor=secadmin, rule_id="SYS.LOCK", name="idle_minutes", value=1, reason="测试")
+    page.clock.install()
+    sign_in(page, "xujun")
+    page.goto(f"/approvals/{demo.pk}/")
+    page.fill("textarea[name=comment]", "尚未保存的意见")
+    page.clock.fast_forward("01:05")
+    expect(page.locator("#lock-overlay")).to_be_visible()
+    page.fill("#lock-form input[name=password]", "not-my-password")
+    page.click("#lock-form button[type=submit]")
+    expect(page.locator("#lock-error")).to_be_visible()
+    page.fill("#lock-form input[name=password]", DEMO_PASSWORD)
+    page.click("#lock-form button[type=submit]")
+    expect(page.locator("#lock-overlay")).to_be_hidden()
+    expect(page.locator("textarea[name=comment]")).to_have_value("尚未保存的意见")
+    page.click(APPROVE)
+    expect(page.locator("main .state")).to_have_class(re.compile("state-approved"))
+    demo.refresh_from_db()
+    assert demo.state == "approved" and demo.comment == "尚未保存的意见"

@@ -1,0 +1,59 @@
+"""The demo organization: realistic, loaded once, built through the services and audited."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from baomi.approvals.models import Approval
+from baomi.audit.models import AuditEvent
+from baomi.core.models import OrgUnit
+from baomi.demo import ADMINISTRATORS, CABINETS, DEMO_PASSWORD, DEPARTMENTS, PEOPLE
+from baomi.ledger.models import Cabinet
+from baomi.people.models import AdminRole, Person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_then_verify_and_the_demos_actions_are_in_the_audit_log(client):
+    out = StringIO()
+    call_command("demo", stdout=out)
+    assert "zhangwei" in out.getvalue() and DEMO_PASSWORD in out.getvalue()
+    assert OrgUnit.objects.count() == 1 + len(DEPARTMENTS)
+    assert Person.objects.count() == len(PEOPLE) + len(ADMINISTRATORS) >= 25
+    assert {p.admin_role for p in Person.objects.exclude(admin_role="")} == {
+        AdminRole.SYSTEM,
+        AdminRole.SECURITY,
+        AdminRole.AUDITOR,
+    }
+    assert Cabinet.objects.count() == len(CABINETS)
+    assert Approval.objects.filter(state="pending").count() == 2
+    counts = {
+        a: AuditEvent.objects.filter(action=a).count()
+        for a in ("orgunit.created", "person.created", "cabinet.created", "approval.requested")
+    }
+    assert counts == {
+        "orgunit.created": 8,
+        "person.created": len(PEOPLE) + 3,
+        "cabinet.created": len(CABINETS),
+        "approval.requested": 2,
+    }
+    verified = StringIO()
+    call_command("verify", stdout=verified)
+    assert f"intact: {AuditEvent.objects.count()} events" in verified.getvalue()
+    again = StringIO()
+    call_command("demo", stdout=again)
+    assert "already present" in again.getvalue()
+
+
+def test_every_demo_login_works(client):
+    call_command("demo", stdout=StringIO())
+    for username, *_ in [*PEOPLE, *ADMINISTRATORS]:
+        client.logout()
+        response = client.post(
+            "/accounts/login/", {"username": username, "password": DEMO_PASSWORD}
+        )
+        assert response.status_code == 302, username
+        assert client.get("/").status_code == 200, username
