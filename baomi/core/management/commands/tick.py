@@ -1,0 +1,26 @@
+"""`baomi tick`: the scheduled work, run by cron or a systemd timer (every few minutes).
+
+Every job is idempotent: running tick twice, or on two nodes, changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from baomi.approvals.tasks import expire_approvals
+
+#: (name, job) in the order they run; each returns how many items it handled
+JOBS: list[tuple[str, Callable[[], int]]] = [
+    ("approvals expired", expire_approvals),
+]
+
+
+class Command(BaseCommand):
+    help = "Run the scheduled jobs once (deadlines, expiries)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        for name, job in JOBS:
+            self.stdout.write(f"{name}: {job()}")
