@@ -187,3 +187,10 @@ def test_an_api_token_needs_the_same_checks_and_is_audited(client, make_person):
     me = client.get("/api/v1/people/me/", HTTP_AUTHORIZATION=f"Token {key}")
     assert me.status_code == 200 and me.json()["username"] == "sunli"
     assert "person.api_token_issued" in actions()
+
+
+@pytest.mark.argon2
+def test_passwords_are_stored_as_argon2_hashes(make_person):
+    person = make_person()
+    assert person.password.startswith("argon2$")
+    assert person.check_password(PASSWORD)
