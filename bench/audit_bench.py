@@ -129,13 +129,15 @@ def verify_rate() -> tuple[float, int, float]:
 
 def raw_hashing() -> dict[str, float]:
     """The same chain computation on bodies already in memory, and bulk SHA-256 speed."""
+    from django.db import connection
+
     from baomi.audit import scan
     from baomi.audit.models import AuditHead
-    from baomi.audit.verify import scan_params
 
-    vendor, params = scan_params()
     last = AuditHead.objects.get().seq
-    bodies = [bytes(body) for rows in scan.chunks(vendor, params, 1, last) for _, _, body in rows]
+    with connection.cursor() as cursor:
+        parts = scan.chunks(cursor, connection.vendor, "%s", 1, last)
+        bodies = [bytes(body) for _, rows in parts for _, body in rows]
     sha = hashlib.sha256
     started = time.perf_counter()
     prev = bytes(32)

@@ -187,9 +187,40 @@ def reset_password(*, actor: Any, person: Person, new_password: str) -> None:
     """The system administrator sets a temporary password, to be changed at the next sign-in."""
     _require_admin("account.admin", actor)
     person = Person.objects.select_for_update().get(pk=person.pk)
+    if len(new_password) < policy.params("SYS.PASSWORD")["min_length"]:
+        raise ValidationError(
+            {
+                "password": _("A password has at least %(min)s characters.")
+                % {"min": policy.params("SYS.PASSWORD")["min_length"]}
+            }
+        )
     _store_password(person, new_password, keep=policy.params("SYS.PASSWORD")["history_count"])
     Person.objects.filter(pk=person.pk).update(password_changed_at=None)
     audit.record(actor, "person.password_reset", person)
+
+
+@transaction.atomic(durable=True)
+def unlock_account(*, actor: Any, person: Person) -> int:
+    """The system administrator lifts the sign-in lock-out of an account (django-axes) after
+    repeated failures; returns how many recorded failures were cleared."""
+    from axes.utils import reset
+
+    _require_admin("account.admin", actor)
+    cleared = reset(username=person.username)
+    audit.record(actor, "person.unlocked", person, failures_cleared=cleared)
+    return cleared
+
+
+def locked_out_usernames() -> set[str]:
+    """User names that django-axes currently refuses."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    return set(
+        AccessAttempt.objects.filter(
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+        ).values_list("username", flat=True)
+    )
 
 
 def _store_password(person: Person, raw: str, *, keep: int) -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/activity/", views.activity_view, name="activity"),
     path("accounts/password/", views.password_view, name="password"),
     path("accounts/totp/", views.totp_view, name="totp"),
+    path("accounts/admin/", views.accounts_admin, name="accounts"),
     path("people/", views.people_list, name="list"),
     path("people/new/", views.person_edit, name="new"),
     path("people/<int:pk>/", views.person_edit, name="edit"),

@@ -224,3 +224,37 @@ def person_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("people:list")
     return render(request, "people/edit.html", {"form": form, "person": person})
+
+
+# -- account administration (system administrator) ----------------------------------------
+
+
+@login_required
+def accounts_admin(request: AuthedRequest) -> HttpResponse:
+    """Reset a password or lift a sign-in lock-out; nothing else about people."""
+    policy.require("account.admin", actor=request.user)
+    if request.method == "POST":
+        target = get_object_or_404(Person, pk=request.POST.get("person"))
+        try:
+            if "unlock" in request.POST:
+                services.unlock_account(actor=request.user, person=target)
+                messages.success(request, _("%(name)s can sign in again.") % {"name": target})
+            else:
+                services.reset_password(
+                    actor=request.user, person=target, new_password=request.POST.get("password", "")
+                )
+                messages.success(
+                    request,
+                    _("%(name)s must choose a new password at the next sign-in.")
+                    % {"name": target},
+                )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("people:accounts")
+    people = Person.objects.select_related("department").order_by("username")
+    return render(
+        request,
+        "people/accounts.html",
+        {"people": people, "locked": services.locked_out_usernames()},
+    )

@@ -22,6 +22,8 @@ def navigation(person: Any) -> list[tuple[str, Any]]:
     ]
     if person.admin_role == AdminRole.SECURITY:
         items.append((reverse("people:list"), _("People")))
+    if person.admin_role == AdminRole.SYSTEM:
+        items.append((reverse("people:accounts"), _("Accounts")))
     if person.admin_role == AdminRole.AUDITOR:
         items.append((reverse("web:audit"), _("Audit log")))
     items.append((reverse("api-docs"), _("API")))

@@ -194,3 +194,39 @@ def test_passwords_are_stored_as_argon2_hashes(make_person):
     person = make_person()
     assert person.password.startswith("argon2$")
     assert person.check_password(PASSWORD)
+
+
+def test_the_system_administrator_unlocks_an_account_and_resets_a_password(
+    client, make_person, admins
+):
+    from baomi.people.models import AdminRole
+
+    make_person()
+    for _ in range(5):
+        sign_in(client, "sunli", "wrong-password")
+    sysadmin = admins[AdminRole.SYSTEM]
+    client.force_login(sysadmin)
+    page = client.get("/accounts/admin/")
+    assert page.status_code == 200 and "sunli" in page.context["locked"]
+    target = Person.objects.get(username="sunli")
+    client.post("/accounts/admin/", {"person": target.pk, "unlock": "1"})
+    assert "sunli" not in services.locked_out_usernames()
+    client.post("/accounts/admin/", {"person": target.pk, "password": "Temp-pass-4411"})
+    assert Person.objects.get(pk=target.pk).password_changed_at is None
+    client.logout()
+    sign_in(client, "sunli", "Temp-pass-4411")
+    assert client.get("/")["Location"] == "/accounts/password/"
+    assert actions()[-3:] == ["person.unlocked", "person.password_reset", "person.logged_in"]
+
+
+def test_only_the_system_administrator_administers_accounts(client, make_person, admins):
+    from baomi.people.models import AdminRole
+
+    target = make_person()
+    for who in (admins[AdminRole.SECURITY], admins[AdminRole.AUDITOR], target):
+        client.force_login(who)
+        assert client.get("/accounts/admin/").status_code == 403
+    with pytest.raises(policy.RuleViolation, match=r"ACC\.ROLE"):
+        services.reset_password(
+            actor=admins[AdminRole.SECURITY], person=target, new_password="Temp-pass-4411"
+        )
