@@ -117,13 +117,14 @@ def _body(seq: int, at: str, entry: Entry, where: str | None) -> str:
         "action": entry.action,
         "actor": actor_ref(entry.actor),
         "object": object_ref(entry.obj),
-        "data": dict(entry.data),
+        "data": entry.data if isinstance(entry.data, dict) else dict(entry.data),
     }
     if where:
         event["origin"] = where
     return canonical_json(event)
 
 
+@functools.lru_cache(maxsize=4096)
 def _check_action(action: str) -> None:
     noun, sep, verb = action.partition(".")
     if not (sep and noun and verb) or not action.replace(".", "").replace("_", "").isalnum():
