@@ -1,10 +1,16 @@
-"""The ledger. For now: secure cabinets (保密柜), each with a named custodian (DOC.STORE)."""
+"""The ledger: classified documents, their numbered copies, who may know of them, and where each
+copy is. Secure cabinets (保密柜) hold copies under a named custodian (DOC.STORE)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
+
+from baomi.core.levels import TIER_CEILING, Level, SecretKind, Tier, Urgency
 
 
 class Cabinet(models.Model):
@@ -33,3 +39,202 @@ class Cabinet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class SecretItem(models.Model):
+    """保密事项范围: one item of the catalog of what the organization treats as secret."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(
+        _("kind of secret"), max_length=12, choices=SecretKind.choices, default=SecretKind.STATE
+    )
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("secret item")
+        verbose_name_plural = _("secret-item catalog")
+        ordering = ["-level", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, person: Any) -> DocumentQuerySet:
+        """Documents this person may know exist (SPEC §3), decided in SQL: non-secret items for
+        every member of staff; classified items when the tier admits the level and the person
+        is in the knowledge scope by name, department or post. Administrator accounts see none."""
+        if not person.is_authenticated or not person.is_active or person.admin_role:
+            return self.none()
+        ceiling = TIER_CEILING[Tier(person.tier)]
+        in_scope = ScopeEntry.objects.filter(document=OuterRef("pk")).filter(
+            Q(person=person.pk)
+            | Q(department=person.department_id)
+            | Q(post__in=list(person.post_codes))
+        )
+        return self.filter(
+            Q(level__lte=Level.INTERNAL) | (Q(level__lte=ceiling) & Exists(in_scope))
+        )
+
+
+class Document(models.Model):
+    """涉密载体 / 文件: the logical item, registered once, with numbered copies."""
+
+    class Origin(models.TextChoices):
+        INTERNAL = "internal", _("internal")
+        INCOMING = "incoming", _("incoming")
+        OUTGOING = "outgoing", _("outgoing")
+
+    class Form(models.TextChoices):
+        PAPER = "paper", _("paper")
+        MAGNETIC = "magnetic", _("magnetic")
+        OPTICAL = "optical", _("optical")
+        FLASH = "flash", _("flash memory")
+        AUDIO_VIDEO = "audio_video", _("audio or video")
+        ELECTRONIC = "electronic", _("electronic")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("in force")
+        DECLASSIFIED = "declassified", _("declassified")
+
+    title = models.CharField(_("title"), max_length=200)
+    code_name = models.CharField(_("code name"), max_length=60, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=100)
+    issued_on = models.DateField(_("date of issue"))
+    origin = models.CharField(_("origin"), max_length=10, choices=Origin.choices)
+    kind = models.CharField(
+        _("kind of secret"), max_length=12, choices=SecretKind.choices, default=SecretKind.STATE
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    marking = models.CharField(_("marking"), max_length=60, blank=True)
+    declassify_on = models.DateField(_("declassified on"), null=True, blank=True)
+    urgency = models.PositiveSmallIntegerField(
+        _("urgency"), choices=Urgency.choices, default=Urgency.NORMAL
+    )
+    form = models.CharField(
+        _("carrier form"), max_length=12, choices=Form.choices, default=Form.PAPER
+    )
+    page_count = models.PositiveIntegerField(_("pages"), default=1)
+    # classification (定密): who decided, on what basis, when
+    classified_by = models.CharField(_("classifying authority"), max_length=100, blank=True)
+    basis_item = models.ForeignKey(
+        SecretItem,
+        verbose_name=_("basis (catalog item)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+    )
+    basis_reason = models.CharField(_("basis (written reason)"), max_length=300, blank=True)
+    classified_on = models.DateField(_("classified on"), null=True, blank=True)
+    department = models.ForeignKey(
+        "core.OrgUnit",
+        verbose_name=_("registering department"),
+        on_delete=models.PROTECT,
+        related_name="documents",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registered_documents"
+    )
+    registered_at = models.DateTimeField(_("registered at"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
+
+    objects = DocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-registered_at", "-id"]
+        indexes = [models.Index(fields=["level", "state"], name="document_level_state_idx")]
+
+    def __str__(self) -> str:
+        return self.code_name or self.title
+
+    def shown_title(self, visible: bool) -> str:
+        """The title for lists: the code name stands in for a title the viewer may not see."""
+        return self.title if visible else (self.code_name or str(_("(withheld)")))
+
+
+class ScopeEntry(models.Model):
+    """知悉范围: one person, department or post admitted to know a document."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="scope")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    post = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("knowledge scope entry")
+        constraints = [
+            models.CheckConstraint(
+                name="scopeentry_exactly_one",
+                condition=(
+                    Q(person__isnull=False, department__isnull=True, post="")
+                    | Q(person__isnull=True, department__isnull=False, post="")
+                    | Q(person__isnull=True, department__isnull=True) & ~Q(post="")
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "document"], name="scope_person_idx"),
+            models.Index(fields=["department", "document"], name="scope_department_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.person_id or self.department_id or self.post}"
+
+
+class Copy(models.Model):
+    """份: a numbered copy, the tracked unit; exactly one accountable holder at every moment."""
+
+    class State(models.TextChoices):
+        REGISTERED = "registered", _("registered")
+        IN_CABINET = "in_cabinet", _("in cabinet")
+        CIRCULATING = "circulating", _("circulating")
+        ON_LOAN = "on_loan", _("on loan")
+        IN_TRANSIT = "in_transit", _("in transit")
+        RECEIVED = "received", _("received")
+        REPORTED_LOST = "reported_lost", _("reported lost")
+        WRITTEN_OFF = "written_off", _("written off")
+        ARCHIVED = "archived", _("archived")
+        IN_DESTRUCTION = "in_destruction", _("in a destruction batch")
+        DESTROYED = "destroyed", _("destroyed")
+        DECLASSIFIED = "declassified", _("declassified")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copies")
+    copy_no = models.PositiveIntegerField(_("copy number"))
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="held_copies",
+    )
+    cabinet = models.ForeignKey(
+        Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
+    )
+
+    class Meta:
+        verbose_name = _("copy")
+        verbose_name_plural = _("copies")
+        ordering = ["document", "copy_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "copy_no"], name="copy_unique_number"),
+            models.CheckConstraint(
+                name="copy_number_6_digits", condition=Q(copy_no__gte=1, copy_no__lte=999999)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}/{self.label}"
+
+    @property
+    def label(self) -> str:
+        """份号: six digits, zero-padded (GB/T 9704)."""
+        return f"{self.copy_no:06d}"

@@ -1,0 +1,47 @@
+"""Rules the ledger enforces when documents are registered and seen."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from baomi.core.levels import Level
+from baomi.people.models import Post
+from baomi.policy import Fail, rule
+
+
+@rule("ACC.ROLE", actions=("document.register",))
+def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    allowed = set(p["posts"][ctx["action"]])
+    actor = ctx["actor"]
+    if actor.is_active and not actor.admin_role and allowed & actor.post_codes:
+        return None
+    return Fail(
+        lambda: (
+            _("Only a person holding one of these posts may do this: %(posts)s.")
+            % {"posts": "、".join(str(Post(code).label) for code in sorted(allowed))}
+        ),
+        {"posts": ",".join(sorted(allowed)), "actor_posts": ",".join(sorted(actor.post_codes))},
+    )
+
+
+@rule("DOC.STORE", actions=("document.register",))
+def stored_apart(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    cabinet, level = ctx["cabinet"], ctx["level"]
+    if cabinet is None or cabinet.for_classified == (level >= Level.CONFIDENTIAL):
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "Cabinet %(cabinet)s is for %(kind)s items: classified and ordinary items are "
+                "stored apart."
+            )
+            % {
+                "cabinet": cabinet.code,
+                "kind": _("classified") if cabinet.for_classified else _("ordinary"),
+            }
+        ),
+        {"cabinet": cabinet.code, "level": Level(level).zh},
+    )

@@ -1,0 +1,164 @@
+"""Registering an incoming classified document and who may then know of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from baomi import policy
+from baomi.audit.models import AuditEvent
+from baomi.core.levels import Level, Tier
+from baomi.core.services import create_org_unit
+from baomi.ledger.models import Copy, Document, ScopeEntry, SecretItem
+from baomi.ledger.services import create_cabinet, register_incoming, view_document
+from baomi.people.models import AdminRole, Post
+from baomi.people.services import create_person
+
+pytestmark = pytest.mark.django_db
+ISSUED = dt.date(2026, 11, 2)
+
+
+def person(username, unit=None, posts=(Post.STAFF,), tier=Tier.GENERAL, **kw):
+    return create_person(
+        actor=None,
+        username=username,
+        full_name=username,
+        password="x" * 10,
+        department=unit,
+        posts=posts,
+        tier=tier,
+        must_change_password=False,
+        **kw,
+    )
+
+
+@pytest.fixture
+def org():
+    root = create_org_unit(actor=None, name="委机关")
+    room = create_org_unit(actor=None, name="机要室", parent=root)
+    planning = create_org_unit(actor=None, name="综合规划科", parent=root)
+    finance = create_org_unit(actor=None, name="财务审计科", parent=root)
+    clerk = person("clerk", room, posts=(Post.CLERK,), tier=Tier.CORE)
+    people = {
+        "clerk": clerk,
+        "insider": person("insider", planning, tier=Tier.IMPORTANT),
+        "general": person("general", finance, tier=Tier.GENERAL),
+        "important": person("important", finance, tier=Tier.IMPORTANT),
+        "planning_general": person("planning_general", planning, tier=Tier.GENERAL),
+        "auditor": person("auditor", admin_role=AdminRole.AUDITOR, posts=(), tier=Tier.NONE),
+    }
+    cabinet = create_cabinet(
+        actor=None, name="一号柜", code="JYS-01", department=room, custodian=clerk
+    )
+    plain = create_cabinet(
+        actor=None,
+        name="普通柜",
+        code="BGS-01",
+        department=room,
+        custodian=clerk,
+        for_classified=False,
+    )
+    return {"units": {"planning": planning}, "people": people, "cabinet": cabinet, "plain": plain}
+
+
+def register(org, **kw):
+    args = {
+        "actor": org["people"]["clerk"],
+        "title": "关于2027年重大项目布局的请示",
+        "issuer": "市人民政府办公室",
+        "issued_on": ISSUED,
+        "copies": 3,
+        "cabinet": org["cabinet"],
+        "marking": "机密★10年",
+        "doc_number": "示政办〔2026〕12号",
+        "scope_departments": [org["units"]["planning"]],
+    }
+    args.update(kw)
+    return register_incoming(**args)
+
+
+def test_a_clerk_registers_an_incoming_secret_document_with_numbered_copies(org):
+    document = register(org)
+    assert (document.level, document.marking) == (Level.SECRET, "机密★10年")
+    assert document.declassify_on == dt.date(2036, 11, 2)
+    copies = list(document.copies.order_by("copy_no"))
+    assert [c.label for c in copies] == ["000001", "000002", "000003"]
+    assert {c.state for c in copies} == {Copy.State.IN_CABINET}
+    registered = AuditEvent.objects.get(action="document.registered")
+    data = json.loads(registered.body)["data"]
+    assert data["marking"] == "机密★10年" and data["copies"] == 3
+    assert "重大项目" not in registered.body  # the title can be secret: never in the log
+    assert AuditEvent.objects.filter(action="copy.registered").count() == 3
+
+
+def test_only_people_in_scope_with_clearance_know_it_exists(org):
+    document = register(org)
+    p = org["people"]
+    visible = {
+        name: Document.objects.visible_to(who).filter(pk=document.pk).exists()
+        for name, who in p.items()
+    }
+    assert visible == {
+        "clerk": True,
+        "insider": True,
+        "general": False,
+        "important": False,
+        "planning_general": False,
+        "auditor": False,
+    }
+    for name in ("general", "important", "auditor"):
+        assert Document.objects.visible_to(p[name]).count() == 0
+        with pytest.raises(Http404):
+            view_document(actor=p[name], document=document)
+    view_document(actor=p["insider"], document=document)
+    viewed = AuditEvent.objects.get(action="document.viewed")
+    assert viewed.actor_id == str(p["insider"].pk) and viewed.object_id == str(document.pk)
+
+
+def test_unclassified_items_are_known_to_all_staff_but_no_administrator(org):
+    document = register(org, marking="", level=Level.INTERNAL, cabinet=org["plain"])
+    p = org["people"]
+    assert Document.objects.visible_to(p["general"]).filter(pk=document.pk).exists()
+    assert not Document.objects.visible_to(p["auditor"]).exists()
+
+
+@pytest.mark.parametrize(
+    ("kw", "rule"),
+    [
+        ({"marking": "机密★"}, "CLS.MARKING"),
+        ({"marking": "机密★25年"}, "CLS.PERIOD.MAX"),
+    ],
+)
+def test_a_bad_marking_is_refused_naming_the_rule_and_nothing_is_saved(org, kw, rule):
+    before = AuditEvent.objects.count()
+    with pytest.raises(policy.RuleViolation) as raised:
+        register(org, **kw)
+    assert raised.value.decision.rule_ids == (rule,)
+    assert not Document.objects.exists() and not ScopeEntry.objects.exists()
+    assert AuditEvent.objects.count() == before
+
+
+def test_only_a_clerk_registers_and_classified_copies_go_to_a_classified_cabinet(org):
+    with pytest.raises(policy.RuleViolation) as raised:
+        register(org, actor=org["people"]["insider"])
+    assert raised.value.decision.rule_ids == ("ACC.ROLE",)
+    with pytest.raises(policy.RuleViolation) as raised:
+        register(org, cabinet=org["plain"])
+    assert raised.value.decision.rule_ids == ("DOC.STORE",)
+    assert not Document.objects.exists()
+
+
+def test_a_level_below_the_catalog_needs_a_written_reason(org):
+    plans = SecretItem.objects.get(name="发展规划与计划")
+    assert plans.level == Level.SECRET
+    with pytest.raises(ValidationError) as raised:
+        register(org, marking="秘密★5年", basis_item=plans)
+    assert "basis_reason" in raised.value.message_dict
+    document = register(
+        org, marking="秘密★5年", basis_item=plans, basis_reason="仅涉及已公开规划的执行细节"
+    )
+    assert document.level == Level.CONFIDENTIAL
