@@ -53,3 +53,24 @@ class OrgUnit(models.Model):
     def is_within(self, other: OrgUnit) -> bool:
         """True when this unit is `other` or lies below it."""
         return self.path.startswith(other.path)
+
+
+class Notification(models.Model):
+    """An in-app notice to one person (a declassified document they hold, a deadline)."""
+
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=40)
+    object_type = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField()
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "read_at"], name="notification_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.person_id}"

@@ -64,7 +64,8 @@ class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, person: Any) -> DocumentQuerySet:
         """Documents this person may know exist (SPEC §3), decided in SQL: non-secret items for
         every member of staff; classified items when the tier admits the level and the person
-        is in the knowledge scope by name, department or post. Administrator accounts see none."""
+        is in the knowledge scope by name, department or post; declassified items for all
+        staff. Administrator accounts see none."""
         if not person.is_authenticated or not person.is_active or person.admin_role:
             return self.none()
         ceiling = TIER_CEILING[Tier(person.tier)]
@@ -74,7 +75,9 @@ class DocumentQuerySet(models.QuerySet["Document"]):
             | Q(post__in=list(person.post_codes))
         )
         return self.filter(
-            Q(level__lte=Level.INTERNAL) | (Q(level__lte=ceiling) & Exists(in_scope))
+            Q(level__lte=Level.INTERNAL)
+            | Q(state=Document.State.DECLASSIFIED)  # tracked still, but without restriction
+            | (Q(level__lte=ceiling) & Exists(in_scope))
         )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
@@ -196,3 +196,51 @@ def view_document(*, actor: Any, document: Document) -> Document:
         raise Http404
     audit.record(actor, "document.viewed", document, level=Level(document.level).zh)
     return document
+
+
+def holders(document: Document) -> list[Any]:
+    """Everyone accountable for a copy of the document now: holders and cabinet custodians."""
+    from baomi.people.models import Person
+
+    copies = Copy.objects.filter(document=document)
+    return list(
+        Person.objects.filter(
+            models.Q(held_copies__in=copies) | models.Q(cabinets__copies__in=copies)
+        ).distinct()
+    )
+
+
+@transaction.atomic(durable=True)
+def declassify_due(*, today: dt.date | None = None) -> int:
+    """自行解密: declassify every document whose period has ended (SPEC §2, 法第二十四条).
+
+    Idempotent: a declassified document is never declassified again. Each is one audit
+    event; every current holder and the registering clerk are told."""
+    from baomi.core.notices import notify
+
+    today = today or clock.today()
+    due = list(
+        Document.objects.select_for_update().filter(
+            state=Document.State.ACTIVE, declassify_on__lte=today
+        )
+    )
+    for document in due:
+        document.state = Document.State.DECLASSIFIED
+        document.save(update_fields=["state"])
+        told = notify(
+            [*holders(document), document.registered_by],
+            "document.declassified",
+            document,
+            marking=document.marking,
+            on=document.declassify_on.isoformat(),
+        )
+        audit.record(
+            None,
+            "document.declassified",
+            document,
+            reason="period_end",
+            marking=document.marking,
+            declassify_on=document.declassify_on,
+            notified=told,
+        )
+    return len(due)
