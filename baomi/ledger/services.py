@@ -232,7 +232,7 @@ def declassify_due(*, today: dt.date | None = None) -> int:
             "document.declassified",
             document,
             marking=document.marking,
-            on=document.declassify_on.isoformat(),
+            on=str(document.declassify_on),
         )
         audit.record(
             None,
