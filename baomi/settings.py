@@ -177,6 +177,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ApprovalStateEnum": "baomi.approvals.models.Approval.State",
+        "DocumentStateEnum": "baomi.ledger.models.Document.State",
+        "CopyStateEnum": "baomi.ledger.models.Copy.State",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,62 @@
+"""The register pages and API: what is outside a person's scope does not exist for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from baomi.audit.models import AuditEvent
+from baomi.ledger.models import Document
+
+from .test_register import org, register  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+def test_outsiders_find_it_in_no_list_search_count_or_api_and_get_404(client, org):  # noqa: F811
+    document = register(org)
+    for name in ("general", "important", "auditor"):
+        client.force_login(org["people"][name])
+        page = client.get("/ledger/?q=重大项目")
+        assert page.context["page"].paginator.count == 0
+        assert "关于2027年重大项目布局的请示" not in page.content.decode()
+        assert client.get(f"/ledger/documents/{document.pk}/").status_code == 404
+        api = client.get("/api/v1/documents/?q=示政办")
+        assert api.json()["count"] == 0
+        assert client.get(f"/api/v1/documents/{document.pk}/").status_code == 404
+    assert not AuditEvent.objects.filter(action="document.viewed").exists()
+
+
+def test_an_insider_sees_it_everywhere_and_each_view_is_recorded(client, org):  # noqa: F811
+    document = register(org)
+    client.force_login(org["people"]["insider"])
+    page = client.get("/ledger/?q=重大项目").content.decode()
+    assert "关于2027年重大项目布局的请示" in page
+    detail = client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    assert "000003" in detail and "机密★10年" in detail
+    api = client.get(f"/api/v1/documents/{document.pk}/").json()
+    assert [c["number"] for c in api["copies"]] == ["000001", "000002", "000003"]
+    assert AuditEvent.objects.filter(action="document.viewed").count() == 2
+
+
+def test_a_clerk_registers_through_the_form_and_a_denial_is_shown(client, org):  # noqa: F811
+    client.force_login(org["people"]["clerk"])
+    form = {
+        "title": "年度预算执行情况",
+        "issuer": "市财政局",
+        "issued_on": "2026-11-10",
+        "kind": "state",
+        "marking": "秘密★5年",
+        "urgency": "0",
+        "form": "paper",
+        "page_count": "4",
+        "copies": "2",
+        "cabinet": org["cabinet"].pk,
+    }
+    response = client.post("/ledger/incoming/new/", form)
+    assert response.status_code == 302
+    assert Document.objects.get(title="年度预算执行情况").copies.count() == 2
+    refused = client.post(
+        "/ledger/incoming/new/", {**form, "marking": "绝密★31年"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 200 and "CLS.PERIOD.MAX" in refused.content.decode()
+    assert Document.objects.count() == 1
