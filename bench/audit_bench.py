@@ -11,6 +11,7 @@ import argparse
 import hashlib
 import json
 import os
+import statistics
 import time
 from pathlib import Path
 
@@ -83,20 +84,20 @@ def service_appends(n: int) -> float:
 
 
 def batched_appends(total: int, batch: int) -> float:
+    """Events per second of one batch, the median over total // batch batches (the machine is
+    shared: a median is steadier than a total)."""
     from django.db import transaction
 
     from baomi.audit.chain import Entry, record_many
 
-    def run() -> None:
-        for b in range(total // batch):
-            with transaction.atomic(durable=True):
-                record_many(
-                    Entry(None, "bench.appended", ("bench.item", b * batch + i), {"i": i})
-                    for i in range(batch)
-                )
+    def one(b: int) -> None:
+        with transaction.atomic(durable=True):
+            record_many(
+                Entry(None, "bench.appended", ("bench.item", b * batch + i), {"i": i})
+                for i in range(batch)
+            )
 
-    seconds, _ = timed(run)
-    return total / seconds
+    return statistics.median(batch / timed(one, b)[0] for b in range(total // batch))
 
 
 def fill_to(events: int, batch: int = 50_000) -> None:
@@ -119,12 +120,15 @@ def fill_to(events: int, batch: int = 50_000) -> None:
             )
 
 
-def verify_rate() -> tuple[float, int, float]:
+def verify_rate(rounds: int = 3) -> tuple[float, int, float]:
+    """The median of `rounds` full verifications."""
     from baomi.audit.verify import verify_chain
 
-    seconds, verdict = timed(verify_chain)
-    assert verdict.ok, verdict
-    return verdict.events / seconds, verdict.events, seconds
+    runs = [timed(verify_chain) for _ in range(rounds)]
+    assert all(verdict.ok for _, verdict in runs), runs
+    seconds = statistics.median(t for t, _ in runs)
+    events = runs[0][1].events
+    return events / seconds, events, seconds
 
 
 def raw_hashing() -> dict[str, float]:

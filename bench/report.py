@@ -59,8 +59,9 @@ def main(folder: str, target: str) -> None:
         "",
         "Single appends: one event per transaction through `audit.record()`, as every service "
         "does. Service appends: a whole service (`create_org_unit`: insert, update, audit event). "
-        "Batched: `record_many()` of 10,000 events per transaction (COPY on PostgreSQL). "
-        "Verify: `verify_chain()` re-hashing every event from the database, one worker per core. "
+        "Batched: `record_many()` of 10,000 events per transaction (COPY on PostgreSQL), the "
+        "median of 20 batches. Verify: `verify_chain()` re-hashing every event from the "
+        "database, one worker per core, the median of 3 runs. "
         "Raw: the same chain of SHA-256 computations over the same bodies already in memory, one "
         "core — the floor any verifier pays.",
         "",
