@@ -162,3 +162,35 @@ def test_a_level_below_the_catalog_needs_a_written_reason(org):
         org, marking="秘密★5年", basis_item=plans, basis_reason="仅涉及已公开规划的执行细节"
     )
     assert document.level == Level.CONFIDENTIAL
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("重大项目", True),
+        ("2027年重大", True),
+        ("示政办〔2026〕12号", True),
+        ("人民政府", True),
+        ("重大", True),
+        ("不存在的标题", False),
+        ('引号"测试', False),
+    ],
+)
+def test_search_finds_any_substring_of_title_number_or_issuer(org, text, found):
+    from baomi.ledger.views import register_for
+
+    document = register(org)
+    register(org, title="其他文件", doc_number="", issuer="市财政局")
+    result = register_for(org["people"]["clerk"], {"q": text})
+    assert (document in result) == found
+    assert result.count() == (1 if found else 0)
+
+
+def test_search_follows_edits_of_the_title(org):
+    from baomi.ledger.views import register_for
+
+    document = register(org)
+    Document.objects.filter(pk=document.pk).update(title="关于调整会议安排的通知")
+    clerk = org["people"]["clerk"]
+    assert not register_for(clerk, {"q": "重大项目"}).exists()
+    assert register_for(clerk, {"q": "会议安排"}).get() == document
