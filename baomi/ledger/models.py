@@ -241,3 +241,16 @@ class Copy(models.Model):
     def label(self) -> str:
         """份号: six digits, zero-padded (GB/T 9704)."""
         return f"{self.copy_no:06d}"
+
+    @property
+    def scan_code(self) -> str:
+        """What the copy's QR label carries and a scanner types: no title, nothing secret."""
+        return f"BMC-{self.document_id}-{self.label}"
+
+    @classmethod
+    def parse_scan_code(cls, code: str) -> tuple[int, int] | None:
+        """(document id, copy number) of a scanned label, or None for anything else."""
+        parts = code.strip().upper().split("-")
+        if len(parts) != 3 or parts[0] != "BMC" or not (parts[1] + parts[2]).isdigit():
+            return None
+        return int(parts[1]), int(parts[2])

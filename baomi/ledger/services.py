@@ -244,3 +244,14 @@ def declassify_due(*, today: dt.date | None = None) -> int:
             notified=told,
         )
     return len(due)
+
+
+@transaction.atomic(durable=True)
+def view_copy(*, actor: Any, copy: Copy) -> Copy:
+    """Open a copy's page (its custody record); on record like every view."""
+    from django.http import Http404
+
+    if not Document.objects.visible_to(actor).filter(pk=copy.document_id).exists():
+        raise Http404
+    audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
+    return copy

@@ -7,4 +7,7 @@ urlpatterns = [
     path("", views.register, name="register"),
     path("documents/<int:pk>/", views.document, name="document"),
     path("incoming/new/", views.new_incoming, name="new-incoming"),
+    path("documents/<int:pk>/labels/", views.labels, name="labels"),
+    path("copies/<int:pk>/", views.copy, name="copy"),
+    path("scan/", views.scan, name="scan"),
 ]

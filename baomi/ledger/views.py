@@ -12,12 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from baomi import policy
+from baomi.audit.models import AuditEvent
 from baomi.core.errors import add_to_form
 from baomi.people.views import AuthedRequest
 
 from . import services
 from .forms import IncomingForm
-from .models import Document
+from .models import Copy, Document
 
 
 def register_for(person, params):  # type: ignore[no-untyped-def]
@@ -69,3 +70,49 @@ def new_incoming(request: AuthedRequest) -> HttpResponse:
             messages.success(request, _("Registered with %(n)s copies.") % {"n": data["copies"]})
             return redirect("ledger:document", pk=created.pk)
     return render(request, "ledger/incoming.html", {"form": form})
+
+
+def _visible_copy(person, **lookup):  # type: ignore[no-untyped-def]
+    visible = Document.objects.visible_to(person)
+    return get_object_or_404(
+        Copy.objects.select_related("document", "cabinet", "holder").filter(document__in=visible),
+        **lookup,
+    )
+
+
+@login_required
+def copy(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One copy: where it is, and its custody timeline built from the audit log."""
+    found = _visible_copy(request.user, pk=pk)
+    services.view_copy(actor=request.user, copy=found)
+    events = AuditEvent.objects.filter(object_type="ledger.copy", object_id=str(found.pk))
+    return render(
+        request,
+        "ledger/copy.html",
+        {"copy": found, "timeline": [e.event for e in events.order_by("seq")]},
+    )
+
+
+@login_required
+def scan(request: AuthedRequest) -> HttpResponse:
+    """The scan field: a USB scanner types the label's code and Enter; the copy's page opens."""
+    parsed = Copy.parse_scan_code(request.GET.get("code", ""))
+    if parsed is None:
+        messages.error(request, _("That is not a copy label."))
+        return redirect("ledger:register")
+    document_id, copy_no = parsed
+    found = _visible_copy(request.user, document_id=document_id, copy_no=copy_no)
+    return redirect("ledger:copy", pk=found.pk)
+
+
+@login_required
+def labels(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A printable sheet of QR labels, one per copy: number, marking and code, never the title."""
+    import segno
+
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    sheet = [
+        (c, segno.make(c.scan_code, error="m").svg_inline(scale=3))
+        for c in found.copies.order_by("copy_no")
+    ]
+    return render(request, "ledger/labels.html", {"document": found, "sheet": sheet})

@@ -60,3 +60,23 @@ def test_a_clerk_registers_through_the_form_and_a_denial_is_shown(client, org): 
     )
     assert refused.status_code == 200 and "CLS.PERIOD.MAX" in refused.content.decode()
     assert Document.objects.count() == 1
+
+
+def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, org):  # noqa: F811
+    document = register(org)
+    copy = document.copies.get(copy_no=2)
+    assert copy.scan_code == f"BMC-{document.pk}-000002"
+    client.force_login(org["people"]["insider"])
+    sheet = client.get(f"/ledger/documents/{document.pk}/labels/").content.decode()
+    assert sheet.count("<svg") == 3 and copy.scan_code in sheet
+    assert "关于2027年重大项目布局的请示" not in sheet.split("<main>")[1]
+    opened = client.get("/ledger/scan/", {"code": copy.scan_code.lower()})
+    assert opened.status_code == 302 and opened["Location"] == f"/ledger/copies/{copy.pk}/"
+    page = client.get(opened["Location"]).content.decode()
+    assert "copy.registered" in page and "JYS-01" in page
+    assert AuditEvent.objects.filter(action="copy.viewed", object_id=str(copy.pk)).count() == 1
+    assert client.get("/ledger/scan/", {"code": "not-a-label"}).status_code == 302
+    client.force_login(org["people"]["important"])  # outside the scope
+    assert client.get("/ledger/scan/", {"code": copy.scan_code}).status_code == 404
+    assert client.get(f"/ledger/copies/{copy.pk}/").status_code == 404
+    assert client.get(f"/ledger/documents/{document.pk}/labels/").status_code == 404
