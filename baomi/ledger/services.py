@@ -255,3 +255,47 @@ def view_copy(*, actor: Any, copy: Copy) -> Copy:
         raise Http404
     audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
     return copy
+
+
+def ask_to_widen_scope(*, actor: Any, document: Document, person: Any, reason: str) -> Any:
+    """Ask the issuing side to let `person` know this document (ACC.NEED_TO_KNOW: only the
+    issuer widens a scope). The request goes to the leader of the registering department, which
+    holds the document for the issuer inside this organization."""
+    from baomi.approvals.services import request_approval
+
+    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
+        from django.http import Http404
+
+        raise Http404
+    return request_approval(
+        actor=actor,
+        kind="scope.widen",
+        summary=reason,
+        subject=document,
+        payload={"person": person.pk},
+        unit=document.department,
+    )
+
+
+@transaction.atomic(durable=True)
+def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
+    """Add the approved person to the knowledge scope, using the approval up. The person must
+    still be cleared for the level (ACC.CLEARANCE) and not an administrator (ACC.SOD)."""
+    from baomi.approvals.services import consume
+    from baomi.core.access import Audience
+    from baomi.people.models import Person
+
+    approval = consume(actor=actor, approval=approval, action="scope.widen")
+    if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":
+        raise ValidationError(_("This approval was given for another document."))
+    person = Person.objects.get(pk=approval.payload["person"])
+    # the scope itself is what is being widened: only clearance and separation still apply
+    policy.require(
+        "copy.hold",
+        person=person,
+        level=document.level,
+        audience=Audience(persons=frozenset({person.pk})),
+    )
+    entry = ScopeEntry.objects.create(document=document, person=person)
+    audit.record(actor, "scope.widened", document, person=person.pk, approval=approval.pk)
+    return entry

@@ -1,0 +1,63 @@
+"""Widening a knowledge scope only through the issuing side's approval."""
+
+from __future__ import annotations
+
+import pytest
+from django.http import Http404
+
+from baomi import policy
+from baomi.approvals.services import approve
+from baomi.audit.models import AuditEvent
+from baomi.core.levels import Tier
+from baomi.ledger.models import Document
+from baomi.ledger.services import ask_to_widen_scope, widen_scope
+from baomi.people.models import Post
+
+from .test_register import org, person, register  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def leader(org):  # noqa: F811
+    room = org["cabinet"].department
+    return person("room_leader", room, posts=(Post.LEADER,), tier=Tier.CORE)
+
+
+def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):  # noqa: F811
+    document = register(org)
+    clerk, target = org["people"]["clerk"], org["people"]["important"]
+    assert not Document.objects.visible_to(target).filter(pk=document.pk).exists()
+    request = ask_to_widen_scope(
+        actor=clerk, document=document, person=target, reason="财务审计科需核对项目预算"
+    )
+    with pytest.raises(policy.RuleViolation):  # not yet approved
+        widen_scope(actor=clerk, document=document, approval=request)
+    approve(actor=leader, approval=request, comment="同意")
+    widen_scope(actor=clerk, document=document, approval=request)
+    assert Document.objects.visible_to(target).filter(pk=document.pk).exists()
+    assert AuditEvent.objects.filter(action="scope.widened").count() == 1
+    with pytest.raises(policy.RuleViolation):  # used once
+        widen_scope(actor=clerk, document=document, approval=request)
+
+
+def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):  # noqa: F811
+    document = register(org)  # 机密: a general-tier person may not know it
+    clerk, target = org["people"]["clerk"], org["people"]["general"]
+    request = ask_to_widen_scope(actor=clerk, document=document, person=target, reason="需要")
+    approve(actor=leader, approval=request, comment="同意")
+    with pytest.raises(policy.RuleViolation) as raised:
+        widen_scope(actor=clerk, document=document, approval=request)
+    assert raised.value.decision.rule_ids == ("ACC.CLEARANCE",)
+    assert not Document.objects.visible_to(target).filter(pk=document.pk).exists()
+
+
+def test_someone_outside_the_scope_cannot_even_ask(org, leader):  # noqa: F811
+    document = register(org)
+    with pytest.raises(Http404):
+        ask_to_widen_scope(
+            actor=org["people"]["important"],
+            document=document,
+            person=org["people"]["important"],
+            reason="想看",
+        )
