@@ -254,3 +254,31 @@ class Copy(models.Model):
         if len(parts) != 3 or parts[0] != "BMC" or not (parts[1] + parts[2]).isdigit():
             return None
         return int(parts[1]), int(parts[2])
+
+
+class Instruction(models.Model):
+    """阅批: a leader's instructions on an incoming document, routed by the clerk."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="instructions")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="instructions"
+    )
+    routed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    routed_at = models.DateTimeField(_("routed at"))
+    text = models.TextField(_("instructions"), blank=True)
+    written_at = models.DateTimeField(_("written at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leader's instructions")
+        ordering = ["routed_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                name="instruction_written_has_text",
+                condition=Q(written_at__isnull=True) | ~Q(text=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id} → {self.leader_id}"

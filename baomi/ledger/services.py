@@ -17,7 +17,7 @@ from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
 
-from .models import Cabinet, Copy, Document, ScopeEntry, SecretItem
+from .models import Cabinet, Copy, Document, Instruction, ScopeEntry, SecretItem
 
 
 @transaction.atomic(durable=True)
@@ -299,3 +299,52 @@ def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
     entry = ScopeEntry.objects.create(document=document, person=person)
     audit.record(actor, "scope.widened", document, person=person.pk, approval=approval.pk)
     return entry
+
+
+@transaction.atomic(durable=True)
+def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> Instruction:
+    """DOC.RECEIPT: the clerk routes a registered incoming item to a leader for instructions;
+    the leader joins the knowledge scope (still subject to clearance) and is told."""
+    from baomi.core.access import Audience
+    from baomi.core.notices import notify
+    from baomi.people.models import Post
+
+    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
+        from django.http import Http404
+
+        raise Http404
+    if not leader.holds(Post.LEADER):
+        raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
+    policy.require(
+        "copy.hold",
+        person=leader,
+        level=document.level,
+        audience=Audience(persons=frozenset({leader.pk})),
+    )
+    ScopeEntry.objects.get_or_create(document=document, person=leader)
+    instruction = Instruction.objects.create(
+        document=document, leader=leader, routed_by=actor, routed_at=clock.now()
+    )
+    notify([leader], "document.routed", document)
+    audit.record(actor, "document.routed", document, leader=leader.pk)
+    return instruction
+
+
+@transaction.atomic(durable=True)
+def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> Instruction:
+    """The leader to whom the item was routed writes the instructions (批示), once."""
+    instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
+    if instruction.leader_id != actor.pk:
+        from django.http import Http404
+
+        raise Http404
+    if instruction.written_at is not None:
+        raise ValidationError(_("These instructions were already written."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the instructions.")})
+    instruction.text = text.strip()
+    instruction.written_at = clock.now()
+    instruction.save(update_fields=["text", "written_at"])
+    # the text can itself be classified: the log names the instructions, not their words
+    audit.record(actor, "instructions.written", instruction, document=instruction.document_id)
+    return instruction

@@ -8,6 +8,8 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("incoming/new/", views.new_incoming, name="new-incoming"),
     path("documents/<int:pk>/labels/", views.labels, name="labels"),
+    path("documents/<int:pk>/route/", views.route, name="route"),
+    path("instructions/<int:pk>/", views.instruct, name="instruct"),
     path("copies/<int:pk>/", views.copy, name="copy"),
     path("scan/", views.scan, name="scan"),
 ]

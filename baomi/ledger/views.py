@@ -10,15 +10,17 @@ from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
 from baomi.core.errors import add_to_form
+from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
 from . import services
 from .forms import IncomingForm
-from .models import Copy, Document
+from .models import Copy, Document, Instruction
 
 
 def register_for(person, params):  # type: ignore[no-untyped-def]
@@ -54,7 +56,59 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
     found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
     services.view_document(actor=request.user, document=found)
     copies = found.copies.select_related("cabinet", "holder").order_by("copy_no")
-    return render(request, "ledger/document.html", {"document": found, "copies": copies})
+    instructions = found.instructions.select_related("leader")
+    leaders = Person.objects.holding(Post.LEADER).exclude(admin_role__gt="").order_by("username")
+    return render(
+        request,
+        "ledger/document.html",
+        {
+            "document": found,
+            "copies": copies,
+            "instructions": instructions,
+            "leaders": leaders,
+            "mine": next(
+                (
+                    i
+                    for i in instructions
+                    if i.leader_id == request.user.pk and i.written_at is None
+                ),
+                None,
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def route(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    leader = get_object_or_404(Person, pk=request.POST.get("leader"))
+    try:
+        services.route_for_instructions(actor=request.user, document=found, leader=leader)
+    except (ValidationError, policy.RuleViolation) as exc:
+        for line in _lines(exc):
+            messages.error(request, line)
+    return redirect("ledger:document", pk=pk)
+
+
+@login_required
+@require_POST
+def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
+    instruction = get_object_or_404(Instruction, pk=pk, leader=request.user)
+    try:
+        services.write_instructions(
+            actor=request.user, instruction=instruction, text=request.POST.get("text", "")
+        )
+    except ValidationError as exc:
+        for line in exc.messages:
+            messages.error(request, line)
+    return redirect("ledger:document", pk=instruction.document_id)
+
+
+def _lines(exc: ValidationError | policy.RuleViolation) -> list[str]:
+    from baomi.core.errors import violation_messages
+
+    return violation_messages(exc) if isinstance(exc, policy.RuleViolation) else exc.messages
 
 
 @login_required

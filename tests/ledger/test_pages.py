@@ -80,3 +80,24 @@ def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, 
     assert client.get("/ledger/scan/", {"code": copy.scan_code}).status_code == 404
     assert client.get(f"/ledger/copies/{copy.pk}/").status_code == 404
     assert client.get(f"/ledger/documents/{document.pk}/labels/").status_code == 404
+
+
+def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client, org):  # noqa: F811
+    from baomi.core.levels import Tier
+    from baomi.ledger.models import Instruction
+    from baomi.people.models import Post
+
+    from .test_register import person
+
+    leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
+    document = register(org)
+    client.force_login(org["people"]["clerk"])
+    client.post(f"/ledger/documents/{document.pk}/route/", {"leader": leader.pk})
+    instruction = Instruction.objects.get()
+    client.force_login(leader)
+    page = client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    assert f"/ledger/instructions/{instruction.pk}/" in page
+    client.post(f"/ledger/instructions/{instruction.pk}/", {"text": "同意，抓紧办理。"})
+    assert "同意，抓紧办理。" in client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    client.force_login(org["people"]["insider"])
+    assert client.post(f"/ledger/instructions/{instruction.pk}/", {"text": "x"}).status_code == 404

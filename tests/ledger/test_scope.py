@@ -61,3 +61,23 @@ def test_someone_outside_the_scope_cannot_even_ask(org, leader):  # noqa: F811
             person=org["people"]["important"],
             reason="想看",
         )
+
+
+def test_a_routed_leader_writes_instructions_once(org, leader):  # noqa: F811
+    from django.core.exceptions import ValidationError
+
+    from baomi.ledger.services import route_for_instructions, write_instructions
+
+    document = register(org)
+    clerk = org["people"]["clerk"]
+    instruction = route_for_instructions(actor=clerk, document=document, leader=leader)
+    assert Document.objects.visible_to(leader).filter(pk=document.pk).exists()
+    with pytest.raises(Http404):
+        write_instructions(actor=clerk, instruction=instruction, text="请阅")
+    write_instructions(actor=leader, instruction=instruction, text="请综合规划科研究落实。")
+    with pytest.raises(ValidationError):
+        write_instructions(actor=leader, instruction=instruction, text="再批")
+    event = AuditEvent.objects.get(action="instructions.written")
+    assert "研究落实" not in event.body
+    with pytest.raises(ValidationError):
+        route_for_instructions(actor=clerk, document=document, leader=org["people"]["insider"])
