@@ -5,13 +5,15 @@ audit log like any other."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from baomi.approvals.services import request_approval
 from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
 from baomi.core.services import create_org_unit
-from baomi.ledger.services import create_cabinet
+from baomi.ledger.models import Cabinet
+from baomi.ledger.services import create_cabinet, register_incoming, route_for_instructions
 from baomi.people.models import AdminRole, Person, Post
 from baomi.people.services import create_person
 
@@ -70,6 +72,30 @@ CABINETS = [
     ("BGS-01", "办公室普通文件柜", "办公室", "lijing", "机关大楼二层", False),
 ]
 
+
+# incoming documents: title, number, issuer, marking, copies, departments in scope, routed to
+DOCUMENTS = [
+    (
+        "关于2027年重大项目布局的请示",
+        "示政办〔2026〕12号",
+        "市人民政府办公室",
+        "机密★10年",
+        3,
+        ["综合规划科"],
+        "zhangwei",
+    ),
+    (
+        "2027年度财政预算编制方案",
+        "示财预〔2026〕45号",
+        "市财政局",
+        "秘密★5年",
+        2,
+        ["财务审计科"],
+        "liuyang",
+    ),
+    ("关于干部调整的通知", "示组通〔2026〕8号", "市委组织部", "秘密★6个月", 1, ["人事科"], ""),
+    ("重大产业布局决策意见", "示委发〔2026〕3号", "市委", "绝密★30年", 1, [], "zhangwei"),
+]
 
 # requests waiting in the leaders' inboxes: requester, kind, summary
 PENDING_REQUESTS = [
@@ -132,4 +158,24 @@ def load_demo() -> list[Login]:
         )
     for username, kind, summary in PENDING_REQUESTS:
         request_approval(actor=people[username], kind=kind, summary=summary)
+    _load_documents(people, units)
     return logins
+
+
+def _load_documents(people: dict[str, Person], units: dict[str, OrgUnit]) -> None:
+    cabinets = {c.code: c for c in Cabinet.objects.all()}
+    clerk = people["yangxue"]
+    for title, number, issuer, marking, copies, scope, leader in DOCUMENTS:
+        document = register_incoming(
+            actor=clerk,
+            title=title,
+            doc_number=number,
+            issuer=issuer,
+            issued_on=dt.date(2026, 11, 3),
+            marking=marking,
+            copies=copies,
+            cabinet=cabinets["JYS-02" if marking.startswith("绝密") else "JYS-01"],
+            scope_departments=[units[name] for name in scope],
+        )
+        if leader:
+            route_for_instructions(actor=clerk, document=document, leader=people[leader])
