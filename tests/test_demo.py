@@ -57,3 +57,13 @@ def test_every_demo_login_works(client):
         )
         assert response.status_code == 302, username
         assert client.get("/").status_code == 200, username
+
+
+def test_a_leader_finds_routed_documents_and_notices_on_the_dashboard(client):
+    call_command("demo", stdout=StringIO())
+    client.force_login(Person.objects.get(username="zhangwei"))
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Documents awaiting my instructions (2)" in page
+    assert "重大产业布局决策意见" in page and "routed to you" in page
+    client.force_login(Person.objects.get(username="sunli"))  # outside every scope
+    assert "重大产业布局决策意见" not in client.get("/").content.decode()

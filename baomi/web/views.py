@@ -20,6 +20,8 @@ from baomi.approvals.models import Approval
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, BodyField, Checkpoint
 from baomi.core import clock
+from baomi.core.models import Notification
+from baomi.ledger.models import Document, Instruction
 from baomi.people import services as people
 from baomi.people.views import AuthedRequest
 from baomi.policy import engine
@@ -35,6 +37,10 @@ def home(request: AuthedRequest) -> HttpResponse:
     mine = Approval.objects.requested_by(person).order_by("-requested_at")[:5]
     changed = person.password_changed_at
     days_left = (changed + people.password_max_age(person) - clock.now()).days if changed else 0
+    to_instruct = Instruction.objects.filter(
+        leader=person, written_at__isnull=True, document__in=Document.objects.visible_to(person)
+    ).select_related("document")
+    notices = Notification.objects.filter(person=person, read_at__isnull=True)[:10]
     return render(
         request,
         "web/home.html",
@@ -43,6 +49,8 @@ def home(request: AuthedRequest) -> HttpResponse:
             "awaiting_count": awaiting.count(),
             "mine": mine,
             "password_days_left": days_left,
+            "to_instruct": to_instruct,
+            "notices": notices,
         },
     )
 
