@@ -12,7 +12,7 @@ from baomi.people.models import Post
 from baomi.policy import Fail, rule
 
 
-@rule("ACC.ROLE", actions=("document.register",))
+@rule("ACC.ROLE", actions=("document.register", "document.route"))
 def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     allowed = set(p["posts"][ctx["action"]])
     actor = ctx["actor"]

@@ -313,6 +313,7 @@ def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> In
         from django.http import Http404
 
         raise Http404
+    policy.require("document.route", actor=actor)
     if not leader.holds(Post.LEADER):
         raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
     policy.require(

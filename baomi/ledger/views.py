@@ -66,6 +66,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "copies": copies,
             "instructions": instructions,
             "leaders": leaders,
+            "can_route": policy.check("document.route", actor=request.user).allowed,
             "mine": next(
                 (
                     i

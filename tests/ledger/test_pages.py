@@ -92,11 +92,13 @@ def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client,
     leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
     document = register(org)
     client.force_login(org["people"]["clerk"])
-    client.post(f"/ledger/documents/{document.pk}/route/", {"leader": leader.pk})
+    route_url = f"/ledger/documents/{document.pk}/route/"
+    assert route_url in client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    client.post(route_url, {"leader": leader.pk})
     instruction = Instruction.objects.get()
     client.force_login(leader)
     page = client.get(f"/ledger/documents/{document.pk}/").content.decode()
-    assert f"/ledger/instructions/{instruction.pk}/" in page
+    assert f"/ledger/instructions/{instruction.pk}/" in page and route_url not in page
     client.post(f"/ledger/instructions/{instruction.pk}/", {"text": "同意，抓紧办理。"})
     assert "同意，抓紧办理。" in client.get(f"/ledger/documents/{document.pk}/").content.decode()
     client.force_login(org["people"]["insider"])

@@ -81,3 +81,12 @@ def test_a_routed_leader_writes_instructions_once(org, leader):  # noqa: F811
     assert "研究落实" not in event.body
     with pytest.raises(ValidationError):
         route_for_instructions(actor=clerk, document=document, leader=org["people"]["insider"])
+
+
+def test_only_the_confidential_room_routes_documents(org, leader):  # noqa: F811
+    from baomi.ledger.services import route_for_instructions
+
+    document = register(org)
+    with pytest.raises(policy.RuleViolation) as raised:
+        route_for_instructions(actor=org["people"]["insider"], document=document, leader=leader)
+    assert raised.value.decision.rule_ids == ("ACC.ROLE",)
