@@ -106,3 +106,15 @@ def lower_secret_limits(actor, rule_id="CLS.PERIOD.MAX", name="max_years", reaso
         reason=reason,
         value={"top_secret": 30, "secret": 10, "confidential": 10},
     )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Django removes the SQLite test database but not its WAL side files."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    name = settings.DATABASES["default"].get("TEST", {}).get("NAME")
+    if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        for suffix in ("-wal", "-shm"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
