@@ -45,3 +45,20 @@ def stored_apart(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
         ),
         {"cabinet": cabinet.code, "level": Level(level).zh},
     )
+
+
+@rule("DOC.PRINT.SCOPE", actions=("document.print",))
+def print_within_approved_count(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    copies, approved = ctx["copies"], ctx["approved"]
+    if copies <= approved or not p["no_surplus_copies"]:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "%(copies)s copies exceed the approved distribution of %(approved)s; no extra "
+                "copies may be printed or kept."
+            )
+            % {"copies": copies, "approved": approved}
+        ),
+        {"copies": copies, "approved": approved},
+    )

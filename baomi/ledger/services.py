@@ -58,9 +58,35 @@ def create_cabinet(
 
 
 @transaction.atomic(durable=True)
-def register_incoming(
+def register_incoming(*, actor: Any, **fields: Any) -> Document:
+    """收文登记: check, register and number an incoming item; its copies go into the cabinet.
+
+    A classified item carries its marking (the level comes from it, the period is checked
+    against the policy's limits); the registering clerk is always in the knowledge scope; each
+    copy is numbered 000001… and its registration is its own audit event, so every copy's
+    custody can be traced from the first moment."""
+    return _register(actor=actor, origin=Document.Origin.INCOMING, **fields)
+
+
+@transaction.atomic(durable=True)
+def register_internal(*, actor: Any, approved_count: int, **fields: Any) -> Document:
+    """内部印制登记: a print run of the organization's own document. No more copies than the
+    approved distribution count may be printed and none kept over (DOC.PRINT.SCOPE); otherwise
+    as an incoming item."""
+    policy.require("document.print", copies=fields.get("copies", 0), approved=approved_count)
+    return _register(
+        actor=actor,
+        origin=Document.Origin.INTERNAL,
+        audit_data={"approved_count": approved_count},
+        **fields,
+    )
+
+
+def _register(
     *,
     actor: Any,
+    origin: str,
+    audit_data: dict[str, Any] | None = None,
     title: str,
     issuer: str,
     issued_on: dt.date,
@@ -81,12 +107,6 @@ def register_incoming(
     scope_departments: Iterable[OrgUnit] = (),
     scope_posts: Iterable[str] = (),
 ) -> Document:
-    """收文登记: check, register and number an incoming item; its copies go into `cabinet`.
-
-    A classified item carries its marking (the level comes from it, the period is checked
-    against the policy's limits); the registering clerk is always in the knowledge scope; each
-    copy is numbered 000001… and its registration is its own audit event, so every copy's
-    custody can be traced from the first moment."""
     level, period_marking = _level_and_marking(marking, level, issued_on)
     policy.require("document.register", actor=actor, cabinet=cabinet, level=level)
     _check_basis(level, basis_item, basis_reason)
@@ -104,7 +124,7 @@ def register_incoming(
         doc_number=doc_number.strip(),
         issuer=issuer.strip(),
         issued_on=issued_on,
-        origin=Document.Origin.INCOMING,
+        origin=origin,
         kind=kind,
         level=level,
         marking=period_marking.format() if period_marking else "",
@@ -141,6 +161,7 @@ def register_incoming(
         copies=copies,
         doc_number=document.doc_number,
         scope=len(entries),
+        **(audit_data or {}),
     )
     record_many(
         Entry(

@@ -194,3 +194,28 @@ def test_search_follows_edits_of_the_title(org):
     clerk = org["people"]["clerk"]
     assert not register_for(clerk, {"q": "重大项目"}).exists()
     assert register_for(clerk, {"q": "会议安排"}).get() == document
+
+
+def test_an_internal_print_run_stays_within_the_approved_count(org):
+    from baomi.ledger.services import register_internal
+
+    args = {
+        "actor": org["people"]["clerk"],
+        "title": "2027年度工作要点（征求意见稿）",
+        "issuer": "委机关",
+        "issued_on": ISSUED,
+        "cabinet": org["cabinet"],
+        "marking": "秘密★1年",
+    }
+    with pytest.raises(policy.RuleViolation) as raised:
+        register_internal(approved_count=5, copies=6, **args)
+    [violation] = raised.value.violations
+    assert violation.rule_id == "DOC.PRINT.SCOPE" and violation.values == {
+        "copies": 6,
+        "approved": 5,
+    }
+    assert not Document.objects.exists()
+    document = register_internal(approved_count=5, copies=5, **args)
+    assert document.origin == Document.Origin.INTERNAL and document.copies.count() == 5
+    data = json.loads(AuditEvent.objects.get(action="document.registered").body)["data"]
+    assert data["approved_count"] == 5 and data["origin"] == "internal"
