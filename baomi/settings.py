@@ -6,6 +6,8 @@ BAOMI_DATA_DIR          where the SQLite file, keys and uploads live (default ./
 BAOMI_SECRET_KEY_FILE   Django's secret key (created on first start if absent)
 BAOMI_SIGNING_KEY_FILE  Ed25519 key that signs audit checkpoints (created on first use if absent)
 BAOMI_AUDIT_HASH        sha256 (default) or sm3, for a new audit chain
+BAOMI_CONTENT_KEY_FILE  the key that encrypts documents' electronic content (created on first use)
+BAOMI_CONTENT_CIPHER    aes-256-gcm (default) or sm4-gcm
 BAOMI_TIME_ZONE         the organization's time zone (default Asia/Shanghai)
 BAOMI_DEBUG             1 for development error pages
 """
@@ -35,6 +37,8 @@ SIGNING_KEY_FILE = Path(
 )
 SECRET_KEY = read_or_create_secret(SECRET_KEY_FILE)
 AUDIT_HASH = os.environ.get("BAOMI_AUDIT_HASH", "sha256")
+CONTENT_KEY_FILE = Path(os.environ.get("BAOMI_CONTENT_KEY_FILE", DATA_DIR / "keys" / "content_key"))
+CONTENT_CIPHER = os.environ.get("BAOMI_CONTENT_CIPHER", "aes-256-gcm")
 
 DEBUG = os.environ.get("BAOMI_DEBUG", "") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("BAOMI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]

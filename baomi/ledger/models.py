@@ -282,3 +282,27 @@ class Instruction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id} → {self.leader_id}"
+
+
+class Attachment(models.Model):
+    """A document's electronic content, encrypted at rest; the key lives outside the database."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    file_type = models.CharField(_("file type"), max_length=10)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    cipher = models.CharField(max_length=12)
+    nonce = models.BinaryField(max_length=12)
+    stored_as = models.CharField(max_length=64, unique=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    class Meta:
+        verbose_name = _("attachment")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -62,3 +62,36 @@ def print_within_approved_count(ctx: Mapping[str, Any], p: Mapping[str, Any]) ->
         ),
         {"copies": copies, "approved": approved},
     )
+
+
+@rule("DOC.CONTENT", actions=("document.attach",))
+def content_as_profile_allows(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document, profile = ctx["document"], ctx["profile"]
+    level = Level(document.level)
+    if level == Level.TOP_SECRET:
+        return Fail(
+            lambda: _("绝密 content is never stored electronically, in any deployment."),
+            {"level": level.zh, "profile": profile},
+        )
+    if document.kind == "state" and level.is_classified and profile != "classified":
+        return Fail(
+            lambda: (
+                _(
+                    "This deployment holds the register of state secrets, never their content; "
+                    "content of %(level)s items is stored only in the classified profile."
+                )
+                % {"level": level.zh}
+            ),
+            {"level": level.zh, "profile": profile},
+        )
+    if ctx["size"] > p["max_megabytes"] * 1024 * 1024:
+        return Fail(
+            lambda: _("The file is larger than %(mb)s MB.") % {"mb": p["max_megabytes"]},
+            {"size": ctx["size"]},
+        )
+    if ctx["file_type"] not in p["types"]:
+        return Fail(
+            lambda: _("Files of type %(type)s are not accepted.") % {"type": ctx["file_type"]},
+            {"type": ctx["file_type"]},
+        )
+    return None

@@ -14,7 +14,7 @@ from baomi.audit.models import AuditEvent
 from baomi.core.models import Notification
 from baomi.ledger.models import Document
 
-from .test_register import org, register  # noqa: F401 - the fixture
+from .factories import register
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def tick() -> str:
     return out.getvalue()
 
 
-def test_tick_declassifies_once_at_period_end_and_tells_the_holders(org):  # noqa: F811
+def test_tick_declassifies_once_at_period_end_and_tells_the_holders(org):
     document = register(org, marking="秘密★6个月")
     assert document.declassify_on == dt.date(2027, 5, 2)
     general = org["people"]["general"]
@@ -45,7 +45,7 @@ def test_tick_declassifies_once_at_period_end_and_tells_the_holders(org):  # noq
     assert Document.objects.visible_to(general).filter(pk=document.pk).exists()
 
 
-def test_documents_without_an_end_date_are_never_declassified_by_tick(org):  # noqa: F811
+def test_documents_without_an_end_date_are_never_declassified_by_tick(org):
     register(org, marking="机密★会议开始前")
     register(org, marking="机密★长期")
     with time_machine.travel(dt.datetime(2090, 1, 1, tzinfo=dt.UTC)):

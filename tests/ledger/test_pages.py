@@ -7,12 +7,12 @@ import pytest
 from baomi.audit.models import AuditEvent
 from baomi.ledger.models import Document
 
-from .test_register import org, register  # noqa: F401 - the fixture
+from .factories import register
 
 pytestmark = pytest.mark.django_db
 
 
-def test_outsiders_find_it_in_no_list_search_count_or_api_and_get_404(client, org):  # noqa: F811
+def test_outsiders_find_it_in_no_list_search_count_or_api_and_get_404(client, org):
     document = register(org)
     for name in ("general", "important", "auditor"):
         client.force_login(org["people"][name])
@@ -26,7 +26,7 @@ def test_outsiders_find_it_in_no_list_search_count_or_api_and_get_404(client, or
     assert not AuditEvent.objects.filter(action="document.viewed").exists()
 
 
-def test_an_insider_sees_it_everywhere_and_each_view_is_recorded(client, org):  # noqa: F811
+def test_an_insider_sees_it_everywhere_and_each_view_is_recorded(client, org):
     document = register(org)
     client.force_login(org["people"]["insider"])
     page = client.get("/ledger/?q=重大项目").content.decode()
@@ -38,7 +38,7 @@ def test_an_insider_sees_it_everywhere_and_each_view_is_recorded(client, org):  
     assert AuditEvent.objects.filter(action="document.viewed").count() == 2
 
 
-def test_a_clerk_registers_through_the_form_and_a_denial_is_shown(client, org):  # noqa: F811
+def test_a_clerk_registers_through_the_form_and_a_denial_is_shown(client, org):
     client.force_login(org["people"]["clerk"])
     form = {
         "title": "年度预算执行情况",
@@ -62,7 +62,7 @@ def test_a_clerk_registers_through_the_form_and_a_denial_is_shown(client, org): 
     assert Document.objects.count() == 1
 
 
-def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, org):  # noqa: F811
+def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, org):
     document = register(org)
     copy = document.copies.get(copy_no=2)
     assert copy.scan_code == f"BMC-{document.pk}-000002"
@@ -82,12 +82,12 @@ def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, 
     assert client.get(f"/ledger/documents/{document.pk}/labels/").status_code == 404
 
 
-def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client, org):  # noqa: F811
+def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client, org):
     from baomi.core.levels import Tier
     from baomi.ledger.models import Instruction
     from baomi.people.models import Post
 
-    from .test_register import person
+    from .factories import person
 
     leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
     document = register(org)

@@ -13,18 +13,18 @@ from baomi.ledger.models import Document
 from baomi.ledger.services import ask_to_widen_scope, widen_scope
 from baomi.people.models import Post
 
-from .test_register import org, person, register  # noqa: F401 - the fixture
+from .factories import person, register
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def leader(org):  # noqa: F811
+def leader(org):
     room = org["cabinet"].department
     return person("room_leader", room, posts=(Post.LEADER,), tier=Tier.CORE)
 
 
-def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):  # noqa: F811
+def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):
     document = register(org)
     clerk, target = org["people"]["clerk"], org["people"]["important"]
     assert not Document.objects.visible_to(target).filter(pk=document.pk).exists()
@@ -41,7 +41,7 @@ def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):  # n
         widen_scope(actor=clerk, document=document, approval=request)
 
 
-def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):  # noqa: F811
+def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):
     document = register(org)  # 机密: a general-tier person may not know it
     clerk, target = org["people"]["clerk"], org["people"]["general"]
     request = ask_to_widen_scope(actor=clerk, document=document, person=target, reason="需要")
@@ -52,7 +52,7 @@ def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):  #
     assert not Document.objects.visible_to(target).filter(pk=document.pk).exists()
 
 
-def test_someone_outside_the_scope_cannot_even_ask(org, leader):  # noqa: F811
+def test_someone_outside_the_scope_cannot_even_ask(org, leader):
     document = register(org)
     with pytest.raises(Http404):
         ask_to_widen_scope(
@@ -63,7 +63,7 @@ def test_someone_outside_the_scope_cannot_even_ask(org, leader):  # noqa: F811
         )
 
 
-def test_a_routed_leader_writes_instructions_once(org, leader):  # noqa: F811
+def test_a_routed_leader_writes_instructions_once(org, leader):
     from django.core.exceptions import ValidationError
 
     from baomi.ledger.services import route_for_instructions, write_instructions
@@ -83,7 +83,7 @@ def test_a_routed_leader_writes_instructions_once(org, leader):  # noqa: F811
         route_for_instructions(actor=clerk, document=document, leader=org["people"]["insider"])
 
 
-def test_only_the_confidential_room_routes_documents(org, leader):  # noqa: F811
+def test_only_the_confidential_room_routes_documents(org, leader):
     from baomi.ledger.services import route_for_instructions
 
     document = register(org)

@@ -1,0 +1,125 @@
+"""Electronic content: only as the deployment profile allows, encrypted at rest, never 绝密."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.http import Http404
+
+from baomi import policy
+from baomi.audit.models import AuditEvent
+from baomi.core.levels import SecretKind
+from baomi.ledger.models import Attachment
+from baomi.ledger.services import attach_content, read_content
+
+from .factories import register
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+@pytest.fixture(autouse=True)
+def content_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    settings.CONTENT_KEY_FILE = tmp_path / "keys" / "content_key"
+    return tmp_path / "content"
+
+
+def stored_files(content_dir):
+    return list(content_dir.glob("*")) if content_dir.exists() else []
+
+
+def docx(payload: bytes = b"<w:document/>") -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", payload)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("profile", ["register", "classified"])
+def test_top_secret_content_is_refused_in_every_profile(settings, org, content_dir, profile):
+    settings.BAOMI_PROFILE = profile
+    document = register(org, marking="绝密★30年", copies=1)
+    with pytest.raises(policy.RuleViolation) as raised:
+        attach_content(actor=org["people"]["clerk"], document=document, name="a.pdf", data=PDF)
+    assert raised.value.decision.rule_ids == ("DOC.CONTENT",)
+    assert not Attachment.objects.exists() and not stored_files(content_dir)
+
+
+def test_secret_state_content_only_in_the_classified_profile(settings, org, content_dir):
+    document = register(org)  # 机密, state secret
+    clerk = org["people"]["clerk"]
+    settings.BAOMI_PROFILE = "register"
+    with pytest.raises(policy.RuleViolation, match=r"DOC\.CONTENT"):
+        attach_content(actor=clerk, document=document, name="a.pdf", data=PDF)
+    assert not stored_files(content_dir)
+    settings.BAOMI_PROFILE = "classified"
+    attachment = attach_content(actor=clerk, document=document, name="a.pdf", data=PDF)
+    [stored] = stored_files(content_dir)
+    assert PDF not in stored.read_bytes()  # encrypted at rest
+    assert read_content(actor=org["people"]["insider"], attachment=attachment) == PDF
+    assert [
+        e
+        for e in AuditEvent.objects.values_list("action", flat=True)
+        if e.startswith("document.content")
+    ] == ["document.content_attached", "document.content_read"]
+    with pytest.raises(Http404):
+        read_content(actor=org["people"]["important"], attachment=attachment)
+
+
+def test_work_secrets_carry_content_in_the_register_profile_and_sm4_works(settings, org):
+    settings.BAOMI_PROFILE = "register"
+    settings.CONTENT_CIPHER = "sm4-gcm"
+    document = register(org, marking="秘密★1年", kind=SecretKind.WORK)
+    attachment = attach_content(
+        actor=org["people"]["clerk"], document=document, name="x.docx", data=docx()
+    )
+    assert attachment.cipher == "sm4-gcm" and attachment.file_type == "docx"
+    assert read_content(actor=org["people"]["clerk"], attachment=attachment) == docx()
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02garbage", "not a PDF"),
+        (b"PK\x03\x04 not really a zip", "damaged"),
+        (b"%PDF-1.7\n<< /Encrypt 5 0 R >>\n", "password"),
+        (docx(b"0" * (201 * 1024 * 1024)), "unpack"),
+    ],
+)
+def test_bad_files_are_refused_with_a_clear_message_and_nothing_stored(
+    settings,
+    org,
+    content_dir,
+    data,
+    words,
+):
+    settings.BAOMI_PROFILE = "classified"
+    document = register(org)
+    with pytest.raises(ValidationError) as raised:
+        attach_content(actor=org["people"]["clerk"], document=document, name="f", data=data)
+    assert words in " ".join(raised.value.message_dict["file"])
+    assert not Attachment.objects.exists() and not stored_files(content_dir)
+
+
+def test_an_oversized_file_is_refused_naming_the_limit(settings, org, security_admin):
+    from baomi.policy.services import set_parameter
+
+    settings.BAOMI_PROFILE = "classified"
+    set_parameter(
+        actor=security_admin, rule_id="DOC.CONTENT", name="max_megabytes", value=1, reason="测试"
+    )
+    document = register(org)
+    with pytest.raises(policy.RuleViolation) as raised:
+        attach_content(
+            actor=org["people"]["clerk"],
+            document=document,
+            name="big.txt",
+            data=b"a" * (1024 * 1024 + 1),
+        )
+    assert raised.value.violations[0].params["max_megabytes"] == 1
