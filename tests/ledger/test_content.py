@@ -12,6 +12,7 @@ from django.http import Http404
 from baomi import policy
 from baomi.audit.models import AuditEvent
 from baomi.core.levels import SecretKind
+from baomi.ledger import content
 from baomi.ledger.models import Attachment
 from baomi.ledger.services import attach_content, read_content
 
@@ -89,10 +90,11 @@ def test_work_secrets_carry_content_in_the_register_profile_and_sm4_works(settin
         (b"\x00\x01\x02garbage", "not a PDF"),
         (b"PK\x03\x04 not really a zip", "damaged"),
         (b"%PDF-1.7\n<< /Encrypt 5 0 R >>\n", "password"),
-        (docx(b"0" * (201 * 1024 * 1024)), "unpack"),
+        (docx(b"0" * (3 * 1024 * 1024)), "unpack"),  # with the limit lowered to 2 MB below
     ],
 )
 def test_bad_files_are_refused_with_a_clear_message_and_nothing_stored(
+    monkeypatch,
     settings,
     org,
     content_dir,
@@ -100,6 +102,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_stored(
     words,
 ):
     settings.BAOMI_PROFILE = "classified"
+    monkeypatch.setattr(content, "UNPACKED_LIMIT", 2 * 1024 * 1024)
     document = register(org)
     with pytest.raises(ValidationError) as raised:
         attach_content(actor=org["people"]["clerk"], document=document, name="f", data=data)
