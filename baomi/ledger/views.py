@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from baomi.people.views import AuthedRequest
 
 from . import services
 from .forms import IncomingForm
-from .models import Copy, Document, Instruction
+from .models import Attachment, Copy, Document, Instruction
 
 
 def register_for(person, params):  # type: ignore[no-untyped-def]
@@ -57,6 +59,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
     services.view_document(actor=request.user, document=found)
     copies = found.copies.select_related("cabinet", "holder").order_by("copy_no")
     instructions = found.instructions.select_related("leader")
+    attachments = found.attachments.all()
     leaders = Person.objects.holding(Post.LEADER).exclude(admin_role__gt="").order_by("username")
     return render(
         request,
@@ -65,6 +68,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "document": found,
             "copies": copies,
             "instructions": instructions,
+            "attachments": attachments,
             "leaders": leaders,
             "can_route": policy.check("document.route", actor=request.user).allowed,
             "mine": next(
@@ -171,3 +175,41 @@ def labels(request: AuthedRequest, pk: int) -> HttpResponse:
         for c in found.copies.order_by("copy_no")
     ]
     return render(request, "ledger/labels.html", {"document": found, "sheet": sheet})
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "txt": "text/plain; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+@login_required
+@require_POST
+def upload(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    uploaded = request.FILES.get("file")
+    if uploaded is None:
+        messages.error(request, _("Choose a file."))
+        return redirect("ledger:document", pk=pk)
+    try:
+        services.attach_content(
+            actor=request.user, document=found, name=uploaded.name or "", data=uploaded.read()
+        )
+    except (ValidationError, policy.RuleViolation) as exc:
+        for line in _lines(exc):
+            messages.error(request, line)
+    else:
+        messages.success(request, _("The content is stored, encrypted."))
+    return redirect("ledger:document", pk=pk)
+
+
+@login_required
+def download(request: AuthedRequest, pk: int) -> HttpResponse:
+    attachment = get_object_or_404(Attachment.objects.select_related("document"), pk=pk)
+    data = services.read_content(actor=request.user, attachment=attachment)
+    response = HttpResponse(data, content_type=CONTENT_TYPES[attachment.file_type])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    return response

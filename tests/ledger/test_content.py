@@ -126,3 +126,27 @@ def test_an_oversized_file_is_refused_naming_the_limit(settings, org, security_a
             data=b"a" * (1024 * 1024 + 1),
         )
     assert raised.value.violations[0].params["max_megabytes"] == 1
+
+
+def test_upload_and_download_through_the_pages(client, settings, org):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = register(org)
+    client.force_login(org["people"]["clerk"])
+    settings.BAOMI_PROFILE = "register"
+    refused = client.post(
+        f"/ledger/documents/{document.pk}/content/",
+        {"file": SimpleUploadedFile("a.pdf", PDF)},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "DOC.CONTENT" in refused.content.decode() and not Attachment.objects.exists()
+    settings.BAOMI_PROFILE = "classified"
+    client.post(
+        f"/ledger/documents/{document.pk}/content/", {"file": SimpleUploadedFile("请示.pdf", PDF)}
+    )
+    attachment = Attachment.objects.get()
+    got = client.get(f"/ledger/content/{attachment.pk}/")
+    assert got.content == PDF and got["Content-Type"] == "application/pdf"
+    client.force_login(org["people"]["important"])
+    assert client.get(f"/ledger/content/{attachment.pk}/").status_code == 404
