@@ -8,6 +8,7 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils import translation
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
@@ -104,7 +105,7 @@ def test_bad_files_are_refused_with_a_clear_message_and_nothing_stored(
     settings.BAOMI_PROFILE = "classified"
     monkeypatch.setattr(content, "UNPACKED_LIMIT", 2 * 1024 * 1024)
     document = register(org)
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(ValidationError) as raised, translation.override("en"):
         attach_content(actor=org["people"]["clerk"], document=document, name="f", data=data)
     assert words in " ".join(raised.value.message_dict["file"])
     assert not Attachment.objects.exists() and not stored_files(content_dir)
