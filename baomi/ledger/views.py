@@ -213,3 +213,48 @@ def download(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[attachment.file_type])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
     return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx_response(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+@login_required
+def export_xlsx(request: AuthedRequest) -> HttpResponse:
+    """The register as filtered on the page, as far as this person may see it."""
+    data = services.export_register(
+        actor=request.user, documents=register_for(request.user, request.GET)
+    )
+    return _xlsx_response(data, "涉密载体台账.xlsx")
+
+
+@login_required
+def import_template(request: AuthedRequest) -> HttpResponse:
+    from . import xlsx
+
+    return _xlsx_response(xlsx.template(), "台账导入模板.xlsx")
+
+
+@login_required
+def import_xlsx(request: AuthedRequest) -> HttpResponse:
+    """Upload a register: a dry run lists every bad row; only a clean file is saved, whole."""
+    report = None
+    uploaded = request.FILES.get("file") if request.method == "POST" else None
+    if uploaded is not None:
+        try:
+            report = services.import_register(
+                actor=request.user, data=uploaded.read(), commit="commit" in request.POST
+            )
+        except (ValidationError, policy.RuleViolation) as exc:
+            for line in _lines(exc):
+                messages.error(request, line)
+        else:
+            if report.imported:
+                messages.success(request, _("%(n)s documents imported.") % {"n": report.imported})
+                return redirect("ledger:register")
+    return render(request, "ledger/import.html", {"report": report})
