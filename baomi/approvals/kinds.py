@@ -104,3 +104,10 @@ register(
     rule_id="DOC.REGISTER",
     valid_days=14,
 )
+register(
+    "document.change",
+    title=_("Change a classification (declassify early, extend, upgrade, downgrade)"),
+    approver=ISSUING_UNIT_LEADER,
+    rule_id="CLS.REVIEW",
+    valid_days=30,
+)
