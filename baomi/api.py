@@ -21,7 +21,7 @@ from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, Checkpoint
 from baomi.ledger import services as ledger_services
 from baomi.ledger.models import Copy, Document
-from baomi.ledger.views import register_for
+from baomi.ledger.queries import register_for
 from baomi.people import services as people
 from baomi.people.models import Person
 from baomi.policy import engine

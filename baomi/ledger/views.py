@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,28 +22,7 @@ from baomi.people.views import AuthedRequest
 from . import services
 from .forms import IncomingForm
 from .models import Attachment, Copy, Document, Instruction
-
-
-def register_for(person, params):  # type: ignore[no-untyped-def]
-    """The register as this person may see it, filtered by the page's or the API's query."""
-    documents = (
-        Document.objects.visible_to(person)
-        .annotate(copy_count=Count("copies"))
-        .order_by("-registered_at", "-id")
-    )
-    if params.get("level") not in (None, ""):
-        documents = documents.filter(level=params["level"])
-    if params.get("state"):
-        documents = documents.filter(state=params["state"])
-    if params.get("q"):
-        q = params["q"].strip()
-        documents = documents.filter(
-            Q(title__contains=q)
-            | Q(doc_number__contains=q)
-            | Q(issuer__contains=q)
-            | Q(code_name__contains=q)
-        )
-    return documents
+from .queries import register_for
 
 
 @login_required

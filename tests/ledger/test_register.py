@@ -116,7 +116,7 @@ def test_a_level_below_the_catalog_needs_a_written_reason(org):
     ],
 )
 def test_search_finds_any_substring_of_title_number_or_issuer(org, text, found):
-    from baomi.ledger.views import register_for
+    from baomi.ledger.queries import register_for
 
     document = register(org)
     register(org, title="其他文件", doc_number="", issuer="市财政局")
@@ -126,7 +126,7 @@ def test_search_finds_any_substring_of_title_number_or_issuer(org, text, found):
 
 
 def test_search_follows_edits_of_the_title(org):
-    from baomi.ledger.views import register_for
+    from baomi.ledger.queries import register_for
 
     document = register(org)
     Document.objects.filter(pk=document.pk).update(title="关于调整会议安排的通知")

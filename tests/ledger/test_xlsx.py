@@ -13,8 +13,8 @@ from baomi.audit.models import AuditEvent
 from baomi.audit.verify import verify_chain
 from baomi.ledger import xlsx
 from baomi.ledger.models import Copy, Document
+from baomi.ledger.queries import register_for
 from baomi.ledger.services import export_register, import_register
-from baomi.ledger.views import register_for
 
 pytestmark = pytest.mark.django_db
 
