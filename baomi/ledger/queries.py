@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from .models import Document
 
@@ -20,12 +22,26 @@ def register_for(person: Any, params: Any) -> QuerySet[Document]:
         documents = documents.filter(level=params["level"])
     if params.get("state"):
         documents = documents.filter(state=params["state"])
-    if params.get("q"):
-        q = params["q"].strip()
-        documents = documents.filter(
-            Q(title__contains=q)
-            | Q(doc_number__contains=q)
-            | Q(issuer__contains=q)
-            | Q(code_name__contains=q)
-        )
+    text = (params.get("q") or "").strip()
+    if text:
+        documents = documents.filter(matching(text))
     return documents
+
+
+def matching(text: str) -> Q:
+    """Documents whose title, number, issuer or code name contain `text`. From three characters
+    on, SQLite answers from its FTS5 trigram index; PostgreSQL's LIKE uses the pg_trgm indexes
+    (migration 0003); shorter text falls back to a scan, which is still correct."""
+    if connection.vendor == "sqlite" and len(text) >= 3:
+        phrase = '"' + text.replace('"', '""') + '"'
+        return Q(
+            pk__in=RawSQL(
+                "SELECT rowid FROM ledger_document_fts WHERE ledger_document_fts MATCH %s", [phrase]
+            )
+        )
+    return (
+        Q(title__contains=text)
+        | Q(doc_number__contains=text)
+        | Q(issuer__contains=text)
+        | Q(code_name__contains=text)
+    )

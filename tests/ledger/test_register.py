@@ -158,3 +158,13 @@ def test_an_internal_print_run_stays_within_the_approved_count(org):
     assert document.origin == Document.Origin.INTERNAL and document.copies.count() == 5
     data = json.loads(AuditEvent.objects.get(action="document.registered").body)["data"]
     assert data["approved_count"] == 5 and data["origin"] == "internal"
+
+
+def test_search_of_three_or_more_characters_uses_the_index(org):
+    from django.db import connection
+
+    from baomi.ledger.queries import register_for
+
+    query = str(register_for(org["people"]["clerk"], {"q": "重大项目"}).query)
+    index = "ledger_document_fts" if connection.vendor == "sqlite" else "LIKE"
+    assert index in query
