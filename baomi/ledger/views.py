@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -49,6 +50,9 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "attachments": attachments,
             "leaders": leaders,
             "can_route": policy.check("document.route", actor=request.user).allowed,
+            "scope": found.scope.select_related("person", "department"),
+            "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
+            "granted": _granted(request.user, found),
             "mine": next(
                 (
                     i
@@ -236,3 +240,60 @@ def import_xlsx(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _("%(n)s documents imported.") % {"n": report.imported})
                 return redirect("ledger:register")
     return render(request, "ledger/import.html", {"report": report})
+
+
+@login_required
+@require_POST
+def ask(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
+    """Ask the issuing side to widen the scope for someone, or to change the classification."""
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    reason = request.POST.get("reason", "")
+    try:
+        if what == "scope":
+            target = get_object_or_404(Person, pk=request.POST.get("person"), is_active=True)
+            services.ask_to_widen_scope(
+                actor=request.user, document=found, person=target, reason=reason
+            )
+        else:
+            services.ask_to_change_classification(
+                actor=request.user,
+                document=found,
+                change=request.POST.get("change", ""),
+                marking=request.POST.get("marking", ""),
+                reason=reason,
+            )
+    except (ValidationError, policy.RuleViolation) as exc:
+        for line in _lines(exc):
+            messages.error(request, line)
+    else:
+        messages.success(request, _("Your request went to the approver."))
+    return redirect("ledger:document", pk=pk)
+
+
+@login_required
+@require_POST
+def apply(request: AuthedRequest, pk: int, approval: int) -> HttpResponse:
+    """Use an approved request on this document: widen the scope or change the classification."""
+    from baomi.approvals.models import Approval
+
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    granted = get_object_or_404(Approval.objects.requested_by(request.user), pk=approval)
+    try:
+        if granted.kind == "scope.widen":
+            services.widen_scope(actor=request.user, document=found, approval=granted)
+        else:
+            services.change_classification(actor=request.user, document=found, approval=granted)
+    except (ValidationError, policy.RuleViolation) as exc:
+        for line in _lines(exc):
+            messages.error(request, line)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("ledger:document", pk=pk)
+
+
+def _granted(person: Person, document: Document) -> Any:
+    from baomi.approvals.models import Approval
+
+    return Approval.objects.requested_by(person).filter(
+        state=Approval.State.APPROVED, object_type="ledger.document", object_id=str(document.pk)
+    )

@@ -103,3 +103,27 @@ def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client,
     assert "同意，抓紧办理。" in client.get(f"/ledger/documents/{document.pk}/").content.decode()
     client.force_login(org["people"]["insider"])
     assert client.post(f"/ledger/instructions/{instruction.pk}/", {"text": "x"}).status_code == 404
+
+
+def test_widening_the_scope_through_the_pages(client, org):
+    from baomi.approvals.models import Approval
+    from baomi.core.levels import Tier
+    from baomi.people.models import Post
+
+    from .factories import person
+
+    leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
+    document = register(org)
+    target = org["people"]["important"]
+    client.force_login(org["people"]["clerk"])
+    client.post(
+        f"/ledger/documents/{document.pk}/ask/scope/", {"person": target.pk, "reason": "核对预算"}
+    )
+    request = Approval.objects.get(kind="scope.widen")
+    client.force_login(leader)
+    client.post(f"/approvals/{request.pk}/approve/", {"comment": "同意", "decision": "approve"})
+    client.force_login(org["people"]["clerk"])
+    page = client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    assert f"/ledger/documents/{document.pk}/apply/{request.pk}/" in page
+    client.post(f"/ledger/documents/{document.pk}/apply/{request.pk}/")
+    assert Document.objects.visible_to(target).filter(pk=document.pk).exists()
