@@ -83,6 +83,25 @@ def register_internal(*, actor: Any, approved_count: int, **fields: Any) -> Docu
     )
 
 
+@transaction.atomic(durable=True)
+def register_outgoing(*, actor: Any, recipients: Iterable[str], **fields: Any) -> Document:
+    """发文登记: register the organization's own document as it is sent out, with the units it
+    goes to; the copies wait in the cabinet until each is handed over for transfer."""
+    names = [r.strip() for r in recipients if r.strip()]
+    if not names:
+        raise ValidationError({"recipients": _("Name at least one recipient.")})
+    if len(names) > fields.get("copies", 0):
+        raise ValidationError(
+            {
+                "recipients": _("Each recipient needs a copy: %(n)s recipients, %(c)s copies.")
+                % {"n": len(names), "c": fields.get("copies", 0)}
+            }
+        )
+    return _register(
+        actor=actor, origin=Document.Origin.OUTGOING, audit_data={"recipients": names}, **fields
+    )
+
+
 def _register(
     *,
     actor: Any,

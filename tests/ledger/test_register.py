@@ -168,3 +168,23 @@ def test_search_of_three_or_more_characters_uses_the_index(org):
     query = str(register_for(org["people"]["clerk"], {"q": "重大项目"}).query)
     index = "ledger_document_fts" if connection.vendor == "sqlite" else "LIKE"
     assert index in query
+
+
+def test_an_outgoing_document_names_its_recipients_one_copy_each(org):
+    from baomi.ledger.services import register_outgoing
+
+    args = {
+        "actor": org["people"]["clerk"],
+        "title": "关于报送2027年计划的函",
+        "issuer": "委机关",
+        "issued_on": ISSUED,
+        "cabinet": org["cabinet"],
+        "marking": "秘密★1年",
+    }
+    with pytest.raises(ValidationError) as raised:
+        register_outgoing(recipients=["市财政局", "市统计局", "市审计局"], copies=2, **args)
+    assert "recipients" in raised.value.message_dict and not Document.objects.exists()
+    document = register_outgoing(recipients=["市财政局", "市统计局"], copies=2, **args)
+    assert document.origin == Document.Origin.OUTGOING
+    data = json.loads(AuditEvent.objects.get(action="document.registered").body)["data"]
+    assert data["recipients"] == ["市财政局", "市统计局"]
