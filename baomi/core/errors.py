@@ -87,6 +87,16 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
+def report(request: Any, exc: RuleViolation | ValidationError) -> None:
+    """Show a denial or a validation error as page messages, for actions posted without a form
+    object (buttons on a document page, uploads)."""
+    from django.contrib import messages
+
+    lines = violation_messages(exc) if isinstance(exc, RuleViolation) else exc.messages
+    for line in lines:
+        messages.error(request, line)
+
+
 def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> None:
     """Show a denial or a service's validation error on the form that submitted the action."""
     if isinstance(exc, RuleViolation):

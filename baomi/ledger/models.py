@@ -154,10 +154,6 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.code_name or self.title
 
-    def shown_title(self, visible: bool) -> str:
-        """The title for lists: the code name stands in for a title the viewer may not see."""
-        return self.title if visible else (self.code_name or str(_("(withheld)")))
-
 
 class ScopeEntry(models.Model):
     """知悉范围: one person, department or post admitted to know a document."""

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
@@ -19,6 +20,12 @@ from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
 
 from .models import Cabinet, Copy, Document, Instruction, ScopeEntry, SecretItem
+
+
+def _must_see(actor: Any, document_id: int) -> None:
+    """A document outside what `actor` may know exists answers as if it did not exist."""
+    if not Document.objects.visible_to(actor).filter(pk=document_id).exists():
+        raise Http404
 
 
 @transaction.atomic(durable=True)
@@ -165,7 +172,7 @@ def _register(
     entries += [ScopeEntry(document=document, department=d) for d in scope_departments]
     entries += [ScopeEntry(document=document, post=post) for post in scope_posts]
     ScopeEntry.objects.bulk_create(entries)
-    Copy.objects.bulk_create(
+    numbered = Copy.objects.bulk_create(
         Copy(document=document, copy_no=n, state=Copy.State.IN_CABINET, cabinet=cabinet)
         for n in range(1, copies + 1)
     )
@@ -190,7 +197,7 @@ def _register(
             ("ledger.copy", c.pk),
             {"document": document.pk, "copy_no": c.label, "cabinet": cabinet.code},
         )
-        for c in Copy.objects.filter(document=document).order_by("copy_no")
+        for c in numbered
     )
     return document
 
@@ -231,10 +238,7 @@ def view_document(*, actor: Any, document: Document) -> Document:
     """Open a document's page: allowed only to someone who may know it exists (otherwise it is
     not found, as for any other object outside the scope); every view is on record, which for
     机密 and 绝密 items is the reader record the law requires (AUD.RECORD)."""
-    from django.http import Http404
-
-    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
-        raise Http404
+    _must_see(actor, document.pk)
     audit.record(actor, "document.viewed", document, level=Level(document.level).zh)
     return document
 
@@ -290,10 +294,7 @@ def declassify_due(*, today: dt.date | None = None) -> int:
 @transaction.atomic(durable=True)
 def view_copy(*, actor: Any, copy: Copy) -> Copy:
     """Open a copy's page (its custody record); on record like every view."""
-    from django.http import Http404
-
-    if not Document.objects.visible_to(actor).filter(pk=copy.document_id).exists():
-        raise Http404
+    _must_see(actor, copy.document_id)
     audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
     return copy
 
@@ -304,10 +305,7 @@ def ask_to_widen_scope(*, actor: Any, document: Document, person: Any, reason: s
     holds the document for the issuer inside this organization."""
     from baomi.approvals.services import request_approval
 
-    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
-        from django.http import Http404
-
-        raise Http404
+    _must_see(actor, document.pk)
     return request_approval(
         actor=actor,
         kind="scope.widen",
@@ -350,10 +348,7 @@ def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> In
     from baomi.core.notices import notify
     from baomi.people.models import Post
 
-    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
-        from django.http import Http404
-
-        raise Http404
+    _must_see(actor, document.pk)
     policy.require("document.route", actor=actor)
     if not leader.holds(Post.LEADER):
         raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
@@ -377,8 +372,6 @@ def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> In
     """The leader to whom the item was routed writes the instructions (批示), once."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if instruction.leader_id != actor.pk:
-        from django.http import Http404
-
         raise Http404
     if instruction.written_at is not None:
         raise ValidationError(_("These instructions were already written."))
@@ -390,13 +383,6 @@ def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> In
     # the text can itself be classified: the log names the instructions, not their words
     audit.record(actor, "instructions.written", instruction, document=instruction.document_id)
     return instruction
-
-
-def _must_see(actor: Any, document: Document) -> None:
-    from django.http import Http404
-
-    if not Document.objects.visible_to(actor).filter(pk=document.pk).exists():
-        raise Http404
 
 
 @transaction.atomic(durable=True)
@@ -413,7 +399,7 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
     from . import content
     from .models import Attachment
 
-    _must_see(actor, document)
+    _must_see(actor, document.pk)
     try:
         kind = content.file_type(data)
     except content.ContentError as exc:
@@ -472,7 +458,7 @@ def read_content(*, actor: Any, attachment: Any) -> bytes:
     from . import content
 
     document = attachment.document
-    _must_see(actor, document)
+    _must_see(actor, document.pk)
     scope = ScopeEntry.objects.filter(document=document)
     audience = Audience(
         persons=frozenset(scope.exclude(person=None).values_list("person_id", flat=True)),
@@ -541,8 +527,8 @@ def _import_rows(actor: Any, rows: list[Any]) -> None:
     documents = []
     for row in rows:
         f = row.fields
-        level = f["level"] if f["level"] is not None else int(parse_marking(f["marking"]).level)
         period = parse_marking(f["marking"]) if f["marking"] else None
+        level = int(period.level) if period is not None else f["level"]
         policy.require("document.register", actor=actor, cabinet=f["cabinet"], level=level)
         documents.append(
             Document(
@@ -674,7 +660,7 @@ def ask_to_change_classification(
     document's classification (SPEC §2: through review with approval, "有保有放")."""
     from baomi.approvals.services import request_approval
 
-    _must_see(actor, document)
+    _must_see(actor, document.pk)
     new = _check_change(document, change, marking)
     return request_approval(
         actor=actor,

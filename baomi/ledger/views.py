@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
-from baomi.core.errors import add_to_form
+from baomi.core.errors import add_to_form, report
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
@@ -73,8 +73,7 @@ def route(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         services.route_for_instructions(actor=request.user, document=found, leader=leader)
     except (ValidationError, policy.RuleViolation) as exc:
-        for line in _lines(exc):
-            messages.error(request, line)
+        report(request, exc)
     return redirect("ledger:document", pk=pk)
 
 
@@ -87,15 +86,8 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user, instruction=instruction, text=request.POST.get("text", "")
         )
     except ValidationError as exc:
-        for line in exc.messages:
-            messages.error(request, line)
+        report(request, exc)
     return redirect("ledger:document", pk=instruction.document_id)
-
-
-def _lines(exc: ValidationError | policy.RuleViolation) -> list[str]:
-    from baomi.core.errors import violation_messages
-
-    return violation_messages(exc) if isinstance(exc, policy.RuleViolation) else exc.messages
 
 
 @login_required
@@ -181,8 +173,7 @@ def upload(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user, document=found, name=uploaded.name or "", data=uploaded.read()
         )
     except (ValidationError, policy.RuleViolation) as exc:
-        for line in _lines(exc):
-            messages.error(request, line)
+        report(request, exc)
     else:
         messages.success(request, _("The content is stored, encrypted."))
     return redirect("ledger:document", pk=pk)
@@ -225,21 +216,20 @@ def import_template(request: AuthedRequest) -> HttpResponse:
 @login_required
 def import_xlsx(request: AuthedRequest) -> HttpResponse:
     """Upload a register: a dry run lists every bad row; only a clean file is saved, whole."""
-    report = None
+    outcome = None
     uploaded = request.FILES.get("file") if request.method == "POST" else None
     if uploaded is not None:
         try:
-            report = services.import_register(
+            outcome = services.import_register(
                 actor=request.user, data=uploaded.read(), commit="commit" in request.POST
             )
         except (ValidationError, policy.RuleViolation) as exc:
-            for line in _lines(exc):
-                messages.error(request, line)
+            report(request, exc)
         else:
-            if report.imported:
-                messages.success(request, _("%(n)s documents imported.") % {"n": report.imported})
+            if outcome.imported:
+                messages.success(request, _("%(n)s documents imported.") % {"n": outcome.imported})
                 return redirect("ledger:register")
-    return render(request, "ledger/import.html", {"report": report})
+    return render(request, "ledger/import.html", {"report": outcome})
 
 
 @login_required
@@ -263,8 +253,7 @@ def ask(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
                 reason=reason,
             )
     except (ValidationError, policy.RuleViolation) as exc:
-        for line in _lines(exc):
-            messages.error(request, line)
+        report(request, exc)
     else:
         messages.success(request, _("Your request went to the approver."))
     return redirect("ledger:document", pk=pk)
@@ -284,8 +273,7 @@ def apply(request: AuthedRequest, pk: int, approval: int) -> HttpResponse:
         else:
             services.change_classification(actor=request.user, document=found, approval=granted)
     except (ValidationError, policy.RuleViolation) as exc:
-        for line in _lines(exc):
-            messages.error(request, line)
+        report(request, exc)
     else:
         messages.success(request, _("Done."))
     return redirect("ledger:document", pk=pk)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core import clock
-from baomi.core.errors import add_to_form
+from baomi.core.errors import add_to_form, report
 
 from . import forms, services
 from .models import Person
@@ -249,8 +249,7 @@ def accounts_admin(request: AuthedRequest) -> HttpResponse:
                     % {"name": target},
                 )
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+            report(request, exc)
         return redirect("people:accounts")
     people = Person.objects.select_related("department").order_by("username")
     return render(

@@ -164,10 +164,6 @@ def enforced() -> frozenset[str]:
     return frozenset(_RULES) | frozenset(_APPLIED)
 
 
-def rules_for(action: str) -> tuple[str, ...]:
-    return tuple(d.id for d in _ACTIONS.get(action, ()))
-
-
 def lifts(action: str) -> dict[str, str]:
     """The approval kinds that lift a rule of `action`, with the rule each one lifts."""
     return {d.lift: d.id for d in _ACTIONS.get(action, ()) if d.lift}

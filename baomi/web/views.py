@@ -20,6 +20,7 @@ from baomi.approvals.models import Approval
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, BodyField, Checkpoint
 from baomi.core import clock
+from baomi.core.errors import report
 from baomi.core.models import Notification
 from baomi.ledger.models import Document, Instruction
 from baomi.people import services as people
@@ -94,8 +95,7 @@ def rule_parameter(request: HttpRequest, rule_id: str, name: str) -> HttpRespons
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        report(request, exc)
     else:
         messages.success(request, _("%(rule)s.%(name)s changed.") % {"rule": rule_id, "name": name})
     return redirect(f"{reverse('web:rules')}#{rule_id}")
