@@ -1,16 +1,20 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
-from baomi.people.models import Post
+from baomi.people.models import Person, Post
 
-from .models import Cabinet, Document, SecretItem
+from .models import Cabinet, Document, PrintWaste, SecretItem
 
 
-class IncomingForm(forms.Form):
+class RegistrationForm(forms.Form):
+    """What every registration path asks: the item, its marking, copies and scope."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     code_name = forms.CharField(label=_("Code name"), max_length=60, required=False)
     doc_number = forms.CharField(label=_("Document number"), max_length=60, required=False)
@@ -49,3 +53,65 @@ class IncomingForm(forms.Form):
     scope_posts = forms.MultipleChoiceField(
         label=_("Knowledge scope: posts"), choices=Post.choices, required=False
     )
+
+
+def _staff() -> Any:
+    return Person.objects.filter(is_active=True, admin_role="").order_by("username")
+
+
+class IncomingForm(RegistrationForm):
+    addressee = forms.ModelChoiceField(
+        label=_("Addressed personally to (亲启)"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Anyone else who signs for it is a proxy and may not open it."),
+    )
+    signed_by = forms.ModelChoiceField(
+        label=_("Signed for by"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Leave empty when you signed for it yourself."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("addressee", "signed_by"):
+            self.fields[name].queryset = _staff()  # type: ignore[attr-defined]
+
+
+class InternalForm(RegistrationForm):
+    approved_count = forms.IntegerField(
+        label=_("Approved distribution count"), min_value=1, max_value=999
+    )
+    drafts = forms.IntegerField(label=_("Drafts"), min_value=0, initial=0, required=False)
+    proofs = forms.IntegerField(label=_("Proofs"), min_value=0, initial=0, required=False)
+    surplus = forms.IntegerField(
+        label=_("Surplus prints"),
+        min_value=0,
+        initial=0,
+        required=False,
+        help_text=_("Registered like the document, then destroyed: none may be kept."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("drafts", "proofs", "surplus"):
+            data[name] = data.get(name) or 0
+        return data
+
+
+class OutgoingForm(RegistrationForm):
+    recipients = forms.CharField(
+        label=_("Recipients (主送)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One unit per line; each gets a copy."),
+    )
+
+    def clean_recipients(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["recipients"].splitlines()]
+
+
+class PrintWasteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PrintWaste.Kind.choices)
+    sheets = forms.IntegerField(label=_("Sheets"), min_value=1)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

@@ -142,6 +142,28 @@ class Document(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"))
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
+    # outgoing: the units it is sent to (主送); internal print runs: the approved count
+    recipients = models.CharField(_("recipients"), max_length=500, blank=True)
+    approved_count = models.PositiveIntegerField(_("approved count"), null=True, blank=True)
+    # incoming item addressed to one person (亲启): whoever else signs for it is a proxy
+    # recipient and may not open it before the addressee signs (DOC.RECEIPT)
+    addressee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("addressee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="addressed_documents",
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("signed for by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    delivered_at = models.DateTimeField(_("signed by the addressee at"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -153,6 +175,11 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.code_name or self.title
+
+    @property
+    def sealed(self) -> bool:
+        """Signed for by a proxy and not yet by its addressee: still closed to all others."""
+        return self.addressee_id is not None and self.delivered_at is None
 
 
 class ScopeEntry(models.Model):
@@ -205,8 +232,18 @@ class Copy(models.Model):
         DESTROYED = "destroyed", _("destroyed")
         DECLASSIFIED = "declassified", _("declassified")
 
+    class Variant(models.TextChoices):
+        FORMAL = "formal", _("formal copy")
+        DRAFT = "draft", _("draft")
+        PROOF = "proof", _("proof")
+        SURPLUS = "surplus", _("surplus print")
+
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copies")
     copy_no = models.PositiveIntegerField(_("copy number"))
+    # DOC.PRINT.SCOPE: drafts, proofs and surplus prints are registered like formal copies
+    variant = models.CharField(
+        _("variant"), max_length=8, choices=Variant.choices, default=Variant.FORMAL
+    )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -302,3 +339,48 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PrintWaste(models.Model):
+    """印制废料: stencils, backing sheets and spoiled pages of a print run, recorded and then
+    destroyed under supervision (DOC.PRINT.SCOPE, DOC.DESTROY)."""
+
+    class Kind(models.TextChoices):
+        STENCIL = "stencil", _("stencils")
+        BACKING = "backing", _("backing sheets")
+        SPOILED = "spoiled", _("spoiled pages")
+        OTHER = "other", _("other")
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="print_waste")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    sheets = models.PositiveIntegerField(_("sheets"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("print waste")
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(name="print_waste_sheets", condition=Q(sheets__gte=1)),
+            models.CheckConstraint(
+                name="print_waste_destroyed_supervised",
+                condition=Q(destroyed_at__isnull=True)
+                | (
+                    Q(destroyed_by__isnull=False, supervised_by__isnull=False)
+                    & ~Q(destroyed_by=models.F("supervised_by"))
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}: {self.sheets} {self.kind}"

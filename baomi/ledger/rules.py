@@ -95,3 +95,25 @@ def content_as_profile_allows(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> F
             {"type": ctx["file_type"]},
         )
     return None
+
+
+@rule("DOC.RECEIPT", actions=("document.open",))
+def proxy_does_not_open(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document, actor = ctx["document"], ctx["actor"]
+    if (
+        p["proxy_may_open"]
+        or not document.sealed
+        or actor.pk == document.addressee_id
+        or not Level(document.level).is_classified
+    ):
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "This item is addressed to %(name)s personally and was signed for by proxy: no one "
+                "else opens it before the addressee signs for it."
+            )
+            % {"name": document.addressee}
+        ),
+        {"addressee": document.addressee_id, "signed_by": document.signed_by_id},
+    )

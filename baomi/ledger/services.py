@@ -19,7 +19,7 @@ from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
 
-from .models import Cabinet, Copy, Document, Instruction, ScopeEntry, SecretItem
+from .models import Cabinet, Copy, Document, Instruction, PrintWaste, ScopeEntry, SecretItem
 
 
 def _must_see(actor: Any, document_id: int) -> None:
@@ -66,26 +66,81 @@ def create_cabinet(
 
 
 @transaction.atomic(durable=True)
-def register_incoming(*, actor: Any, **fields: Any) -> Document:
+def register_incoming(
+    *, actor: Any, addressee: Any = None, signed_by: Any = None, **fields: Any
+) -> Document:
     """收文登记: check, register and number an incoming item; its copies go into the cabinet.
 
     A classified item carries its marking (the level comes from it, the period is checked
     against the policy's limits); the registering clerk is always in the knowledge scope; each
     copy is numbered 000001… and its registration is its own audit event, so every copy's
-    custody can be traced from the first moment."""
-    return _register(actor=actor, origin=Document.Origin.INCOMING, **fields)
+    custody can be traced from the first moment.
+
+    An item addressed to one person (亲启) puts the addressee in the scope (if cleared for the
+    level); whoever signs for it in the addressee's stead is a proxy recipient and the item
+    stays closed to everyone but the addressee until the addressee signs (DOC.RECEIPT)."""
+    signed_by = signed_by or actor
+    document_fields: dict[str, Any] = {"signed_by": signed_by}
+    if addressee is not None:
+        from baomi.core.access import Audience
+
+        level, _marking = _level_and_marking(
+            fields.get("marking", ""), fields.get("level"), fields["issued_on"]
+        )
+        policy.require(
+            "copy.hold",
+            person=addressee,
+            level=level,
+            audience=Audience(persons=frozenset({addressee.pk})),
+        )
+        document_fields["addressee"] = addressee
+        if addressee == signed_by:
+            document_fields["delivered_at"] = clock.now()
+        fields["scope_persons"] = [*fields.get("scope_persons", ()), addressee]
+    return _register(
+        actor=actor,
+        origin=Document.Origin.INCOMING,
+        document_fields=document_fields,
+        audit_data={
+            "signed_by": signed_by.pk,
+            "addressee": addressee.pk if addressee else None,
+        },
+        **fields,
+    )
 
 
 @transaction.atomic(durable=True)
-def register_internal(*, actor: Any, approved_count: int, **fields: Any) -> Document:
-    """内部印制登记: a print run of the organization's own document. No more copies than the
-    approved distribution count may be printed and none kept over (DOC.PRINT.SCOPE); otherwise
-    as an incoming item."""
+def register_internal(
+    *,
+    actor: Any,
+    approved_count: int,
+    drafts: int = 0,
+    proofs: int = 0,
+    surplus: int = 0,
+    **fields: Any,
+) -> Document:
+    """内部印制登记: a print run of the organization's own document. No more formal copies than
+    the approved distribution count (DOC.PRINT.SCOPE); drafts, proofs and surplus prints are
+    numbered after the formal copies and registered like them, so each is accounted for until
+    it is destroyed."""
     policy.require("document.print", copies=fields.get("copies", 0), approved=approved_count)
+    extra: dict[str, int] = {
+        Copy.Variant.DRAFT: drafts,
+        Copy.Variant.PROOF: proofs,
+        Copy.Variant.SURPLUS: surplus,
+    }
+    for variant, count in extra.items():
+        if count < 0:
+            raise ValidationError({str(variant): _("A count cannot be negative.")})
     return _register(
         actor=actor,
         origin=Document.Origin.INTERNAL,
-        audit_data={"approved_count": approved_count},
+        document_fields={"approved_count": approved_count},
+        extra_copies=extra,
+        audit_data={
+            "approved_count": approved_count,
+            **{str(v): n for v, n in extra.items() if n},
+        },
         **fields,
     )
 
@@ -104,8 +159,15 @@ def register_outgoing(*, actor: Any, recipients: Iterable[str], **fields: Any) -
                 % {"n": len(names), "c": fields.get("copies", 0)}
             }
         )
+    joined = "、".join(names)
+    if len(joined) > Document._meta.get_field("recipients").max_length:  # type: ignore[operator]
+        raise ValidationError({"recipients": _("The list of recipients is too long.")})
     return _register(
-        actor=actor, origin=Document.Origin.OUTGOING, audit_data={"recipients": names}, **fields
+        actor=actor,
+        origin=Document.Origin.OUTGOING,
+        document_fields={"recipients": joined},
+        audit_data={"recipients": names},
+        **fields,
     )
 
 
@@ -114,6 +176,8 @@ def _register(
     actor: Any,
     origin: str,
     audit_data: dict[str, Any] | None = None,
+    document_fields: dict[str, Any] | None = None,
+    extra_copies: dict[str, int] | None = None,
     title: str,
     issuer: str,
     issued_on: dt.date,
@@ -139,7 +203,8 @@ def _register(
     _check_basis(level, basis_item, basis_reason)
     if not title.strip():
         raise ValidationError({"title": _("Give the document a title.")})
-    if not 1 <= copies <= 999:
+    extra = {variant: n for variant, n in (extra_copies or {}).items() if n}
+    if not 1 <= copies <= 999 or copies + sum(extra.values()) > 999:
         raise ValidationError({"copies": _("Register between 1 and 999 copies.")})
     now = clock.now()
     declassify_on = None
@@ -166,15 +231,27 @@ def _register(
         department=actor.department,
         registered_by=actor,
         registered_at=now,
+        **(document_fields or {}),
     )
     entries = [ScopeEntry(document=document, person=actor)]
-    entries += [ScopeEntry(document=document, person=p) for p in scope_persons if p != actor]
+    entries += [
+        ScopeEntry(document=document, person=p) for p in dict.fromkeys(scope_persons) if p != actor
+    ]
     entries += [ScopeEntry(document=document, department=d) for d in scope_departments]
     entries += [ScopeEntry(document=document, post=post) for post in scope_posts]
     ScopeEntry.objects.bulk_create(entries)
+    variants: list[str] = [Copy.Variant.FORMAL] * copies
+    for variant, n in extra.items():
+        variants += [variant] * n
     numbered = Copy.objects.bulk_create(
-        Copy(document=document, copy_no=n, state=Copy.State.IN_CABINET, cabinet=cabinet)
-        for n in range(1, copies + 1)
+        Copy(
+            document=document,
+            copy_no=n,
+            variant=variant,
+            state=Copy.State.IN_CABINET,
+            cabinet=cabinet,
+        )
+        for n, variant in enumerate(variants, start=1)
     )
     # the title may itself be secret: events name the document by reference only
     audit.record(
@@ -195,7 +272,12 @@ def _register(
             actor,
             "copy.registered",
             ("ledger.copy", c.pk),
-            {"document": document.pk, "copy_no": c.label, "cabinet": cabinet.code},
+            {
+                "document": document.pk,
+                "copy_no": c.label,
+                "cabinet": cabinet.code,
+                **({"variant": c.variant} if c.variant != Copy.Variant.FORMAL else {}),
+            },
         )
         for c in numbered
     )
@@ -233,12 +315,19 @@ def _check_basis(level: int, item: SecretItem | None, reason: str) -> None:
         )
 
 
+def _must_open(actor: Any, document: Document) -> None:
+    """Seeing a document's particulars or content: it must exist for `actor`, and an item
+    signed for by proxy stays closed to all but its addressee (DOC.RECEIPT)."""
+    _must_see(actor, document.pk)
+    policy.require("document.open", actor=actor, document=document)
+
+
 @transaction.atomic(durable=True)
 def view_document(*, actor: Any, document: Document) -> Document:
     """Open a document's page: allowed only to someone who may know it exists (otherwise it is
     not found, as for any other object outside the scope); every view is on record, which for
     机密 and 绝密 items is the reader record the law requires (AUD.RECORD)."""
-    _must_see(actor, document.pk)
+    _must_open(actor, document)
     audit.record(actor, "document.viewed", document, level=Level(document.level).zh)
     return document
 
@@ -289,6 +378,77 @@ def declassify_due(*, today: dt.date | None = None) -> int:
             notified=told,
         )
     return len(due)
+
+
+@transaction.atomic(durable=True)
+def sign_for_receipt(*, actor: Any, document: Document) -> Document:
+    """The addressee of an item signed for by proxy signs for it; from then on it opens to
+    everyone in its scope as usual. Only the addressee signs, once."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    _must_see(actor, document.pk)
+    if document.addressee_id != actor.pk:
+        raise ValidationError(_("Only the addressee signs for this item."))
+    if document.delivered_at is not None:
+        raise ValidationError(_("The addressee has already signed for this item."))
+    document.delivered_at = clock.now()
+    document.save(update_fields=["delivered_at"])
+    audit.record(actor, "document.receipt_signed", document, proxy=document.signed_by_id)
+    return document
+
+
+@transaction.atomic(durable=True)
+def record_print_waste(
+    *, actor: Any, document: Document, kind: str, sheets: int, note: str = ""
+) -> PrintWaste:
+    """印制废料登记: stencils, backing sheets or spoiled pages of an internal print run are
+    recorded so that their destruction can be shown (DOC.PRINT.SCOPE)."""
+    _must_see(actor, document.pk)
+    policy.require("document.register", actor=actor, cabinet=None, level=document.level)
+    if document.origin != Document.Origin.INTERNAL:
+        raise ValidationError(_("Print waste belongs to a document printed here."))
+    if kind not in PrintWaste.Kind.values:
+        raise ValidationError({"kind": _("Choose what kind of waste this is.")})
+    if sheets < 1:
+        raise ValidationError({"sheets": _("Give the number of sheets, at least one.")})
+    waste = PrintWaste.objects.create(
+        document=document,
+        kind=kind,
+        sheets=sheets,
+        note=note.strip(),
+        recorded_by=actor,
+        recorded_at=clock.now(),
+    )
+    audit.record(
+        actor, "print_waste.recorded", waste, document=document.pk, kind=kind, sheets=sheets
+    )
+    return waste
+
+
+@transaction.atomic(durable=True)
+def destroy_print_waste(*, actor: Any, waste: PrintWaste, supervisor: Any) -> PrintWaste:
+    """Print waste destroyed on site by the clerk with a second person supervising (DOC.DESTROY:
+    never sold as waste paper, never destroyed alone)."""
+    waste = PrintWaste.objects.select_for_update().get(pk=waste.pk)
+    _must_see(actor, waste.document_id)
+    policy.require("document.register", actor=actor, cabinet=None, level=Level.PUBLIC)
+    if waste.destroyed_at is not None:
+        raise ValidationError(_("This waste was already destroyed."))
+    if supervisor == actor or not supervisor.is_active or supervisor.admin_role:
+        raise ValidationError(
+            {"supervisor": _("A second, active member of staff supervises the destruction.")}
+        )
+    waste.destroyed_by, waste.supervised_by = actor, supervisor
+    waste.destroyed_at = clock.now()
+    waste.save(update_fields=["destroyed_by", "supervised_by", "destroyed_at"])
+    audit.record(
+        actor,
+        "print_waste.destroyed",
+        waste,
+        document=waste.document_id,
+        supervisor=supervisor.pk,
+        sheets=waste.sheets,
+    )
+    return waste
 
 
 @transaction.atomic(durable=True)
@@ -458,7 +618,7 @@ def read_content(*, actor: Any, attachment: Any) -> bytes:
     from . import content
 
     document = attachment.document
-    _must_see(actor, document.pk)
+    _must_open(actor, document)
     scope = ScopeEntry.objects.filter(document=document)
     audience = Audience(
         persons=frozenset(scope.exclude(person=None).values_list("person_id", flat=True)),

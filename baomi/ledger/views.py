@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baomi import policy
@@ -21,8 +24,8 @@ from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .forms import IncomingForm
-from .models import Attachment, Copy, Document, Instruction
+from .forms import IncomingForm, InternalForm, OutgoingForm, PrintWasteForm
+from .models import Attachment, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
 
 
@@ -48,6 +51,8 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "copies": copies,
             "instructions": instructions,
             "attachments": attachments,
+            "waste": found.print_waste.select_related("destroyed_by", "supervised_by"),
+            "waste_form": PrintWasteForm(),
             "leaders": leaders,
             "can_route": policy.check("document.route", actor=request.user).allowed,
             "scope": found.scope.select_related("person", "department"),
@@ -90,19 +95,83 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("ledger:document", pk=instruction.document_id)
 
 
+REGISTRATION: dict[str, tuple[type[forms.Form], Callable[..., Document], Any]] = {
+    Document.Origin.INCOMING: (
+        IncomingForm,
+        services.register_incoming,
+        gettext_lazy("Register an incoming item"),
+    ),
+    Document.Origin.INTERNAL: (
+        InternalForm,
+        services.register_internal,
+        gettext_lazy("Register a print run"),
+    ),
+    Document.Origin.OUTGOING: (
+        OutgoingForm,
+        services.register_outgoing,
+        gettext_lazy("Register an outgoing item"),
+    ),
+}
+
+
 @login_required
-def new_incoming(request: AuthedRequest) -> HttpResponse:
-    form = IncomingForm(request.POST or None)
+def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
+    """收文、印制、发文登记: one page per path, each with the fields its rules need."""
+    form_class, service, title = REGISTRATION[Document.Origin(origin)]
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
-            created = services.register_incoming(actor=request.user, **data)
+            created = service(actor=request.user, **data)
         except (ValidationError, policy.RuleViolation) as exc:
             add_to_form(form, exc)
         else:
-            messages.success(request, _("Registered with %(n)s copies.") % {"n": data["copies"]})
+            messages.success(
+                request, _("Registered with %(n)s copies.") % {"n": created.copies.count()}
+            )
             return redirect("ledger:document", pk=created.pk)
-    return render(request, "ledger/incoming.html", {"form": form})
+    return render(request, "ledger/new.html", {"form": form, "title": title})
+
+
+@login_required
+@require_POST
+def sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The addressee signs for an item a proxy received."""
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    try:
+        services.sign_for_receipt(actor=request.user, document=found)
+    except ValidationError as exc:
+        report(request, exc)
+    return redirect("ledger:document", pk=pk)
+
+
+@login_required
+@require_POST
+def record_waste(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    form = PrintWasteForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        services.record_print_waste(actor=request.user, document=found, **form.cleaned_data)
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+    return redirect("ledger:document", pk=pk)
+
+
+@login_required
+@require_POST
+def destroy_waste(request: AuthedRequest, pk: int) -> HttpResponse:
+    visible = Document.objects.visible_to(request.user)
+    waste = get_object_or_404(PrintWaste.objects.filter(document__in=visible), pk=pk)
+    supervisor = Person.objects.filter(pk=request.POST.get("supervisor") or None).first()
+    try:
+        if supervisor is None:
+            raise ValidationError({"supervisor": _("Choose who supervises the destruction.")})
+        services.destroy_print_waste(actor=request.user, waste=waste, supervisor=supervisor)
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+    return redirect("ledger:document", pk=waste.document_id)
 
 
 def _visible_copy(person, **lookup):  # type: ignore[no-untyped-def]

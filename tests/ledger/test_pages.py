@@ -127,3 +127,65 @@ def test_widening_the_scope_through_the_pages(client, org):
     assert f"/ledger/documents/{document.pk}/apply/{request.pk}/" in page
     client.post(f"/ledger/documents/{document.pk}/apply/{request.pk}/")
     assert Document.objects.visible_to(target).filter(pk=document.pk).exists()
+
+
+def _form(org, **kw):
+    return {
+        "title": "2027年度工作要点",
+        "issuer": "委机关",
+        "issued_on": "2026-11-02",
+        "kind": "state",
+        "marking": "秘密★1年",
+        "urgency": "0",
+        "form": "paper",
+        "page_count": "3",
+        "copies": "2",
+        "cabinet": org["cabinet"].pk,
+        "scope_departments": [org["units"]["planning"].pk],
+        **kw,
+    }
+
+
+def test_a_print_run_with_drafts_and_its_waste_through_the_pages(client, org):
+    client.force_login(org["people"]["clerk"])
+    response = client.post(
+        "/ledger/internal/new/", _form(org, approved_count="2", drafts="1", surplus="")
+    )
+    assert response.status_code == 302, response.content.decode()
+    document = Document.objects.get()
+    assert list(document.copies.values_list("variant", flat=True)) == ["formal", "formal", "draft"]
+    refused = client.post(
+        "/ledger/internal/new/", _form(org, approved_count="1"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "DOC.PRINT.SCOPE" in refused.content.decode() and Document.objects.count() == 1
+    client.post(f"/ledger/documents/{document.pk}/waste/", {"kind": "spoiled", "sheets": "7"})
+    waste = document.print_waste.get()
+    page = client.get(f"/ledger/documents/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "spoiled pages" in page.content.decode() and "draft" in page.content.decode()
+    client.post(f"/ledger/waste/{waste.pk}/destroy/", {"supervisor": org["people"]["insider"].pk})
+    waste.refresh_from_db()
+    assert waste.destroyed_at is not None
+
+
+def test_an_outgoing_item_lists_one_recipient_per_line(client, org):
+    client.force_login(org["people"]["clerk"])
+    response = client.post("/ledger/outgoing/new/", _form(org, recipients="市财政局\n\n市统计局\n"))
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert document.origin == "outgoing" and document.recipients == "市财政局、市统计局"
+    assert "市财政局、市统计局" in client.get(f"/ledger/documents/{document.pk}/").content.decode()
+
+
+def test_a_personal_item_signed_by_proxy_opens_only_after_the_addressee_signs(client, org):
+    insider = org["people"]["insider"]
+    client.force_login(org["people"]["clerk"])
+    client.post("/ledger/incoming/new/", _form(org, addressee=insider.pk))
+    document = Document.objects.get()
+    refused = client.get(f"/ledger/documents/{document.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 403 and "DOC.RECEIPT" in refused.content.decode()
+    client.force_login(insider)
+    page = client.get(f"/ledger/documents/{document.pk}/").content.decode()
+    assert f"/ledger/documents/{document.pk}/sign/" in page
+    client.post(f"/ledger/documents/{document.pk}/sign/")
+    client.force_login(org["people"]["clerk"])
+    assert client.get(f"/ledger/documents/{document.pk}/").status_code == 200

@@ -31,6 +31,17 @@ POSTGRES = ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
 ]
 
 
+def recreate_sqlite_triggers(apps, schema_editor):
+    """SQLite alters a table by copying it into a new one, which drops its triggers: every
+    later migration that alters ledger_document on SQLite runs this afterwards."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    for name in ("ai", "ad", "au"):
+        schema_editor.execute(f"DROP TRIGGER IF EXISTS ledger_document_fts_{name}")
+    for sql in SQLITE[1:]:
+        schema_editor.execute(sql)
+
+
 def create(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for sql in SQLITE if vendor == "sqlite" else POSTGRES:
