@@ -773,13 +773,37 @@ def _import_rows(actor: Any, rows: list[Any]) -> None:
 
 
 @transaction.atomic(durable=True)
-def export_register(*, actor: Any, documents: Any) -> bytes:
-    """The register as this person may see it, as xlsx; the export itself is on record."""
-    from . import xlsx
+def export_register(
+    *, actor: Any, documents: Any, register: str = "carriers", fmt: str = "xlsx"
+) -> bytes:
+    """One of the named registers (收文登记簿, 发文登记簿, 涉密载体台账) as this person may see
+    it, as xlsx or PDF; the export itself is on record. `documents` must come from visible_to."""
+    from . import registers
 
-    rows = documents.prefetch_related("scope__department", "copies__cabinet")
-    data = xlsx.export(rows.iterator(chunk_size=2000))
-    audit.record(actor, "register.exported", None, documents=documents.count(), format="xlsx")
+    chosen = registers.REGISTERS.get(register)
+    if chosen is None or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    selected = chosen.documents(documents)
+    count = selected.count()
+    if fmt == "pdf":
+        if count > registers.PDF_MAX_ROWS:
+            raise ValidationError(
+                _(
+                    "%(n)s rows are too many to print at once (at most %(max)s): narrow the "
+                    "search, or export to xlsx."
+                )
+                % {"n": count, "max": registers.PDF_MAX_ROWS}
+            )
+        printed = f"{actor} {clock.now():%Y-%m-%d %H:%M}"
+        data = registers.to_pdf(
+            chosen,
+            chosen.rows(selected),
+            level=registers.highest_level(selected),
+            printed=printed,
+        )
+    else:
+        data = registers.to_xlsx(chosen, chosen.rows(selected))
+    audit.record(actor, "register.exported", None, register=register, documents=count, format=fmt)
     return data
 
 

@@ -21,7 +21,8 @@ urlpatterns = [
     path("instructions/<int:pk>/", views.instruct, name="instruct"),
     path("copies/<int:pk>/", views.copy, name="copy"),
     path("scan/", views.scan, name="scan"),
-    path("export.xlsx", views.export_xlsx, name="export"),
+    path("export.xlsx", views.export, name="export"),
+    path("registers/<str:register>.<str:fmt>", views.export, name="register-export"),
     path("import/", views.import_xlsx, name="import"),
     path("import/template.xlsx", views.import_template, name="import-template"),
 ]

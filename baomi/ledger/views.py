@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -27,12 +28,17 @@ from . import services
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintWasteForm
 from .models import Attachment, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
+from .registers import REGISTERS
 
 
 @login_required
 def register(request: AuthedRequest) -> HttpResponse:
     page = Paginator(register_for(request.user, request.GET), 50).get_page(request.GET.get("page"))
-    return render(request, "ledger/register.html", {"page": page, "filters": request.GET})
+    return render(
+        request,
+        "ledger/register.html",
+        {"page": page, "filters": request.GET, "registers": REGISTERS.values()},
+    )
 
 
 @login_required
@@ -252,8 +258,12 @@ def upload(request: AuthedRequest, pk: int) -> HttpResponse:
 def download(request: AuthedRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("document"), pk=pk)
     data = services.read_content(actor=request.user, attachment=attachment)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[attachment.file_type])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
+    return _download(data, CONTENT_TYPES[attachment.file_type], attachment.name)
+
+
+def _download(data: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
     return response
 
 
@@ -261,18 +271,24 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _xlsx_response(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    return response
+    return _download(data, XLSX, name)
 
 
 @login_required
-def export_xlsx(request: AuthedRequest) -> HttpResponse:
-    """The register as filtered on the page, as far as this person may see it."""
-    data = services.export_register(
-        actor=request.user, documents=register_for(request.user, request.GET)
-    )
-    return _xlsx_response(data, "涉密载体台账.xlsx")
+def export(request: AuthedRequest, register: str = "carriers", fmt: str = "xlsx") -> HttpResponse:
+    """A named register, as filtered on the page, as far as this person may see it."""
+    try:
+        data = services.export_register(
+            actor=request.user,
+            documents=register_for(request.user, request.GET),
+            register=register,
+            fmt=fmt,
+        )
+    except ValidationError as exc:
+        report(request, exc)
+        return redirect(f"{reverse('ledger:register')}?{request.GET.urlencode()}")
+    content_type = "application/pdf" if fmt == "pdf" else XLSX
+    return _download(data, content_type, f"{REGISTERS[register].name}.{fmt}")
 
 
 @login_required

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -211,33 +210,24 @@ def _fail(message: str) -> Any:
     raise ValueError(message)
 
 
-def export(documents: Iterable[Document]) -> bytes:
-    """The register as a workbook, streamed row by row (write-only) to keep memory flat."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("涉密载体台账")
-    sheet.append(HEADERS)
-    for row in _rows(documents):
-        sheet.append(row)
-    return _save(book)
-
-
-def _rows(documents: Iterable[Document]) -> Iterator[list[Any]]:
-    for d in documents:
-        scope = "、".join(sorted(e.department.name for e in d.scope.all() if e.department))
-        cabinets = sorted({c.cabinet.code for c in d.copies.all() if c.cabinet})
-        yield [
-            d.title,
-            d.code_name,
-            d.doc_number,
-            d.issuer,
-            d.issued_on.isoformat(),
-            KIND_ZH[SecretKind(d.kind)],
-            d.marking,
-            "" if d.marking else LEVEL_ZH[Level(d.level)],
-            URGENCY_ZH[Urgency(d.urgency)],
-            FORM_ZH[Document.Form(d.form)],
-            d.page_count,
-            len(d.copies.all()),
-            "、".join(cabinets),
-            scope,
-        ]
+def row(d: Document) -> list[Any]:
+    """One document as a 涉密载体台账 row: the import template's columns, so an exported
+    register can be corrected and imported again."""
+    scope = "、".join(sorted(e.department.name for e in d.scope.all() if e.department))
+    cabinets = sorted({c.cabinet.code for c in d.copies.all() if c.cabinet})
+    return [
+        d.title,
+        d.code_name,
+        d.doc_number,
+        d.issuer,
+        d.issued_on.isoformat(),
+        KIND_ZH[SecretKind(d.kind)],
+        d.marking,
+        "" if d.marking else LEVEL_ZH[Level(d.level)],
+        URGENCY_ZH[Urgency(d.urgency)],
+        FORM_ZH[Document.Form(d.form)],
+        d.page_count,
+        len(d.copies.all()),
+        "、".join(cabinets),
+        scope,
+    ]

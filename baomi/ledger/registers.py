@@ -1,0 +1,233 @@
+"""The named registers — 收文登记簿, 发文登记簿, 涉密载体台账 — each one definition (which
+documents, which columns) written to xlsx or to PDF.
+
+Headers stay in Chinese in both languages: they are the printed forms' own column names, and
+the 涉密载体台账 columns are also the import template's. A register printed on paper is itself
+a carrier of what it lists, so every PDF page carries the highest level among its rows.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from baomi.core.levels import LEVEL_ZH, URGENCY_ZH, Level, Urgency
+
+from . import xlsx
+from .models import Document
+
+PDF_MAX_ROWS = 5_000
+
+
+@dataclass(frozen=True)
+class Register:
+    code: str
+    name: str
+    label: str | Promise
+    origin: str | None
+    headers: list[str]
+    row: Callable[[Document], list[Any]]
+    prefetch: tuple[str, ...]
+    # relative column widths on paper; the title column takes what is left
+    widths: tuple[float, ...]
+
+    def documents(self, visible: QuerySet[Document]) -> QuerySet[Document]:
+        chosen = visible if self.origin is None else visible.filter(origin=self.origin)
+        return chosen.prefetch_related(*self.prefetch)
+
+    def rows(self, documents: QuerySet[Document]) -> Iterator[list[Any]]:
+        for document in documents.iterator(chunk_size=2000):
+            yield self.row(document)
+
+
+def _day(moment: Any) -> str:
+    return timezone.localtime(moment).date().isoformat()
+
+
+def _marking(d: Document) -> str:
+    return d.marking or LEVEL_ZH[Level(d.level)]
+
+
+def _copy_numbers(d: Document) -> str:
+    numbers = sorted(c.copy_no for c in d.copies.all())
+    if not numbers:
+        return ""
+    first, last = numbers[0], numbers[-1]
+    return f"{first:06d}" if first == last else f"{first:06d}–{last:06d}"
+
+
+def _incoming(d: Document) -> list[Any]:
+    leaders = "、".join(str(i.leader) for i in d.instructions.all())
+    return [
+        _day(d.registered_at),
+        d.issuer,
+        d.doc_number,
+        d.title,
+        _marking(d),
+        URGENCY_ZH[Urgency(d.urgency)],
+        len(d.copies.all()),
+        _copy_numbers(d),
+        str(d.signed_by or d.registered_by),
+        str(d.addressee or ""),
+        leaders,
+    ]
+
+
+def _outgoing(d: Document) -> list[Any]:
+    return [
+        _day(d.registered_at),
+        d.doc_number,
+        d.title,
+        _marking(d),
+        URGENCY_ZH[Urgency(d.urgency)],
+        len(d.copies.all()),
+        _copy_numbers(d),
+        d.recipients,
+        str(d.registered_by),
+    ]
+
+
+REGISTERS = {
+    r.code: r
+    for r in (
+        Register(
+            code="incoming",
+            name="收文登记簿",
+            label=_("Register of incoming items"),
+            origin=Document.Origin.INCOMING,
+            headers=[
+                "收文日期",
+                "来文机关",
+                "文号",
+                "标题",
+                "密级",
+                "紧急程度",
+                "份数",
+                "份号",
+                "签收人",
+                "亲启人",
+                "阅批领导",
+            ],
+            row=_incoming,
+            prefetch=("copies", "instructions__leader", "signed_by", "addressee", "registered_by"),
+            widths=(7, 10, 10, 0, 7, 5, 4, 10, 6, 6, 8),
+        ),
+        Register(
+            code="outgoing",
+            name="发文登记簿",
+            label=_("Register of outgoing items"),
+            origin=Document.Origin.OUTGOING,
+            headers=[
+                "发文日期",
+                "文号",
+                "标题",
+                "密级",
+                "紧急程度",
+                "份数",
+                "份号",
+                "主送单位",
+                "登记人",
+            ],
+            row=_outgoing,
+            prefetch=("copies", "registered_by"),
+            widths=(7, 10, 0, 7, 5, 4, 10, 14, 6),
+        ),
+        Register(
+            code="carriers",
+            name="涉密载体台账",
+            label=_("Register of classified carriers"),
+            origin=None,
+            headers=xlsx.HEADERS,
+            row=xlsx.row,
+            prefetch=("scope__department", "copies__cabinet"),
+            widths=(0, 5, 9, 9, 7, 6, 8, 4, 5, 4, 3, 3, 6, 10),
+        ),
+    )
+}
+
+
+def highest_level(documents: QuerySet[Document]) -> Level:
+    return Level(documents.aggregate(top=Max("level"))["top"] or Level.PUBLIC)
+
+
+def to_xlsx(register: Register, rows: Iterable[list[Any]]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(register.name)
+    sheet.append(register.headers)
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, printed: str) -> bytes:
+    """A4 landscape, Chinese text in reportlab's built-in 宋体 (no font files to ship): the
+    register's name, the level of the printout on every page, page numbers."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
+
+    font = "STSong-Light"
+    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    page_size = landscape(A4)
+    usable = page_size[0] - 24 * mm
+    fixed = sum(register.widths)
+    title_share = max(usable / mm - fixed * 2.2, 30)
+    widths = [(w * 2.2 if w else title_share) * mm for w in register.widths]
+    scale = usable / sum(widths)
+    widths = [w * scale for w in widths]
+    body = [[Paragraph(_escape(h), cell) for h in register.headers]]
+    body += [[Paragraph(_escape(v), cell) for v in row] for row in rows]
+    table = LongTable(body, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+
+    def decorate(canvas: Any, doc: Any) -> None:
+        canvas.saveState()
+        canvas.setFont(font, 12)
+        if level.is_classified or level == Level.INTERNAL:
+            canvas.drawString(12 * mm, page_size[1] - 10 * mm, level.zh)
+        canvas.drawCentredString(page_size[0] / 2, page_size[1] - 12 * mm, register.name)
+        canvas.setFont(font, 8)
+        canvas.drawString(12 * mm, 7 * mm, printed)
+        canvas.drawRightString(page_size[0] - 12 * mm, 7 * mm, f"第 {doc.page} 页")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    SimpleDocTemplate(
+        out,
+        pagesize=page_size,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=18 * mm,
+        bottomMargin=12 * mm,
+        title=register.name,
+    ).build([table], onFirstPage=decorate, onLaterPages=decorate)
+    return out.getvalue()
+
+
+def _escape(value: Any) -> str:
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
