@@ -13,7 +13,14 @@ from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
 from baomi.core.services import create_org_unit
 from baomi.ledger.models import Cabinet
-from baomi.ledger.services import create_cabinet, register_incoming, route_for_instructions
+from baomi.ledger.services import (
+    create_cabinet,
+    record_print_waste,
+    register_incoming,
+    register_internal,
+    register_outgoing,
+    route_for_instructions,
+)
 from baomi.people.models import AdminRole, Person, Post
 from baomi.people.services import create_person
 
@@ -179,3 +186,41 @@ def _load_documents(people: dict[str, Person], units: dict[str, OrgUnit]) -> Non
         )
         if leader:
             route_for_instructions(actor=clerk, document=document, leader=people[leader])
+    common = {
+        "actor": clerk,
+        "issuer": BUREAU,
+        "issued_on": dt.date(2026, 11, 12),
+        "cabinet": cabinets["JYS-01"],
+        "scope_departments": [units["综合规划科"], units["办公室"]],
+    }
+    plan = register_internal(
+        title="2027年度重点工作安排（征求意见稿）",
+        doc_number="发改办〔2026〕41号",
+        marking="秘密★1年",
+        approved_count=6,
+        copies=6,
+        drafts=1,
+        proofs=1,
+        **common,
+    )
+    record_print_waste(actor=clerk, document=plan, kind="spoiled", sheets=3, note="装订错页")
+    register_outgoing(
+        title="关于报送2027年重大项目储备清单的函",
+        doc_number="发改函〔2026〕58号",
+        marking="秘密★5年",
+        copies=3,
+        recipients=["市财政局", "市统计局", "市审计局"],
+        **common,
+    )
+    # a personal item for the director, signed for by the receipt desk: shut until he signs
+    register_incoming(
+        actor=people["huangtao"],
+        title="关于干部考察有关情况的通报",
+        doc_number="市委组〔2026〕9号",
+        issuer="市委组织部",
+        issued_on=dt.date(2026, 11, 14),
+        marking="机密★10年",
+        copies=1,
+        cabinet=cabinets["JYS-01"],
+        addressee=people["zhangwei"],
+    )
