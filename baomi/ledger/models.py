@@ -255,6 +255,8 @@ class Copy(models.Model):
     cabinet = models.ForeignKey(
         Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="copies"
     )
+    # a unit outside the organization that signed for a copy sent to it (发文送达)
+    external_holder = models.CharField(_("external holder"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("copy")
@@ -264,6 +266,27 @@ class Copy(models.Model):
             models.UniqueConstraint(fields=["document", "copy_no"], name="copy_unique_number"),
             models.CheckConstraint(
                 name="copy_number_6_digits", condition=Q(copy_no__gte=1, copy_no__lte=999999)
+            ),
+            # 件件有着落: the state says who is accountable, and that holder is always named
+            models.CheckConstraint(
+                name="copy_accountable_holder",
+                condition=(
+                    Q(
+                        state__in=["registered", "in_cabinet", "archived", "in_destruction"],
+                        cabinet__isnull=False,
+                        holder__isnull=True,
+                    )
+                    | Q(
+                        state__in=["circulating", "on_loan", "in_transit"],
+                        holder__isnull=False,
+                        cabinet__isnull=True,
+                    )
+                    | (
+                        Q(state="received", cabinet__isnull=True)
+                        & (Q(holder__isnull=False) | ~Q(external_holder=""))
+                    )
+                    | Q(state__in=["reported_lost", "written_off", "destroyed", "declassified"])
+                ),
             ),
         ]
 

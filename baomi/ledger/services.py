@@ -19,6 +19,7 @@ from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
 
+from .custody import custody_data
 from .models import Cabinet, Copy, Document, Instruction, PrintWaste, ScopeEntry, SecretItem
 
 
@@ -273,9 +274,7 @@ def _register(
             "copy.registered",
             ("ledger.copy", c.pk),
             {
-                "document": document.pk,
-                "copy_no": c.label,
-                "cabinet": cabinet.code,
+                **custody_data(c),
                 **({"variant": c.variant} if c.variant != Copy.Variant.FORMAL else {}),
             },
         )

@@ -19,12 +19,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baomi import policy
-from baomi.audit.models import AuditEvent
 from baomi.core.errors import add_to_form, report
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
 from . import services
+from .custody import timeline
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintWasteForm
 from .models import Attachment, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
@@ -193,12 +193,7 @@ def copy(request: AuthedRequest, pk: int) -> HttpResponse:
     """One copy: where it is, and its custody timeline built from the audit log."""
     found = _visible_copy(request.user, pk=pk)
     services.view_copy(actor=request.user, copy=found)
-    events = AuditEvent.objects.filter(object_type="ledger.copy", object_id=str(found.pk))
-    return render(
-        request,
-        "ledger/copy.html",
-        {"copy": found, "timeline": [e.event for e in events.order_by("seq")]},
-    )
+    return render(request, "ledger/copy.html", {"copy": found, "timeline": timeline(found)})
 
 
 @login_required
