@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from baomi.approvals.services import request_approval
 from baomi.core.levels import Tier
@@ -186,7 +187,7 @@ def _load_documents(people: dict[str, Person], units: dict[str, OrgUnit]) -> Non
         )
         if leader:
             route_for_instructions(actor=clerk, document=document, leader=people[leader])
-    common = {
+    common: dict[str, Any] = {
         "actor": clerk,
         "issuer": BUREAU,
         "issued_on": dt.date(2026, 11, 12),
