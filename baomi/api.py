@@ -19,9 +19,7 @@ from baomi import policy
 from baomi.approvals.api import ApprovalViewSet
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, Checkpoint
-from baomi.ledger import services as ledger_services
-from baomi.ledger.models import Copy, Document
-from baomi.ledger.queries import register_for
+from baomi.ledger.api import register_routes as register_ledger_routes
 from baomi.people import services as people
 from baomi.people.models import Person
 from baomi.policy import engine
@@ -185,65 +183,6 @@ class CheckpointViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         return Response(CheckpointSerializer(stored).data, status=status.HTTP_201_CREATED)
 
 
-class CopySerializer(serializers.ModelSerializer):
-    number = serializers.SerializerMethodField()
-    cabinet: Any = serializers.StringRelatedField()
-
-    class Meta:
-        model = Copy
-        fields = ["id", "copy_no", "number", "state", "cabinet", "holder"]
-
-    def get_number(self, copy: Copy) -> str:
-        """份号, six digits."""
-        return copy.label
-
-
-class DocumentSerializer(serializers.ModelSerializer):
-    copy_count = serializers.IntegerField(read_only=True)
-
-    class Meta:
-        model = Document
-        fields = [
-            "id",
-            "title",
-            "code_name",
-            "doc_number",
-            "issuer",
-            "issued_on",
-            "origin",
-            "kind",
-            "level",
-            "marking",
-            "declassify_on",
-            "urgency",
-            "state",
-            "copy_count",
-        ]
-
-
-class DocumentDetailSerializer(DocumentSerializer):
-    copies = CopySerializer(many=True, read_only=True)
-
-    class Meta(DocumentSerializer.Meta):
-        fields = [*DocumentSerializer.Meta.fields, "copies"]
-
-
-class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
-    """The register: only documents the person may know exist (others answer 404). Reading
-    one is a recorded view. Filters: q (substring), level, state."""
-
-    def get_queryset(self) -> Any:
-        return register_for(self.request.user, self.request.query_params)
-
-    def get_serializer_class(self) -> Any:
-        return DocumentDetailSerializer if self.action == "retrieve" else DocumentSerializer
-
-    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        found = self.get_object()
-        ledger_services.view_document(actor=request.user, document=found)
-        return Response(DocumentDetailSerializer(found).data)
-
-
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField()
@@ -270,7 +209,7 @@ router.register("rules", RuleViewSet, basename="rule")
 router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("audit/checkpoints", CheckpointViewSet, basename="checkpoint")
 router.register("approvals", ApprovalViewSet, basename="approval")
-router.register("documents", DocumentViewSet, basename="document")
+register_ledger_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),
