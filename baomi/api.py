@@ -53,6 +53,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     """People: the security administrator sees everyone; others see only themselves."""
 
     serializer_class = PersonSerializer
+    queryset = Person.objects.none()  # the schema's type for {id}; get_queryset decides
 
     def get_queryset(self) -> Any:
         qs = Person.objects.select_related("department").prefetch_related("posts").order_by("pk")

@@ -185,6 +185,9 @@ SPECTACULAR_SETTINGS = {
         "ApprovalStateEnum": "baomi.approvals.models.Approval.State",
         "DocumentStateEnum": "baomi.ledger.models.Document.State",
         "CopyStateEnum": "baomi.ledger.models.Copy.State",
+        "CopyVariantEnum": "baomi.ledger.models.Copy.Variant",
+        "PrintWasteKindEnum": "baomi.ledger.models.PrintWaste.Kind",
+        "SecretKindEnum": "baomi.core.levels.SecretKind",
     },
 }
 

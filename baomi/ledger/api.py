@@ -21,7 +21,6 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
     extend_schema,
-    extend_schema_field,
     inline_serializer,
 )
 from rest_framework import mixins, serializers, status, viewsets
@@ -47,7 +46,6 @@ from .registers import REGISTERS
 from .views import CONTENT_TYPES, XLSX
 
 FORMATS = ("xlsx", "pdf")
-WASTE_KINDS = ", ".join(PrintWaste.Kind.values)
 
 
 def _staff() -> QuerySet[Person]:
@@ -158,7 +156,7 @@ class InstructionSerializer(serializers.ModelSerializer):
 
 
 class PrintWasteSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(read_only=True, help_text=WASTE_KINDS)
+    kind = serializers.ChoiceField(choices=PrintWaste.Kind.choices, read_only=True)
 
     class Meta:
         model = PrintWaste
@@ -353,13 +351,8 @@ class UploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class PlainChoiceField(serializers.ChoiceField):
-    """A choice checked like any other, described in the schema as a plain string."""
-
-
 class PrintWasteRequestSerializer(serializers.Serializer):
-    kind = PlainChoiceField(choices=PrintWaste.Kind.choices, help_text=WASTE_KINDS)
+    kind = serializers.ChoiceField(choices=PrintWaste.Kind.choices)
     sheets = serializers.IntegerField(min_value=1)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 

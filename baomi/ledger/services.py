@@ -483,6 +483,7 @@ def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
     from baomi.core.access import Audience
     from baomi.people.models import Person
 
+    _must_see(actor, document.pk)
     approval = consume(actor=actor, approval=approval, action="scope.widen")
     if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":
         raise ValidationError(_("This approval was given for another document."))
@@ -494,7 +495,7 @@ def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
         level=document.level,
         audience=Audience(persons=frozenset({person.pk})),
     )
-    entry = ScopeEntry.objects.create(document=document, person=person)
+    entry, _created = ScopeEntry.objects.get_or_create(document=document, person=person)
     audit.record(actor, "scope.widened", document, person=person.pk, approval=approval.pk)
     return entry
 
@@ -509,6 +510,8 @@ def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> In
 
     _must_see(actor, document.pk)
     policy.require("document.route", actor=actor)
+    if document.origin != Document.Origin.INCOMING:
+        raise ValidationError(_("Only incoming items are routed for instructions."))
     if not leader.holds(Post.LEADER):
         raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
     policy.require(
@@ -558,7 +561,7 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
     from . import content
     from .models import Attachment
 
-    _must_see(actor, document.pk)
+    _must_open(actor, document)
     try:
         kind = content.file_type(data)
     except content.ContentError as exc:
@@ -862,6 +865,7 @@ def change_classification(*, actor: Any, document: Document, approval: Any) -> D
     from baomi.approvals.services import consume
     from baomi.core.notices import notify
 
+    _must_see(actor, document.pk)
     approval = consume(actor=actor, approval=approval, action="document.change")
     document = Document.objects.select_for_update().get(pk=document.pk)
     if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":

@@ -200,7 +200,7 @@ def test_a_personal_item_signed_by_proxy_stays_shut_until_the_addressee_signs(or
     assert created.status_code == 201, created.content
     document = Document.objects.get(pk=created.json()["id"])
     assert document.sealed and document.signed_by == clerk
-    attachment = attach_content(actor=clerk, document=document, name="a.pdf", data=PDF)
+    attachment = attach_content(actor=insider, document=document, name="a.pdf", data=PDF)
     assert rules(client.get(f"{API}{document.pk}/")) == ["DOC.RECEIPT"]
     shut = client.get(f"/api/v1/attachments/{attachment.pk}/content/")
     assert rules(shut) == ["DOC.RECEIPT"] and PDF not in shut.content

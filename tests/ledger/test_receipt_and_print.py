@@ -146,9 +146,24 @@ def test_content_of_a_sealed_item_is_refused_to_the_proxy(org, settings, tmp_pat
     settings.CONTENT_KEY_FILE = tmp_path / "keys" / "content_key"
     insider = org["people"]["insider"]
     document = register(org, addressee=insider, marking="秘密★1年")
+    with pytest.raises(policy.RuleViolation):
+        attach_content(actor=org["people"]["clerk"], document=document, name="a.txt", data=b"x")
     attachment = attach_content(
         actor=insider, document=document, name="a.txt", data="正文".encode()
     )
     with pytest.raises(policy.RuleViolation):
         read_content(actor=org["people"]["clerk"], attachment=attachment)
     assert read_content(actor=insider, attachment=attachment) == "正文".encode()
+
+
+def test_only_incoming_items_are_routed_for_instructions(org):
+    from baomi.ledger.services import route_for_instructions
+    from baomi.people.models import Post
+
+    from .factories import person
+
+    leader = person("leader", org["units"]["planning"], posts=(Post.LEADER,), tier="core")
+    run = print_run(org)
+    with pytest.raises(ValidationError):
+        route_for_instructions(actor=org["people"]["clerk"], document=run, leader=leader)
+    assert not run.instructions.exists()
