@@ -1,0 +1,136 @@
+"""Knowing a document: views on record, the knowledge scope, leaders' instructions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.core.levels import Level
+
+from ..models import Copy, Document, Instruction, ScopeEntry
+
+
+def must_see(actor: Any, document_id: int) -> None:
+    """A document outside what `actor` may know exists answers as if it did not exist."""
+    if not Document.objects.visible_to(actor).filter(pk=document_id).exists():
+        raise Http404
+
+
+def must_open(actor: Any, document: Document) -> None:
+    """Seeing a document's particulars or content: it must exist for `actor`, and an item
+    signed for by proxy stays closed to all but its addressee (DOC.RECEIPT)."""
+    must_see(actor, document.pk)
+    policy.require("document.open", actor=actor, document=document)
+
+
+@transaction.atomic(durable=True)
+def view_document(*, actor: Any, document: Document) -> Document:
+    """Open a document's page: allowed only to someone who may know it exists (otherwise it is
+    not found, as for any other object outside the scope); every view is on record, which for
+    机密 and 绝密 items is the reader record the law requires (AUD.RECORD)."""
+    must_open(actor, document)
+    audit.record(actor, "document.viewed", document, level=Level(document.level).zh)
+    return document
+
+
+@transaction.atomic(durable=True)
+def view_copy(*, actor: Any, copy: Copy) -> Copy:
+    """Open a copy's page (its custody record); on record like every view."""
+    must_see(actor, copy.document_id)
+    audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
+    return copy
+
+
+def ask_to_widen_scope(*, actor: Any, document: Document, person: Any, reason: str) -> Any:
+    """Ask the issuing side to let `person` know this document (ACC.NEED_TO_KNOW: only the
+    issuer widens a scope). The request goes to the leader of the registering department, which
+    holds the document for the issuer inside this organization."""
+    from baomi.approvals.services import request_approval
+
+    must_see(actor, document.pk)
+    return request_approval(
+        actor=actor,
+        kind="scope.widen",
+        summary=reason,
+        subject=document,
+        payload={"person": person.pk},
+        unit=document.department,
+    )
+
+
+@transaction.atomic(durable=True)
+def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
+    """Add the approved person to the knowledge scope, using the approval up. The person must
+    still be cleared for the level (ACC.CLEARANCE) and not an administrator (ACC.SOD)."""
+    from baomi.approvals.services import consume
+    from baomi.core.access import Audience
+    from baomi.people.models import Person
+
+    must_see(actor, document.pk)
+    approval = consume(actor=actor, approval=approval, action="scope.widen")
+    if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":
+        raise ValidationError(_("This approval was given for another document."))
+    person = Person.objects.get(pk=approval.payload["person"])
+    # the scope itself is what is being widened: only clearance and separation still apply
+    policy.require(
+        "copy.hold",
+        person=person,
+        level=document.level,
+        audience=Audience(persons=frozenset({person.pk})),
+    )
+    entry, _created = ScopeEntry.objects.get_or_create(document=document, person=person)
+    audit.record(actor, "scope.widened", document, person=person.pk, approval=approval.pk)
+    return entry
+
+
+@transaction.atomic(durable=True)
+def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> Instruction:
+    """DOC.RECEIPT: the clerk routes a registered incoming item to a leader for instructions;
+    the leader joins the knowledge scope (still subject to clearance) and is told."""
+    from baomi.core.access import Audience
+    from baomi.core.notices import notify
+    from baomi.people.models import Post
+
+    must_see(actor, document.pk)
+    policy.require("document.route", actor=actor)
+    if document.origin != Document.Origin.INCOMING:
+        raise ValidationError(_("Only incoming items are routed for instructions."))
+    if not leader.holds(Post.LEADER):
+        raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
+    policy.require(
+        "copy.hold",
+        person=leader,
+        level=document.level,
+        audience=Audience(persons=frozenset({leader.pk})),
+    )
+    ScopeEntry.objects.get_or_create(document=document, person=leader)
+    instruction = Instruction.objects.create(
+        document=document, leader=leader, routed_by=actor, routed_at=clock.now()
+    )
+    notify([leader], "document.routed", document)
+    audit.record(actor, "document.routed", document, leader=leader.pk)
+    return instruction
+
+
+@transaction.atomic(durable=True)
+def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> Instruction:
+    """The leader to whom the item was routed writes the instructions (批示), once."""
+    instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
+    if instruction.leader_id != actor.pk:
+        raise Http404
+    if instruction.written_at is not None:
+        raise ValidationError(_("These instructions were already written."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write the instructions.")})
+    instruction.text = text.strip()
+    instruction.written_at = clock.now()
+    instruction.save(update_fields=["text", "written_at"])
+    # the text can itself be classified: the log names the instructions, not their words
+    audit.record(actor, "instructions.written", instruction, document=instruction.document_id)
+    return instruction

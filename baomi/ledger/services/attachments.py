@@ -1,0 +1,117 @@
+"""Electronic content, as the deployment profile allows, encrypted at rest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.core.levels import Level
+
+from ..models import Document, ScopeEntry
+from .access import must_open
+
+
+@transaction.atomic(durable=True)
+def attach_content(*, actor: Any, document: Document, name: str, data: bytes) -> Any:
+    """Store a document's electronic content, encrypted, as the deployment profile allows
+    (DOC.CONTENT): never 绝密; state-secret content only in the classified profile. A file that
+    is empty, not of an accepted type, damaged, protected, a decompression bomb or too large is
+    refused and nothing is stored."""
+    import hashlib
+    import secrets
+
+    from django.conf import settings
+
+    from .. import content
+    from ..models import Attachment
+
+    must_open(actor, document)
+    try:
+        kind = content.file_type(data)
+    except content.ContentError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
+    policy.require(
+        "document.attach",
+        document=document,
+        profile=settings.BAOMI_PROFILE,
+        size=len(data),
+        file_type=kind,
+    )
+    cipher = content.cipher_name()
+    nonce = secrets.token_bytes(12)
+    stored_as = secrets.token_hex(16)
+    attachment = Attachment.objects.create(
+        document=document,
+        name=name[:200],
+        file_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        cipher=cipher,
+        nonce=nonce,
+        stored_as=stored_as,
+        uploaded_by=actor,
+        uploaded_at=clock.now(),
+    )
+    path = content.store_dir() / stored_as
+    path.write_bytes(
+        content.encrypt(
+            data, cipher=cipher, nonce=nonce, bound_to=f"{document.pk}/{attachment.pk}".encode()
+        )
+    )
+    try:  # the file must not outlive a transaction that fails after this point
+        audit.record(
+            actor,
+            "document.content_attached",
+            document,
+            attachment=attachment.pk,
+            file_type=kind,
+            size=len(data),
+            sha256=attachment.sha256,
+            cipher=cipher,
+        )
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+@transaction.atomic(durable=True)
+def read_content(*, actor: Any, attachment: Any) -> bytes:
+    """Decrypt and hand over a document's content to someone who may know it: in the scope and
+    cleared for the level. Every download is on record (AUD.RECORD)."""
+    from baomi.core.access import Audience
+
+    from .. import content
+
+    document = attachment.document
+    must_open(actor, document)
+    scope = ScopeEntry.objects.filter(document=document)
+    audience = Audience(
+        persons=frozenset(scope.exclude(person=None).values_list("person_id", flat=True)),
+        departments=frozenset(
+            scope.exclude(department=None).values_list("department_id", flat=True)
+        ),
+        posts=frozenset(scope.exclude(post="").values_list("post", flat=True)),
+    )
+    if document.state != Document.State.DECLASSIFIED and Level(document.level).is_classified:
+        policy.require(
+            "content.view",
+            person=actor,
+            level=document.level,
+            audience=audience,
+            posts=actor.post_codes,
+        )
+    data = content.decrypt(
+        (content.store_dir() / attachment.stored_as).read_bytes(),
+        cipher=attachment.cipher,
+        nonce=bytes(attachment.nonce),
+        bound_to=f"{document.pk}/{attachment.pk}".encode(),
+    )
+    audit.record(
+        actor, "document.content_read", document, attachment=attachment.pk, sha256=attachment.sha256
+    )
+    return data
