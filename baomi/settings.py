@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "baomi.audit",
     "baomi.approvals",
     "baomi.ledger",
+    "baomi.flows",
     "baomi.web",
 ]
 

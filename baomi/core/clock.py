@@ -31,6 +31,18 @@ def today() -> dt.date:
     return local_now().date()
 
 
+def at(day: dt.date, time_of_day: str) -> dt.datetime:
+    """The instant of a local clock time ("18:00") on `day` in the organization's time zone."""
+    hours, minutes = (int(x) for x in time_of_day.split(":"))
+    naive = dt.datetime.combine(day, dt.time(hours, minutes))
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    """`moment` in the organization's time zone."""
+    return timezone.localtime(moment, timezone.get_default_timezone())
+
+
 @contextlib.contextmanager
 def use(source: Callable[[], dt.datetime]) -> Iterator[None]:
     """Run a block with another time source (a simulation, a replay of past events)."""

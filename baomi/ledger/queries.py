@@ -45,3 +45,17 @@ def matching(text: str) -> Q:
         | Q(issuer__contains=text)
         | Q(code_name__contains=text)
     )
+
+
+def audience(document: Document) -> Any:
+    """The document's knowledge scope as the access rules read it (persons, departments, posts)."""
+    from baomi.core.access import Audience
+
+    from .models import ScopeEntry
+
+    rows = ScopeEntry.objects.filter(document=document).values_list("person", "department", "post")
+    return Audience(
+        persons=frozenset(p for p, _d, _post in rows if p is not None),
+        departments=frozenset(d for _p, d, _post in rows if d is not None),
+        posts=frozenset(post for _p, _d, post in rows if post),
+    )

@@ -126,7 +126,7 @@ def test_rules_command_lists_every_rule_and_whether_it_is_enforced():
     assert set(SPEC_RULES) <= rows.keys()
     assert rows["CLS.PERIOD.MAX"]["enforced"] is True
     assert rows["CLS.PERIOD.UNMARKED"]["enforced"] is True  # applied as a default
-    assert rows["DOC.CIRC.SINGLE_LINE"]["enforced"] is False
+    assert rows["DOC.TRANSFER.CHANNEL"]["enforced"] is False
     assert {r for r, row in rows.items() if row["enforced"]} == set(engine.enforced())
 
 

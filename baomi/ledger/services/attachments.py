@@ -11,7 +11,8 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Level
 
-from ..models import Document, ScopeEntry
+from ..models import Document
+from ..queries import audience
 from .access import must_open
 
 
@@ -83,26 +84,16 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
 def read_content(*, actor: Any, attachment: Any) -> bytes:
     """Decrypt and hand over a document's content to someone who may know it: in the scope and
     cleared for the level. Every download is on record (AUD.RECORD)."""
-    from baomi.core.access import Audience
-
     from .. import content
 
     document = attachment.document
     must_open(actor, document)
-    scope = ScopeEntry.objects.filter(document=document)
-    audience = Audience(
-        persons=frozenset(scope.exclude(person=None).values_list("person_id", flat=True)),
-        departments=frozenset(
-            scope.exclude(department=None).values_list("department_id", flat=True)
-        ),
-        posts=frozenset(scope.exclude(post="").values_list("post", flat=True)),
-    )
     if document.state != Document.State.DECLASSIFIED and Level(document.level).is_classified:
         policy.require(
             "content.view",
             person=actor,
             level=document.level,
-            audience=audience,
+            audience=audience(document),
             posts=actor.post_codes,
         )
     data = content.decrypt(

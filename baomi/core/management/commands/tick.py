@@ -11,12 +11,15 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from baomi.approvals.tasks import expire_approvals
+from baomi.flows.tasks import chase_readers, check_custody
 from baomi.ledger.tasks import declassify_documents
 
 #: (name, job) in the order they run; each returns how many items it handled
 JOBS: list[tuple[str, Callable[[], int]]] = [
     ("approvals expired", expire_approvals),
     ("documents declassified", declassify_documents),
+    ("overdue readers chased", chase_readers),
+    ("copies outside a cabinet at closing", check_custody),
 ]
 
 

@@ -1,0 +1,181 @@
+"""The daily movements of copies: circulation among readers, loans, and losses.
+
+Each record here says why a copy moved; where the copy is lives on the copy itself (the ledger's
+state machine), and every move is a custody event in the audit log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from baomi.ledger.models import Cabinet, Copy
+
+
+class Circulation(models.Model):
+    """传阅: one copy read by a list of readers in turn, each through the clerk (single line)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("open")
+        DONE = "done", _("done")
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="circulations")
+    clerk = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # where the copy goes back to when the last reader has returned it
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+
+    class Meta:
+        verbose_name = _("circulation")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # one open circulation per copy: a copy cannot be in two reading queues at once
+            models.UniqueConstraint(
+                fields=["copy"], condition=Q(state="open"), name="circulation_one_open_per_copy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy} ({self.state})"
+
+
+class CirculationStep(models.Model):
+    """One reader's turn: handed by the clerk, signed for by the reader, returned to the clerk."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("waiting")
+        HANDED = "handed", _("with the reader")
+        RETURNED = "returned", _("returned")
+
+    circulation = models.ForeignKey(Circulation, on_delete=models.CASCADE, related_name="steps")
+    position = models.PositiveSmallIntegerField(_("position"))
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reading_steps"
+    )
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.WAITING)
+    handed_at = models.DateTimeField(_("handed at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("signed for at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    chased_on = models.DateField(_("last chased on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("circulation step")
+        ordering = ["circulation", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["circulation", "position"], name="circulation_step_position"
+            ),
+            models.CheckConstraint(
+                name="circulation_step_times",
+                condition=(
+                    Q(state="waiting", handed_at__isnull=True, returned_at__isnull=True)
+                    | Q(state="handed", handed_at__isnull=False, returned_at__isnull=True)
+                    | Q(state="returned", handed_at__isnull=False, returned_at__isnull=False)
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(state="handed"), name="circulation_step_due_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.circulation_id}#{self.position} {self.reader_id}"
+
+
+class Loan(models.Model):
+    """借阅: a copy lent to one borrower until a due date, then returned to the clerk."""
+
+    class Place(models.TextChoices):
+        OFFICE = "office", _("in the office or reading room")
+        HOME = "home", _("at home (approved)")
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="loans")
+    borrower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="loans"
+    )
+    lent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
+    place = models.CharField(_("place"), max_length=8, choices=Place.choices, default=Place.OFFICE)
+    lent_at = models.DateTimeField(_("lent at"))
+    due_at = models.DateTimeField(_("due at"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    approval = models.ForeignKey(
+        "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("loan")
+        ordering = ["-lent_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy"],
+                condition=Q(returned_at__isnull=True),
+                name="loan_one_open_per_copy",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy} → {self.borrower_id}"
+
+
+class LossReport(models.Model):
+    """丢失报告: a copy reported missing, until it is found or written off (DOC.LOSS)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("missing")
+        FOUND = "found", _("found")
+        WRITTEN_OFF = "written_off", _("written off")
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="loss_reports")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    circumstances = models.TextField(_("circumstances"))
+    # where the copy was accountably held, to return it there when found
+    last_state = models.CharField(max_length=16, choices=Copy.State.choices)
+    report_due_at = models.DateTimeField(_("report to the authorities by"))
+    deemed_leak_on = models.DateField(_("deemed a leak on"))
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    class Meta:
+        verbose_name = _("loss report")
+        ordering = ["-reported_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy"], condition=Q(state="open"), name="loss_one_open_per_copy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy} ({self.state})"
+
+
+class ClosingCheck(models.Model):
+    """One end-of-day custody check (人离文入柜): the day it ran for and what it found."""
+
+    day = models.DateField(_("day"), unique=True)
+    ran_at = models.DateTimeField(_("ran at"))
+    exceptions = models.PositiveIntegerField(_("copies outside a cabinet"))
+
+    class Meta:
+        verbose_name = _("end-of-day custody check")
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.exceptions}"

@@ -1,0 +1,149 @@
+"""Rules of the daily flows: circulation, loans, reading places and deadlines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from baomi.core import clock
+from baomi.core.levels import Level, Urgency
+from baomi.core.rules import LEVEL_KEYS
+from baomi.ledger.models import Document
+from baomi.ledger.rules import post_performs_operation
+from baomi.policy import Fail, params, rule
+
+rule("ACC.ROLE", actions=("custody.manage", "loss.resolve"))(post_performs_operation)
+
+
+def reading_days(urgency: int) -> int:
+    """Days a reader may keep a circulating copy, by the document's urgency (DOC.CIRC.DEADLINE)."""
+    p = params("DOC.CIRC.DEADLINE")
+    if urgency >= Urgency.VERY_URGENT:
+        return int(p["very_urgent_days"])
+    if urgency == Urgency.URGENT:
+        return int(p["urgent_days"])
+    return int(p["normal_days"])
+
+
+def closing(day: dt.date) -> dt.datetime:
+    """The office's closing time on `day` (DOC.CUSTODY.NIGHT), in the organization's zone."""
+    return clock.at(day, params("DOC.CUSTODY.NIGHT")["closing_time"])
+
+
+def same_day_levels() -> frozenset[int]:
+    return frozenset(LEVEL_KEYS[k] for k in params("DOC.READ.SAME_DAY")["levels"])
+
+
+def latest_return(document: Document, urgency: int | None = None) -> dt.datetime:
+    """When a copy handed out now must be back: the same day for 绝密 (DOC.READ.SAME_DAY), else
+    the circulation deadline by urgency, at closing time."""
+    today = clock.today()
+    if document.level in same_day_levels():
+        return _same_day_time(today)
+    days = reading_days(document.urgency if urgency is None else urgency)
+    return closing(today + dt.timedelta(days=days))
+
+
+def _same_day_time(day: dt.date) -> dt.datetime:
+    return clock.at(day, params("DOC.READ.SAME_DAY")["return_by"])
+
+
+@rule("DOC.CIRC.SCOPE", actions=("circulation.start",))
+def readers_inside_scope(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document = ctx["document"]
+    outside = [
+        r
+        for r in ctx["readers"]
+        if not Document.objects.visible_to(r).filter(pk=document.pk).exists() or r.admin_role
+    ]
+    if not outside:
+        return None
+    names = "、".join(str(r) for r in outside)
+    return Fail(
+        lambda: (
+            _("%(names)s may not know this document: circulation stays inside its scope.")
+            % {"names": names}
+        ),
+        {"outside": [r.pk for r in outside]},
+    )
+
+
+@rule("DOC.CIRC.SINGLE_LINE", actions=("circulation.hand",))
+def back_to_the_clerk_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    out = ctx["with_reader"]
+    if out is None:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "%(reader)s still has the copy: each reader returns it to the clerk, who hands "
+                "it on; readers never pass it to each other."
+            )
+            % {"reader": out.reader}
+        ),
+        {"with_reader": out.reader_id},
+    )
+
+
+@rule("DOC.CIRC.IN_PERSON", actions=("circulation.sign",))
+def reader_signs_in_person(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    step, actor = ctx["step"], ctx["actor"]
+    if actor.pk == step.reader_id:
+        return None
+    return Fail(
+        lambda: (
+            _("Only %(reader)s signs for this copy, in person: no one signs for someone else.")
+            % {"reader": step.reader}
+        ),
+        {"reader": step.reader_id, "actor": actor.pk},
+    )
+
+
+@rule("DOC.CIRC.DEADLINE", actions=("circulation.hand",))
+def within_circulation_deadline(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    due, latest = ctx["due_at"], ctx["latest"]
+    if due <= latest:
+        return None
+    return Fail(
+        lambda: (
+            _("A reader may keep this copy until %(latest)s at the latest.")
+            % {"latest": clock.local(latest).strftime("%Y-%m-%d %H:%M")}
+        ),
+        {
+            "due_at": clock.local(due).isoformat(timespec="minutes"),
+            "latest": clock.local(latest).isoformat(timespec="minutes"),
+        },
+    )
+
+
+@rule("DOC.READ.SAME_DAY", actions=("copy.lend", "circulation.hand"))
+def top_secret_back_the_same_day(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document, due = ctx["document"], ctx["due_at"]
+    if document.level not in same_day_levels():
+        return None
+    latest = _same_day_time(clock.today())
+    if due <= latest:
+        return None
+    return Fail(
+        lambda: (
+            _("%(level)s copies are back in the confidential room by %(time)s the same day.")
+            % {"level": Level(document.level).zh, "time": p["return_by"]}
+        ),
+        {
+            "level": Level(document.level).zh,
+            "due_at": clock.local(due).isoformat(timespec="minutes"),
+        },
+    )
+
+
+@rule("DOC.READ.PLACE", actions=("copy.lend",), lift="copy.carry_out")
+def read_in_the_office(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    if ctx["place"] != "home" or not p["home_reading_needs_approval"]:
+        return None
+    return Fail(
+        lambda: _("Classified copies are read in the office; taking one home needs approval."),
+        {"place": ctx["place"]},
+    )

@@ -1,0 +1,457 @@
+"""Services of the daily flows: circulation (传阅), loans (借阅), losses (丢失) and the end-of-day
+custody check. Each one checks the rules, moves the copy through the ledger's state machine
+(which appends the custody event) and records its own event, in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.core.levels import Level
+from baomi.core.notices import notify
+from baomi.ledger import custody
+from baomi.ledger.models import Copy, Document
+from baomi.ledger.queries import audience
+
+from .models import Circulation, CirculationStep, ClosingCheck, Loan, LossReport
+from .rules import closing, latest_return
+
+S = Copy.State
+
+
+def _locked_copy(actor: Any, copy: Copy) -> Copy:
+    """The copy, locked for the move, if `actor` may know its document; otherwise not found."""
+    locked = (
+        Copy.objects.select_for_update()
+        .select_related("document", "cabinet", "holder")
+        .filter(document__in=Document.objects.visible_to(actor))
+        .filter(pk=copy.pk)
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    return locked
+
+
+def _must_be(copy: Copy, *states: str) -> None:
+    if copy.state not in states:
+        raise ValidationError(
+            _("Copy %(copy)s is %(state)s.")
+            % {"copy": copy.label, "state": Copy.State(copy.state).label}
+        )
+
+
+# -- circulation ----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def start_circulation(*, actor: Any, copy: Copy, readers: Sequence[Any]) -> Circulation:
+    """Open a circulation of a copy in its cabinet: the readers in order, every one inside the
+    knowledge scope and cleared for the level (DOC.CIRC.SCOPE). The copy stays in the cabinet
+    until the clerk hands it to the first reader."""
+    copy = _locked_copy(actor, copy)
+    readers = list(dict.fromkeys(readers))
+    if not readers:
+        raise ValidationError({"readers": _("Name at least one reader.")})
+    policy.require("custody.manage", actor=actor)
+    policy.require("circulation.start", document=copy.document, readers=readers)
+    _must_be(copy, S.IN_CABINET)
+    if Circulation.objects.filter(copy=copy, state=Circulation.State.OPEN).exists():
+        raise ValidationError(_("This copy is already circulating."))
+    assert copy.cabinet is not None
+    circulation = Circulation.objects.create(
+        copy=copy, clerk=actor, cabinet=copy.cabinet, started_at=clock.now()
+    )
+    CirculationStep.objects.bulk_create(
+        CirculationStep(circulation=circulation, position=n, reader=r)
+        for n, r in enumerate(readers, start=1)
+    )
+    audit.record(
+        actor,
+        "circulation.started",
+        circulation,
+        copy=copy.pk,
+        readers=[r.pk for r in readers],
+    )
+    return circulation
+
+
+@transaction.atomic(durable=True)
+def hand_to_reader(
+    *, actor: Any, circulation: Circulation, due_at: dt.datetime | None = None
+) -> CirculationStep:
+    """The clerk hands the copy, in person, to the next reader in the list. The copy must be
+    back with the clerk first (DOC.CIRC.SINGLE_LINE); the reader keeps it at most as long as
+    the urgency allows (DOC.CIRC.DEADLINE), a 绝密 copy only until the same evening
+    (DOC.READ.SAME_DAY)."""
+    copy = _locked_copy(actor, circulation.copy)
+    circulation = Circulation.objects.select_for_update().get(pk=circulation.pk)
+    policy.require("custody.manage", actor=actor)
+    if circulation.state != Circulation.State.OPEN:
+        raise ValidationError(_("This circulation is finished."))
+    steps = list(circulation.steps.select_related("reader"))
+    with_reader = next((s for s in steps if s.state == CirculationStep.State.HANDED), None)
+    step = next((s for s in steps if s.state == CirculationStep.State.WAITING), None)
+    latest = latest_return(copy.document)
+    due_at = due_at or latest
+    policy.require(
+        "circulation.hand",
+        with_reader=with_reader,
+        document=copy.document,
+        due_at=due_at,
+        latest=latest,
+    )
+    if step is None:
+        raise ValidationError(_("Every reader has had the copy."))
+    now = clock.now()
+    if due_at <= now:
+        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    step.state, step.handed_at, step.due_at = CirculationStep.State.HANDED, now, due_at
+    step.save(update_fields=["state", "handed_at", "due_at"])
+    custody.move(
+        actor=actor,
+        copy=copy,
+        to=S.CIRCULATING,
+        action="copy.handed",
+        holder=step.reader,
+        circulation=circulation.pk,
+        due_at=due_at.isoformat(timespec="minutes"),
+    )
+    return step
+
+
+@transaction.atomic(durable=True)
+def sign_for_copy(*, actor: Any, step: CirculationStep) -> CirculationStep:
+    """The reader signs, on their own account, for the copy the clerk handed them
+    (DOC.CIRC.IN_PERSON: no one signs for another)."""
+    step = CirculationStep.objects.select_for_update().select_related("reader").get(pk=step.pk)
+    policy.require("circulation.sign", actor=actor, step=step)
+    if step.state != CirculationStep.State.HANDED or step.signed_at is not None:
+        raise ValidationError(_("There is nothing to sign for."))
+    step.signed_at = clock.now()
+    step.save(update_fields=["signed_at"])
+    audit.record(actor, "circulation.signed", step, circulation=step.circulation_id)
+    return step
+
+
+@transaction.atomic(durable=True)
+def comment_on_copy(*, actor: Any, step: CirculationStep, text: str) -> CirculationStep:
+    """The reader holding the copy writes comments or instructions (批示) on it."""
+    step = CirculationStep.objects.select_for_update().get(pk=step.pk)
+    if step.reader_id != actor.pk or step.state != CirculationStep.State.HANDED:
+        raise Http404
+    if not text.strip():
+        raise ValidationError({"text": _("Write the comment.")})
+    step.comment = text.strip()
+    step.save(update_fields=["comment"])
+    # the comment may itself be classified: the log names it, not its words
+    audit.record(actor, "circulation.commented", step, circulation=step.circulation_id)
+    return step
+
+
+@transaction.atomic(durable=True)
+def take_back(*, actor: Any, circulation: Circulation) -> CirculationStep:
+    """The clerk takes the copy back from the reader who has it and signs for it. After the
+    last reader it goes back into its cabinet and the circulation is done."""
+    copy = _locked_copy(actor, circulation.copy)
+    circulation = Circulation.objects.select_for_update().get(pk=circulation.pk)
+    policy.require("custody.manage", actor=actor)
+    step = circulation.steps.filter(state=CirculationStep.State.HANDED).first()
+    if step is None:
+        raise ValidationError(_("No reader has the copy now."))
+    now = clock.now()
+    step.state, step.returned_at = CirculationStep.State.RETURNED, now
+    step.save(update_fields=["state", "returned_at"])
+    last = not circulation.steps.filter(state=CirculationStep.State.WAITING).exists()
+    if last:
+        circulation.state, circulation.finished_at = Circulation.State.DONE, now
+        circulation.save(update_fields=["state", "finished_at"])
+        custody.move(
+            actor=actor,
+            copy=copy,
+            to=S.IN_CABINET,
+            action="copy.returned",
+            cabinet=circulation.cabinet,
+            circulation=circulation.pk,
+            reader=step.reader_id,
+        )
+    else:
+        custody.move(
+            actor=actor,
+            copy=copy,
+            to=S.CIRCULATING,
+            action="copy.returned",
+            holder=actor,
+            circulation=circulation.pk,
+            reader=step.reader_id,
+        )
+    return step
+
+
+def chase_list(person: Any) -> Any:
+    """催阅: steps past their due time, in the circulations this person may know of."""
+    return (
+        CirculationStep.objects.filter(
+            state=CirculationStep.State.HANDED,
+            due_at__lt=clock.now(),
+            circulation__copy__document__in=Document.objects.visible_to(person),
+        )
+        .select_related("reader", "circulation__copy__document")
+        .order_by("due_at")
+    )
+
+
+@transaction.atomic(durable=True)
+def chase_overdue_readers() -> int:
+    """Remind every reader past the due time, and the clerk, once a day; idempotent within a
+    day. Returns how many steps were chased."""
+    today = clock.today()
+    overdue = list(
+        CirculationStep.objects.select_for_update()
+        .filter(state=CirculationStep.State.HANDED, due_at__lt=clock.now())
+        .exclude(chased_on=today)
+        .select_related("reader", "circulation__clerk")
+    )
+    for step in overdue:
+        step.chased_on = today
+        step.save(update_fields=["chased_on"])
+        notify([step.reader, step.circulation.clerk], "circulation.overdue", step)
+        audit.record(
+            None,
+            "circulation.chased",
+            step,
+            circulation=step.circulation_id,
+            reader=step.reader_id,
+            due_at=step.due_at.isoformat(timespec="minutes") if step.due_at else None,
+        )
+    return len(overdue)
+
+
+# -- loans ----------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def lend_copy(
+    *,
+    actor: Any,
+    copy: Copy,
+    borrower: Any,
+    due_at: dt.datetime | None = None,
+    place: str = Loan.Place.OFFICE,
+    approval: Any = None,
+) -> Loan:
+    """借阅: lend a copy from its cabinet to a borrower who may know the document and is
+    cleared for it. Read in the office unless taking it home is approved (DOC.READ.PLACE); a
+    绝密 copy comes back the same evening (DOC.READ.SAME_DAY). Afterwards the borrower is the
+    copy's only holder."""
+    from baomi.approvals.services import consume
+
+    copy = _locked_copy(actor, copy)
+    document = copy.document
+    due_at = due_at or latest_return(document)
+    granted: tuple[str, ...] = ()
+    if approval is not None:
+        # the borrower asked for it and uses it up, at the moment of lending
+        approval = consume(actor=borrower, approval=approval, action="copy.lend")
+        granted = ("copy.carry_out",)
+    policy.require("custody.manage", actor=actor)
+    policy.require(
+        "copy.hold",
+        person=borrower,
+        level=document.level,
+        audience=audience(document),
+        posts=borrower.post_codes,
+    )
+    policy.require(
+        "copy.lend",
+        document=document,
+        due_at=due_at,
+        place=place,
+        approvals=granted,
+    )
+    _must_be(copy, S.IN_CABINET)
+    if due_at <= clock.now():
+        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    assert copy.cabinet is not None
+    loan = Loan.objects.create(
+        copy=copy,
+        borrower=borrower,
+        lent_by=actor,
+        cabinet=copy.cabinet,
+        place=place,
+        lent_at=clock.now(),
+        due_at=due_at,
+        approval=approval,
+    )
+    custody.move(
+        actor=actor,
+        copy=copy,
+        to=S.ON_LOAN,
+        action="copy.lent",
+        holder=borrower,
+        loan=loan.pk,
+        place=place,
+        due_at=due_at.isoformat(timespec="minutes"),
+    )
+    return loan
+
+
+@transaction.atomic(durable=True)
+def return_loan(*, actor: Any, loan: Loan) -> Loan:
+    """The clerk receives a lent copy back and puts it into the cabinet it came from."""
+    copy = _locked_copy(actor, loan.copy)
+    loan = Loan.objects.select_for_update().get(pk=loan.pk)
+    policy.require("custody.manage", actor=actor)
+    if loan.returned_at is not None:
+        raise ValidationError(_("This loan was already returned."))
+    loan.returned_at = clock.now()
+    loan.save(update_fields=["returned_at"])
+    custody.move(
+        actor=actor,
+        copy=copy,
+        to=S.IN_CABINET,
+        action="copy.returned",
+        cabinet=loan.cabinet,
+        loan=loan.pk,
+    )
+    return loan
+
+
+def overdue_loans(person: Any) -> Any:
+    """Loans past their due time, among the documents this person may know of."""
+    return Loan.objects.filter(
+        returned_at__isnull=True,
+        due_at__lt=clock.now(),
+        copy__document__in=Document.objects.visible_to(person),
+    ).select_related("borrower", "copy__document")
+
+
+# -- losses ---------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def report_lost(*, actor: Any, copy: Copy, circumstances: str) -> LossReport:
+    """Anyone who may know the document reports a copy missing. The copy becomes "reported
+    lost" (its last holder stays on record), the security officers are told at once, and the
+    clocks start: the report to the authorities within the hours of DOC.LOSS, a leak deemed
+    after the days of DOC.LOSS.DEEMED_LEAK."""
+    from baomi.people.models import Person, Post
+
+    copy = _locked_copy(actor, copy)
+    if not circumstances.strip():
+        raise ValidationError({"circumstances": _("Say when and where it was last seen.")})
+    if copy.state in custody.TERMINAL or copy.state == S.REPORTED_LOST:
+        raise ValidationError(_("This copy cannot be reported missing now."))
+    now = clock.now()
+    hours = policy.params("DOC.LOSS")["report_hours"]
+    leak = policy.params("DOC.LOSS.DEEMED_LEAK")
+    days = (
+        leak["top_secret_days"] if copy.document.level == Level.TOP_SECRET else leak["other_days"]
+    )
+    report = LossReport.objects.create(
+        copy=copy,
+        reported_by=actor,
+        reported_at=now,
+        circumstances=circumstances.strip(),
+        last_state=copy.state,
+        report_due_at=now + dt.timedelta(hours=hours),
+        deemed_leak_on=clock.today() + dt.timedelta(days=days),
+    )
+    custody.move(
+        actor=actor, copy=copy, to=S.REPORTED_LOST, action="copy.reported_lost", report=report.pk
+    )
+    officers = Person.objects.holding(Post.SECURITY_OFFICER).filter(is_active=True)
+    notify([*officers, copy.document.registered_by], "copy.reported_lost", report)
+    return report
+
+
+@transaction.atomic(durable=True)
+def mark_found(*, actor: Any, report: LossReport, note: str = "") -> LossReport:
+    """The missing copy is found: it goes back to where it was accountably held."""
+    report = LossReport.objects.select_for_update().get(pk=report.pk)
+    copy = _locked_copy(actor, report.copy)
+    policy.require("loss.resolve", actor=actor)
+    if report.state != LossReport.State.OPEN:
+        raise ValidationError(_("This report is closed."))
+    report.state, report.resolved_by, report.resolved_at = (
+        LossReport.State.FOUND,
+        actor,
+        clock.now(),
+    )
+    report.resolution = note.strip()
+    report.save(update_fields=["state", "resolved_by", "resolved_at", "resolution"])
+    custody.move(
+        actor=actor,
+        copy=copy,
+        to=report.last_state,
+        action="copy.found",
+        cabinet=copy.cabinet if report.last_state in custody.CABINET_HELD else None,
+        holder=copy.holder if report.last_state not in custody.CABINET_HELD else None,
+        external_holder=copy.external_holder,
+        report=report.pk,
+    )
+    return report
+
+
+@transaction.atomic(durable=True)
+def write_off(*, actor: Any, report: LossReport, resolution: str) -> LossReport:
+    """A copy not found is written off, with the security office's finding on record."""
+    report = LossReport.objects.select_for_update().get(pk=report.pk)
+    copy = _locked_copy(actor, report.copy)
+    policy.require("loss.resolve", actor=actor)
+    if report.state != LossReport.State.OPEN:
+        raise ValidationError(_("This report is closed."))
+    if not resolution.strip():
+        raise ValidationError({"resolution": _("Record the finding.")})
+    report.state = LossReport.State.WRITTEN_OFF
+    report.resolved_by, report.resolved_at = actor, clock.now()
+    report.resolution = resolution.strip()
+    report.save(update_fields=["state", "resolved_by", "resolved_at", "resolution"])
+    custody.move(
+        actor=actor, copy=copy, to=S.WRITTEN_OFF, action="copy.written_off", report=report.pk
+    )
+    return report
+
+
+# -- end of day -----------------------------------------------------------------------------
+
+
+def outside_cabinets() -> Any:
+    """Classified copies in someone's hands now (人离文入柜 lists them at closing time); an
+    approved loan for reading at home is not an exception."""
+    return (
+        Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
+        .filter(document__level__gte=Level.CONFIDENTIAL)
+        .exclude(loans__returned_at__isnull=True, loans__place=Loan.Place.HOME)
+        .select_related("document", "holder")
+    )
+
+
+@transaction.atomic(durable=True)
+def check_custody_at_closing() -> int:
+    """The end-of-day custody check (DOC.CUSTODY.NIGHT, DOC.READ.SAME_DAY): after closing time,
+    every classified copy outside a cabinet is an exception; its holder and the registering
+    clerk are told. Runs once a day: a second run the same day finds the check done."""
+    today = clock.today()
+    if clock.now() < closing(today) or ClosingCheck.objects.filter(day=today).exists():
+        return 0
+    exceptions = list(outside_cabinets())
+    check = ClosingCheck.objects.create(day=today, ran_at=clock.now(), exceptions=len(exceptions))
+    for copy in exceptions:
+        notify(
+            [copy.holder, copy.document.registered_by],
+            "custody.exception",
+            copy,
+            day=str(today),
+            state=copy.state,
+        )
+    audit.record(None, "custody.checked", check, exceptions=[c.pk for c in exceptions])
+    return len(exceptions)

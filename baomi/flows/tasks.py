@@ -1,0 +1,15 @@
+"""Scheduled work of the flows, for `baomi tick`."""
+
+from __future__ import annotations
+
+from . import services
+
+
+def chase_readers() -> int:
+    """Remind overdue readers and their clerk, once a day."""
+    return services.chase_overdue_readers()
+
+
+def check_custody() -> int:
+    """The end-of-day custody check, once a day after closing time."""
+    return services.check_custody_at_closing()
