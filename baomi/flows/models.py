@@ -179,3 +179,87 @@ class ClosingCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.exceptions}"
+
+
+class Channel(models.Model):
+    """A way classified items travel (机要交通, 机要通信, 密码电报, 加密传真…), with the highest
+    level it carries. Ordinary post and express are recorded only to be refused."""
+
+    class Kind(models.TextChoices):
+        COURIER = "courier", _("confidential courier (机要交通)")
+        CONFIDENTIAL_POST = "confidential_post", _("confidential post (机要通信)")
+        HAND = "hand", _("carried by hand")
+        NETWORK = "network", _("classified network")
+        FAX = "fax", _("fax")
+        POST = "post", _("ordinary post")
+        EXPRESS = "express", _("express delivery")
+
+    ELECTRONIC = frozenset({Kind.NETWORK, Kind.FAX})
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    max_level = models.PositiveSmallIntegerField(_("highest level carried"))
+    encrypted = models.BooleanField(_("encrypted"), default=False)
+    # classified and plain traffic never share a channel (DOC.TRANSFER.SYMMETRY)
+    for_classified = models.BooleanField(_("for classified items"), default=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("transfer channel")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def electronic(self) -> bool:
+        return self.kind in self.ELECTRONIC
+
+
+class Transfer(models.Model):
+    """传递: a copy sent over a channel, in a courier's hands until the recipient signs."""
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="transfers")
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="transfers")
+    couriers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    recipient = models.CharField(_("recipient"), max_length=100)
+    # a reply travels at no lower level than what it answers
+    in_reply_to = models.ForeignKey(
+        "ledger.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"))
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    signed_by = models.CharField(_("signed for by"), max_length=60, blank=True)
+
+    class Meta:
+        verbose_name = _("transfer")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.copy} → {self.recipient}"
+
+
+class CarryOut(models.Model):
+    """带出: a copy taken out of the office (a meeting, another site, abroad), then brought back."""
+
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="carry_outs")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
+    destination = models.CharField(_("destination"), max_length=100)
+    abroad = models.BooleanField(_("out of the country"), default=False)
+    approval = models.ForeignKey(
+        "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    out_at = models.DateTimeField(_("taken out at"))
+    due_at = models.DateTimeField(_("due back at"))
+    back_at = models.DateTimeField(_("brought back at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("carry-out")
+        ordering = ["-out_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.copy} → {self.destination}"

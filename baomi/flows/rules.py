@@ -15,7 +15,7 @@ from baomi.ledger.models import Document
 from baomi.ledger.rules import post_performs_operation
 from baomi.policy import Fail, params, rule
 
-rule("ACC.ROLE", actions=("custody.manage", "loss.resolve"))(post_performs_operation)
+rule("ACC.ROLE", actions=("custody.manage", "security.manage"))(post_performs_operation)
 
 
 def reading_days(urgency: int) -> int:
@@ -146,4 +146,80 @@ def read_in_the_office(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
     return Fail(
         lambda: _("Classified copies are read in the office; taking one home needs approval."),
         {"place": ctx["place"]},
+    )
+
+
+@rule("DOC.TRANSFER.CHANNEL", actions=("copy.transfer",))
+def approved_channel(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    channel, level = ctx["channel"], Level(ctx["document"].level)
+    values = {"channel": channel.name, "kind": channel.kind, "level": level.zh}
+    if channel.kind in p["forbidden_kinds"] and level.is_classified:
+        return Fail(
+            lambda: (
+                _("Classified items never go by %(kind)s.") % {"kind": channel.get_kind_display()}
+            ),
+            values,
+        )
+    if level == Level.TOP_SECRET and channel.electronic and not p["top_secret_electronic"]:
+        return Fail(lambda: _("绝密 items never go by computer or fax."), values)
+    if channel.electronic and not channel.encrypted and p["electronic_requires_encryption"]:
+        return Fail(lambda: _("Electronic transfer needs an encrypted channel."), values)
+    if level > channel.max_level or not channel.active:
+        return Fail(
+            lambda: (
+                _("%(channel)s does not carry %(level)s items.")
+                % {"channel": channel.name, "level": level.zh}
+            ),
+            {**values, "max_level": Level(channel.max_level).zh, "active": channel.active},
+        )
+    return None
+
+
+@rule("DOC.TRANSFER.SYMMETRY", actions=("copy.transfer",))
+def symmetric_traffic(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    channel, document, answered = ctx["channel"], ctx["document"], ctx["in_reply_to"]
+    if answered is not None and document.level < answered.level:
+        return Fail(
+            lambda: (
+                _("A reply travels at no lower level than what it answers (%(level)s).")
+                % {"level": Level(answered.level).zh}
+            ),
+            {"level": Level(document.level).zh, "answered": Level(answered.level).zh},
+        )
+    classified = Level(document.level).is_classified
+    if channel.for_classified != classified:
+        return Fail(
+            lambda: _("Classified and plain items never share a channel."),
+            {"channel": channel.name, "classified": classified},
+        )
+    return None
+
+
+@rule("DOC.TOPSECRET", actions=("copy.transfer", "copy.carry_out"))
+def two_people_carry_top_secret(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    if ctx["document"].level != Level.TOP_SECRET or len(ctx["carriers"]) >= p["min_carriers"]:
+        return None
+    return Fail(
+        lambda: (
+            _("绝密 items are carried by at least %(n)s people together.")
+            % {"n": p["min_carriers"]}
+        ),
+        {"carriers": len(ctx["carriers"])},
+    )
+
+
+@rule("DOC.CARRY_OUT", actions=("copy.carry_out",), lift="copy.carry_out")
+def carry_out_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    level = Level(ctx["document"].level)
+    if ctx["abroad"] and level == Level.TOP_SECRET and not p["abroad_top_secret"]:
+        return Fail(
+            lambda: _("绝密 items never leave the country."),
+            {"level": level.zh, "abroad": True},
+            final=True,
+        )
+    if not p["needs_leader_approval"]:
+        return None
+    return Fail(
+        lambda: _("Taking a classified copy out of the office needs a leader's approval."),
+        {"level": level.zh, "abroad": ctx["abroad"]},
     )

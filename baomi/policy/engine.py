@@ -32,6 +32,8 @@ class Fail:
 
     message: str | Promise | Callable[[], str]
     values: Mapping[str, Any] = field(default_factory=dict)
+    # an absolute prohibition: no approval lifts it, even one that lifts the rule's other cases
+    final: bool = False
 
     def render(self) -> str:
         return self.message() if callable(self.message) else str(self.message)
@@ -235,8 +237,11 @@ def check(action: str, /, **ctx: Any) -> Decision:
     for d in definitions:
         p = current[d.id]
         failed = d.fn(ctx, p)
-        if failed is not None and not (d.lift and d.lift in granted):
-            violations.append(Violation(d.id, failed, p, d.lift))
+        if failed is None:
+            continue
+        lift = None if failed.final else d.lift
+        if not (lift and lift in granted):
+            violations.append(Violation(d.id, failed, p, lift))
     return Decision(action, tuple(violations))
 
 
