@@ -263,3 +263,59 @@ class CarryOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.copy} → {self.destination}"
+
+
+class Handover(models.Model):
+    """移交: everything a person leaving a post holds, checked item by item by the receiver and
+    signed by both (DOC.HANDOVER: no "trust handover")."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_given"
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handovers_received"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    person_signed_at = models.DateTimeField(
+        _("signed by the person leaving"), null=True, blank=True
+    )
+    receiver_signed_at = models.DateTimeField(_("signed by the receiver"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(completed_at__isnull=True),
+                name="handover_one_open_per_person",
+            ),
+            models.CheckConstraint(
+                name="handover_not_to_oneself", condition=~Q(person=models.F("receiver"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.receiver_id}"
+
+
+class HandoverItem(models.Model):
+    """One copy on a handover list, and when the receiver checked it (by its label)."""
+
+    handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("handover item")
+        ordering = ["handover", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["handover", "copy"], name="handover_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.handover_id}: {self.copy_id}"

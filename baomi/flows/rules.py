@@ -223,3 +223,68 @@ def carry_out_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
         lambda: _("Taking a classified copy out of the office needs a leader's approval."),
         {"level": level.zh, "abroad": ctx["abroad"]},
     )
+
+
+@rule("DOC.REPRO.APPROVAL", actions=("copy.reproduce",), lift="copy.reproduce")
+def reproduction_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document, count, approved = ctx["document"], ctx["count"], ctx["approved_count"]
+    if approved is not None and count > approved:
+        return Fail(
+            lambda: (
+                _("%(count)s copies exceed the %(approved)s approved.")
+                % {"count": count, "approved": approved}
+            ),
+            {"count": count, "approved": approved},
+            final=True,
+        )
+    external = document.origin == "incoming"
+    if external and p["external_issuer_approval"] and not ctx["issuer_consent"]:
+        return Fail(
+            lambda: (
+                _("A document of %(issuer)s is copied only with that issuer's consent as well.")
+                % {"issuer": document.issuer}
+            ),
+            {"issuer": document.issuer},
+            final=True,
+        )
+    if not p["needs_leader_approval"]:
+        return None
+    return Fail(
+        lambda: _("Copying or extracting a classified document needs a leader's approval."),
+        {"count": count},
+    )
+
+
+@rule("DOC.TOPSECRET", actions=("copy.reproduce",))
+def top_secret_copied_with_originator(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document = ctx["document"]
+    if document.level != Level.TOP_SECRET or p["copy_without_originator"]:
+        return None
+    if ctx["issuer_consent"] or document.origin != "incoming":
+        return None
+    return Fail(
+        lambda: _("绝密 documents are copied only with the consent of the originating unit."),
+        {"issuer": document.issuer},
+    )
+
+
+@rule("DOC.HANDOVER", actions=("person.change_post",))
+def nothing_held_on_leaving(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    from .models import Handover
+    from .services import held_by
+
+    person = ctx["person"]
+    held = held_by(person).count()
+    open_lists = Handover.objects.filter(person=person, completed_at__isnull=True).count()
+    if not held and not open_lists:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "%(person)s still holds %(n)s copies: hand them over on a checked, signed list "
+                "before the change of post."
+            )
+            % {"person": person, "n": held}
+        ),
+        {"copies": held, "open_handovers": open_lists},
+    )

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,8 @@ from .models import (
     Circulation,
     CirculationStep,
     ClosingCheck,
+    Handover,
+    HandoverItem,
     Loan,
     LossReport,
     Transfer,
@@ -672,3 +674,182 @@ def bring_back(*, actor: Any, record: CarryOut) -> CarryOut:
         carry_out=record.pk,
     )
     return record
+
+
+# -- reproduction -----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def reproduce_copies(
+    *,
+    actor: Any,
+    document: Document,
+    count: int,
+    cabinet: Any,
+    approval: Any = None,
+    issuer_consent: str = "",
+) -> list[Copy]:
+    """复制: new copies of a document, with a leader's approval for the count (DOC.REPRO.APPROVAL)
+    and, for another issuer's document, that issuer's consent (a letter or its reference). The
+    copies are numbered after the last one, carry the copying unit's stamp on record and are
+    managed exactly like the originals: same level, period and scope (DOC.REPRO.STAMP)."""
+    from baomi.approvals.services import consume
+
+    if Document.objects.visible_to(actor).filter(pk=document.pk).first() is None:
+        raise Http404
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not 1 <= count <= 99:
+        raise ValidationError({"count": _("Make between 1 and 99 copies.")})
+    granted: tuple[str, ...] = ()
+    approved_count = None
+    if approval is not None:
+        approval = consume(actor=actor, approval=approval, action="copy.reproduce")
+        granted = (approval.kind,)
+        approved_count = int(approval.payload.get("count", 0)) or None
+    policy.require("custody.manage", actor=actor)
+    policy.require("document.register", actor=actor, cabinet=cabinet, level=document.level)
+    policy.require(
+        "copy.reproduce",
+        document=document,
+        count=count,
+        approved_count=approved_count,
+        issuer_consent=issuer_consent.strip(),
+        approvals=granted,
+    )
+    last = document.copies.order_by("-copy_no").values_list("copy_no", flat=True).first() or 0
+    made = [
+        Copy.objects.create(
+            document=document,
+            copy_no=last + n,
+            variant=Copy.Variant.REPRODUCTION,
+            state=S.IN_CABINET,
+            cabinet=cabinet,
+        )
+        for n in range(1, count + 1)
+    ]
+    stamp = str(actor.department) if actor.department_id else ""
+    for copy in made:
+        audit.record(
+            actor,
+            "copy.reproduced",
+            copy,
+            **custody.custody_data(copy),
+            variant=copy.variant,
+            stamp=stamp,
+            approval=approval.pk if approval else None,
+            issuer_consent=issuer_consent.strip() or None,
+        )
+    return made
+
+
+# -- handover ---------------------------------------------------------------------------------
+
+
+def held_by(person: Any) -> Any:
+    """Every live copy this person is accountable for: in their hands, or in a cabinet they keep."""
+    return (
+        Copy.objects.exclude(state__in=custody.TERMINAL)
+        .filter(models.Q(holder=person) | models.Q(cabinet__custodian=person))
+        .select_related("document", "cabinet")
+        .order_by("document_id", "copy_no")
+    )
+
+
+@transaction.atomic(durable=True)
+def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
+    """移交: list everything `person` holds, to be checked by `receiver` item by item. While
+    the list is open the person's change of post cannot complete (DOC.HANDOVER)."""
+    from baomi.people.models import Person
+
+    policy.require("custody.manage", actor=actor)
+    Person.objects.select_for_update().get(pk=person.pk)
+    if receiver == person or not receiver.is_active or receiver.admin_role:
+        raise ValidationError({"receiver": _("Choose another active member of staff.")})
+    if Handover.objects.filter(person=person, completed_at__isnull=True).exists():
+        raise ValidationError(_("A handover of this person is already open."))
+    handover = Handover.objects.create(
+        person=person, receiver=receiver, opened_by=actor, opened_at=clock.now()
+    )
+    items = HandoverItem.objects.bulk_create(
+        HandoverItem(handover=handover, copy=c) for c in held_by(person)
+    )
+    audit.record(
+        actor,
+        "handover.opened",
+        handover,
+        person=person.pk,
+        receiver=receiver.pk,
+        copies=[i.copy_id for i in items],
+    )
+    return handover
+
+
+@transaction.atomic(durable=True)
+def check_handover_item(*, actor: Any, handover: Handover, copy: Copy) -> HandoverItem:
+    """The receiver checks one copy on the list, by scanning its label."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if actor.pk != handover.receiver_id:
+        raise ValidationError(_("Only the receiver checks the items."))
+    if handover.completed_at is not None:
+        raise ValidationError(_("This handover is complete."))
+    item = handover.items.filter(copy=copy).first()
+    if item is None:
+        raise ValidationError(_("This copy is not on the handover list."))
+    if item.checked_at is None:
+        item.checked_at = clock.now()
+        item.save(update_fields=["checked_at"])
+        audit.record(actor, "handover.item_checked", handover, copy=copy.pk)
+    return item
+
+
+@transaction.atomic(durable=True)
+def sign_handover(*, actor: Any, handover: Handover) -> Handover:
+    """The person leaving and the receiver each sign the checked list; when both have, every
+    copy and every cabinet passes to the receiver. Nothing passes on trust: the receiver signs
+    only when every item is checked."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if handover.completed_at is not None:
+        raise ValidationError(_("This handover is complete."))
+    now = clock.now()
+    if actor.pk == handover.receiver_id:
+        unchecked = handover.items.filter(checked_at__isnull=True).count()
+        if unchecked:
+            raise ValidationError(
+                _("%(n)s items are not checked yet: no handover on trust.") % {"n": unchecked}
+            )
+        handover.receiver_signed_at = now
+    elif actor.pk == handover.person_id:
+        handover.person_signed_at = now
+    else:
+        raise ValidationError(_("Only the two people handing over sign the list."))
+    handover.save(update_fields=["receiver_signed_at", "person_signed_at"])
+    audit.record(actor, "handover.signed", handover)
+    if handover.receiver_signed_at and handover.person_signed_at:
+        _complete(actor, handover)
+    return handover
+
+
+def _complete(actor: Any, handover: Handover) -> None:
+    from baomi.ledger.models import Cabinet
+
+    receiver = handover.receiver
+    for item in handover.items.all():
+        copy = Copy.objects.select_for_update().get(pk=item.copy_id)
+        if copy.holder_id == handover.person_id:
+            custody.move(
+                actor=actor,
+                copy=copy,
+                to=copy.state,
+                action="copy.handed_over",
+                holder=receiver,
+                handover=handover.pk,
+            )
+    codes = []
+    for cabinet in Cabinet.objects.select_for_update().filter(custodian=handover.person):
+        custody.hand_over_cabinet(
+            actor=actor, cabinet=cabinet, custodian=receiver, handover=handover.pk
+        )
+        codes.append(cabinet.code)
+    handover.completed_at = clock.now()
+    handover.save(update_fields=["completed_at"])
+    audit.record(actor, "handover.completed", handover, cabinets=codes)

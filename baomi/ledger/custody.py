@@ -35,8 +35,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
         {S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT, S.ARCHIVED, S.IN_DESTRUCTION, S.IN_CABINET}
     ),
     S.CIRCULATING: frozenset({S.IN_CABINET, S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT}),
-    S.ON_LOAN: frozenset({S.IN_CABINET, S.CIRCULATING, S.IN_TRANSIT}),
-    S.IN_TRANSIT: frozenset({S.RECEIVED, S.IN_CABINET}),
+    S.ON_LOAN: frozenset({S.IN_CABINET, S.CIRCULATING, S.IN_TRANSIT, S.ON_LOAN}),
+    S.IN_TRANSIT: frozenset({S.RECEIVED, S.IN_CABINET, S.IN_TRANSIT}),
     S.RECEIVED: frozenset({S.IN_CABINET, S.CIRCULATING}),
     S.ARCHIVED: frozenset({S.IN_CABINET}),
     S.IN_DESTRUCTION: frozenset({S.DESTROYED, S.IN_CABINET}),
@@ -143,3 +143,23 @@ def timeline(copy: Copy) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def hand_over_cabinet(*, actor: Any, cabinet: Cabinet, custodian: Any, **data: Any) -> Cabinet:
+    """A cabinet passes to a new custodian, with the copies in it, inside the caller's
+    transaction; the event names the old and the new custodian."""
+    if not custodian.is_active or custodian.admin_role:
+        raise ValidationError({"custodian": _("The custodian must be an active member of staff.")})
+    previous = cabinet.custodian_id
+    cabinet.custodian = custodian
+    cabinet.save(update_fields=["custodian"])
+    audit.record(
+        actor,
+        "cabinet.custodian_changed",
+        cabinet,
+        code=cabinet.code,
+        old=previous,
+        new=custodian.pk,
+        **data,
+    )
+    return cabinet

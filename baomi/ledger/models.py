@@ -164,6 +164,15 @@ class Document(models.Model):
         related_name="+",
     )
     delivered_at = models.DateTimeField(_("signed by the addressee at"), null=True, blank=True)
+    # an extract (摘抄) or compilation is a document of its own, derived from its source
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("derived from"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="derived",
+    )
 
     objects = DocumentQuerySet.as_manager()
 
@@ -237,6 +246,7 @@ class Copy(models.Model):
         DRAFT = "draft", _("draft")
         PROOF = "proof", _("proof")
         SURPLUS = "surplus", _("surplus print")
+        REPRODUCTION = "copy", _("reproduction")
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copies")
     copy_no = models.PositiveIntegerField(_("copy number"))

@@ -119,6 +119,14 @@ def update_person(
     new_posts = set(posts) if posts is not None else set(person.post_codes)
     new_tier = tier if tier is not None else person.tier
     _check_assignment(person.pk, person.admin_role, new_tier, new_posts)
+    leaves_post = (
+        (department is not None and department != person.department)
+        or new_posts != set(person.post_codes)
+        or is_active is False
+    )
+    if leaves_post and person.is_active:
+        # the flows decide whether the person still holds anything (DOC.HANDOVER)
+        policy.require("person.change_post", person=person)
     changes: dict[str, Any] = {}
     for field, value in (
         ("full_name", full_name),

@@ -188,3 +188,18 @@ def test_an_outgoing_document_names_its_recipients_one_copy_each(org):
     assert document.origin == Document.Origin.OUTGOING
     data = json.loads(AuditEvent.objects.get(action="document.registered").body)["data"]
     assert data["recipients"] == ["市财政局", "市统计局"]
+
+
+def test_the_search_index_follows_the_documents_table_after_every_migration():
+    """SQLite rebuilds a table to alter it, dropping its triggers: a migration that alters
+    ledger_document must put the search triggers back (0003's recreate_sqlite_triggers)."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps its trigram indexes through ALTER TABLE")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'ledger_document'"
+        )
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"ledger_document_fts_ai", "ledger_document_fts_ad", "ledger_document_fts_au"} <= names

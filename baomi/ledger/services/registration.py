@@ -331,8 +331,9 @@ def record_print_waste(
     recorded so that their destruction can be shown (DOC.PRINT.SCOPE)."""
     must_see(actor, document.pk)
     policy.require("document.register", actor=actor, cabinet=None, level=document.level)
-    if document.origin != Document.Origin.INTERNAL:
-        raise ValidationError(_("Print waste belongs to a document printed here."))
+    copied_here = document.copies.filter(variant=Copy.Variant.REPRODUCTION).exists()
+    if document.origin != Document.Origin.INTERNAL and not copied_here:
+        raise ValidationError(_("Print waste belongs to a document printed or copied here."))
     if kind not in PrintWaste.Kind.values:
         raise ValidationError({"kind": _("Choose what kind of waste this is.")})
     if sheets < 1:

@@ -1,0 +1,81 @@
+"""Handover on a change of post: a checked, signed list; nothing passes on trust."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from baomi import policy
+from baomi.flows.models import Handover
+from baomi.flows.services import (
+    check_handover_item,
+    held_by,
+    lend_copy,
+    open_handover,
+    sign_handover,
+)
+from baomi.ledger.models import Cabinet, Copy
+from baomi.people.services import update_person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_DOC_HANDOVER_a_person_holding_copies_cannot_change_post(org, copy):
+    insider = org["people"]["insider"]
+    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=insider)
+    with pytest.raises(policy.RuleViolation) as raised:
+        update_person(actor=None, person=insider, is_active=False)
+    [violation] = raised.value.violations
+    assert violation.rule_id == "DOC.HANDOVER"
+    assert violation.values == {"copies": 1, "open_handovers": 0}
+    insider.refresh_from_db()
+    assert insider.is_active
+
+
+def test_DOC_HANDOVER_after_a_checked_and_signed_handover_the_change_goes_through(org, copy):
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    handover = open_handover(actor=clerk, person=insider, receiver=reader2)
+    assert [i.copy for i in handover.items.all()] == [copy]
+    with pytest.raises(policy.RuleViolation):  # the list is open
+        update_person(actor=None, person=insider, is_active=False)
+    sign_handover(actor=insider, handover=handover)
+    with pytest.raises(ValidationError):  # not checked: no handover on trust
+        sign_handover(actor=reader2, handover=handover)
+    check_handover_item(actor=reader2, handover=handover, copy=copy)
+    sign_handover(actor=reader2, handover=handover)
+    handover.refresh_from_db()
+    copy.refresh_from_db()
+    assert handover.completed_at is not None
+    assert (copy.state, copy.holder) == (Copy.State.ON_LOAN, reader2)
+    update_person(actor=None, person=insider, is_active=False)
+    assert not list(held_by(insider))
+
+
+def test_a_leaving_custodian_hands_over_the_cabinet_with_its_copies(org, copy):
+    clerk, officer = org["people"]["clerk"], org["people"]["officer"]
+    handover = open_handover(actor=clerk, person=clerk, receiver=officer)
+    expected = set(Copy.objects.filter(cabinet__custodian=clerk).values_list("pk", flat=True))
+    assert {i.copy_id for i in handover.items.all()} == expected
+    for item in handover.items.all():
+        check_handover_item(actor=officer, handover=handover, copy=item.copy)
+    with pytest.raises(ValidationError):
+        check_handover_item(
+            actor=officer, handover=handover, copy=Copy(pk=999999, document=copy.document)
+        )
+    sign_handover(actor=officer, handover=handover)
+    sign_handover(actor=clerk, handover=handover)
+    assert set(Cabinet.objects.values_list("custodian__username", flat=True)) == {"officer"}
+    assert Handover.objects.get().completed_at is not None
+
+
+def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    handover = open_handover(actor=clerk, person=insider, receiver=reader2)
+    with pytest.raises(ValidationError):
+        check_handover_item(actor=insider, handover=handover, copy=copy)
+    with pytest.raises(ValidationError):
+        sign_handover(actor=clerk, handover=handover)
+    with pytest.raises(ValidationError):
+        open_handover(actor=clerk, person=insider, receiver=reader2)

@@ -1,0 +1,88 @@
+"""Reproduction: approved, counted, numbered after the originals, managed like them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from baomi import policy
+from baomi.approvals.services import approve, request_approval
+from baomi.audit.models import AuditEvent
+from baomi.flows.services import reproduce_copies
+from baomi.ledger.models import Copy
+from baomi.ledger.services import record_print_waste
+from baomi.people.models import Post
+from tests.ledger.factories import person
+
+pytestmark = pytest.mark.django_db
+
+
+def rule_ids(raised):
+    return [v.rule_id for v in raised.value.violations]
+
+
+def approved(org, count=2):
+    room_leader = person("room_leader", org["people"]["clerk"].department, posts=(Post.LEADER,))
+    asked = request_approval(
+        actor=org["people"]["clerk"],
+        kind="copy.reproduce",
+        summary="复印2份供审计组使用",
+        payload={"count": count},
+    )
+    return approve(actor=room_leader, approval=asked)
+
+
+def reproduce(org, **kw):
+    args = {
+        "actor": org["people"]["clerk"],
+        "document": org["document"],
+        "count": 2,
+        "cabinet": org["cabinet"],
+    }
+    return reproduce_copies(**{**args, **kw})
+
+
+def test_DOC_REPRO_APPROVAL_copying_needs_a_leaders_approval(org):
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, issuer_consent="市政府办公室同意复制函")
+    assert rule_ids(raised) == ["DOC.REPRO.APPROVAL"]
+    assert raised.value.decision.approvals == ("copy.reproduce",)
+    assert org["document"].copies.count() == 3
+
+
+def test_DOC_REPRO_APPROVAL_another_issuers_document_needs_its_consent_too(org):
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, approval=approved(org))
+    [violation] = raised.value.violations
+    assert violation.rule_id == "DOC.REPRO.APPROVAL" and violation.lift is None
+    assert violation.values == {"issuer": "市人民政府办公室"}
+
+
+def test_DOC_REPRO_APPROVAL_no_more_copies_than_approved(org):
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, count=3, approval=approved(org, count=2), issuer_consent="复制同意函")
+    assert raised.value.violations[0].values == {"count": 3, "approved": 2}
+
+
+def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_originals(org):
+    made = reproduce(org, approval=approved(org), issuer_consent="市政府办公室同意复制函")
+    assert [c.copy_no for c in made] == [4, 5]
+    assert {c.variant for c in made} == {Copy.Variant.REPRODUCTION}
+    assert all(c.document == org["document"] and c.cabinet == org["cabinet"] for c in made)
+    data = json.loads(AuditEvent.objects.filter(action="copy.reproduced").first().body)["data"]
+    assert data["stamp"] == "机要室" and data["issuer_consent"] == "市政府办公室同意复制函"
+    waste = record_print_waste(
+        actor=org["people"]["clerk"], document=org["document"], kind="spoiled", sheets=2
+    )
+    assert waste.sheets == 2
+
+
+def test_DOC_TOPSECRET_a_top_secret_document_is_copied_only_with_the_originators_consent(org):
+    from tests.ledger.factories import register
+
+    top = register(org, marking="绝密★30年", copies=1)
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, document=top, count=1)
+    assert "DOC.TOPSECRET" in rule_ids(raised)
+    assert top.copies.count() == 1
