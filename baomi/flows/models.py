@@ -319,3 +319,51 @@ class HandoverItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.handover_id}: {self.copy_id}"
+
+
+class DestructionBatch(models.Model):
+    """销毁: a registered list of copies, approved by a leader, taken under escort to a
+    designated facility (or destroyed on site) and destroyed under supervision (DOC.DESTROY)."""
+
+    class State(models.TextChoices):
+        LISTED = "listed", _("listed")
+        DESTROYED = "destroyed", _("destroyed")
+
+    listed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    listed_at = models.DateTimeField(_("listed at"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.LISTED)
+    approval = models.ForeignKey(
+        "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(_("method"), max_length=60, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    on_site = models.BooleanField(_("on site"), default=False)
+    escort = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supervisors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("destruction batch")
+        ordering = ["-listed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} ({self.state})"
+
+
+class DestructionItem(models.Model):
+    batch = models.ForeignKey(DestructionBatch, on_delete=models.CASCADE, related_name="items")
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("destruction item")
+        ordering = ["batch", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "copy"], name="destruction_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.copy_id}"

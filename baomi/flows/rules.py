@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from baomi.approvals import kinds
 from baomi.core import clock
 from baomi.core.levels import Level, Urgency
 from baomi.core.rules import LEVEL_KEYS
@@ -287,4 +289,45 @@ def nothing_held_on_leaving(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
             % {"person": person, "n": held}
         ),
         {"copies": held, "open_handovers": open_lists},
+    )
+
+
+kinds.register(
+    "copy.destroy",
+    title=gettext_lazy("Destroy a list of copies"),
+    approver=kinds.DEPARTMENT_LEADER,
+    rule_id="DOC.DESTROY",
+    valid_days=30,
+)
+
+
+@rule("DOC.DESTROY", actions=("copy.destroy",), lift="copy.destroy")
+def destroyed_as_the_rules_say(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    supervisors, levels = ctx["supervisors"], ctx["levels"]
+    if len(supervisors) < p["min_supervisors"]:
+        return Fail(
+            lambda: (
+                _("At least %(n)s people supervise a destruction.") % {"n": p["min_supervisors"]}
+            ),
+            {"supervisors": len(supervisors)},
+            final=True,
+        )
+    on_site = {LEVEL_KEYS[k] for k in p["on_site_levels"]}
+    if levels & on_site and not ctx["on_site"]:
+        return Fail(
+            lambda: _("绝密 items are destroyed on site by designated people."),
+            {"levels": sorted(Level(x).zh for x in levels & on_site)},
+            final=True,
+        )
+    if ctx["escort"] is None and not ctx["on_site"]:
+        return Fail(
+            lambda: _("Items taken to the destruction facility travel under escort."),
+            {"escort": None},
+            final=True,
+        )
+    if not p["needs_leader_approval"]:
+        return None
+    return Fail(
+        lambda: _("Destroying classified copies needs a leader's approval of the list."),
+        {"copies": ctx["count"]},
     )

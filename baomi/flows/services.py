@@ -27,6 +27,8 @@ from .models import (
     Circulation,
     CirculationStep,
     ClosingCheck,
+    DestructionBatch,
+    DestructionItem,
     Handover,
     HandoverItem,
     Loan,
@@ -853,3 +855,96 @@ def _complete(actor: Any, handover: Handover) -> None:
     handover.completed_at = clock.now()
     handover.save(update_fields=["completed_at"])
     audit.record(actor, "handover.completed", handover, cabinets=codes)
+
+
+# -- destruction ------------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def list_for_destruction(*, actor: Any, copies: Sequence[Copy]) -> DestructionBatch:
+    """销毁登记: the office lists copies from its cabinets for destruction; they stay in their
+    cabinets, marked as in a destruction batch, until destroyed or taken off the list."""
+    policy.require("custody.manage", actor=actor)
+    if not copies:
+        raise ValidationError({"copies": _("List at least one copy.")})
+    batch = DestructionBatch.objects.create(listed_by=actor, listed_at=clock.now())
+    for copy in copies:
+        locked = _locked_copy(actor, copy)
+        _must_be(locked, S.IN_CABINET, S.DECLASSIFIED)
+        DestructionItem.objects.create(batch=batch, copy=locked)
+        custody.move(
+            actor=actor,
+            copy=locked,
+            to=S.IN_DESTRUCTION,
+            action="copy.listed_for_destruction",
+            cabinet=locked.cabinet,
+            batch=batch.pk,
+        )
+    audit.record(actor, "destruction.listed", batch, copies=[c.pk for c in copies])
+    return batch
+
+
+@transaction.atomic(durable=True)
+def destroy_batch(
+    *,
+    actor: Any,
+    batch: DestructionBatch,
+    method: str,
+    place: str,
+    supervisors: Sequence[Any],
+    escort: Any = None,
+    on_site: bool = False,
+    approval: Any = None,
+) -> DestructionBatch:
+    """Destroy a listed batch: with the leader's approval of the list, under escort to the
+    designated facility or on site (绝密 always on site), supervised by at least two people
+    (DOC.DESTROY). Every copy becomes destroyed; the certificate lists them."""
+    from baomi.approvals.services import consume
+
+    batch = DestructionBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != DestructionBatch.State.LISTED:
+        raise ValidationError(_("This batch was already destroyed."))
+    if not method.strip() or not place.strip():
+        raise ValidationError({"method": _("Record the method and the place.")})
+    supervisors = list(dict.fromkeys(supervisors))
+    if actor in supervisors or escort in supervisors:
+        raise ValidationError(
+            {"supervisors": _("Supervisors are people other than the operators.")}
+        )
+    granted: tuple[str, ...] = ()
+    if approval is not None:
+        approval = consume(actor=actor, approval=approval, action="copy.destroy")
+        granted = (approval.kind,)
+    policy.require("custody.manage", actor=actor)
+    copies = [_locked_copy(actor, item.copy) for item in batch.items.select_related("copy")]
+    policy.require(
+        "copy.destroy",
+        supervisors=supervisors,
+        escort=escort,
+        on_site=on_site,
+        levels={c.document.level for c in copies},
+        count=len(copies),
+        approvals=granted,
+    )
+    batch.state, batch.destroyed_at = DestructionBatch.State.DESTROYED, clock.now()
+    batch.method, batch.place, batch.on_site = method.strip(), place.strip(), on_site
+    batch.escort, batch.approval = escort, approval
+    batch.save()
+    batch.supervisors.set(supervisors)
+    for copy in copies:
+        custody.move(
+            actor=actor, copy=copy, to=S.DESTROYED, action="copy.destroyed", batch=batch.pk
+        )
+    audit.record(
+        actor,
+        "destruction.done",
+        batch,
+        method=batch.method,
+        place=batch.place,
+        on_site=on_site,
+        escort=escort.pk if escort else None,
+        supervisors=[s.pk for s in supervisors],
+        approval=approval.pk if approval else None,
+        copies=[c.pk for c in copies],
+    )
+    return batch

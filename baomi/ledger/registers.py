@@ -177,12 +177,9 @@ def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, print
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import LongTable, Paragraph, SimpleDocTemplate, TableStyle
 
-    font = "STSong-Light"
-    pdfmetrics.registerFont(UnicodeCIDFont(font))
+    font = cjk_font()
     cell = ParagraphStyle("cell", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
     page_size = landscape(A4)
     usable = page_size[0] - 24 * mm
@@ -191,8 +188,8 @@ def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, print
     widths = [(w * 2.2 if w else title_share) * mm for w in register.widths]
     scale = usable / sum(widths)
     widths = [w * scale for w in widths]
-    body = [[Paragraph(_escape(h), cell) for h in register.headers]]
-    body += [[Paragraph(_escape(v), cell) for v in row] for row in rows]
+    body = [[Paragraph(escape(h), cell) for h in register.headers]]
+    body += [[Paragraph(escape(v), cell) for v in row] for row in rows]
     table = LongTable(body, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -228,6 +225,17 @@ def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, print
     return out.getvalue()
 
 
-def _escape(value: Any) -> str:
+def cjk_font() -> str:
+    """reportlab's built-in 宋体 (a CID font: no font file to ship), registered once."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+
+    name = "STSong-Light"
+    if name not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(name))
+    return name
+
+
+def escape(value: Any) -> str:
     text = "" if value is None else str(value)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
