@@ -21,4 +21,4 @@ if [ -z "$url" ]; then
   trap 'scripts/pg.sh stop "$dir"' EXIT
   url=$(scripts/pg.sh start "$dir")
 fi
-DATABASE_URL="$url" "$bin/pytest" -m "db and not browser"
+DATABASE_URL="$url" "$bin/pytest" -m "db and not browser and not slow"

@@ -20,6 +20,7 @@ from baomi.core.notices import notify
 from baomi.ledger import custody
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.queries import audience
+from baomi.ledger.services.access import must_see
 
 from .models import (
     CarryOut,
@@ -45,12 +46,12 @@ def _locked_copy(actor: Any, copy: Copy) -> Copy:
     locked = (
         Copy.objects.select_for_update()
         .select_related("document", "cabinet", "holder")
-        .filter(document__in=Document.objects.visible_to(actor))
         .filter(pk=copy.pk)
         .first()
     )
     if locked is None:
         raise Http404
+    must_see(actor, locked.document_id)
     return locked
 
 

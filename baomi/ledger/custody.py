@@ -8,6 +8,7 @@ the replay of the audit log read exactly these keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -163,3 +164,49 @@ def hand_over_cabinet(*, actor: Any, cabinet: Cabinet, custodian: Any, **data: A
         **data,
     )
     return cabinet
+
+
+Place = tuple[str, str | None, int | None, str | None]
+
+
+def replay(copies: Iterable[int] | None = None) -> dict[int, Place]:
+    """Every copy's state and holder as the audit log tells it (or only of `copies`): the
+    custody data of the last event that moved each copy (state, cabinet code, holder, outside
+    holder)."""
+    import json
+
+    from baomi.audit.models import AuditEvent
+
+    places: dict[int, Place] = {}
+    events = AuditEvent.objects.filter(object_type="ledger.copy")
+    if copies is not None:
+        events = events.filter(object_id__in=[str(pk) for pk in copies])
+    rows = events.order_by("seq").values_list("object_id", "body")
+    for object_id, body in rows.iterator(chunk_size=5000):
+        data = json.loads(body)["data"]
+        if "state" in data:
+            places[int(object_id)] = (
+                data["state"],
+                data.get("cabinet"),
+                data.get("holder"),
+                data.get("external_holder"),
+            )
+    return places
+
+
+def replay_differences(copies: Iterable[int] | None = None) -> list[str]:
+    """Where the ledger and the replayed audit log disagree, one line per copy (empty when
+    every copy is where its events put it); all copies, or only `copies`."""
+    told = replay(copies)
+    differences = []
+    chosen = Copy.objects.all() if copies is None else Copy.objects.filter(pk__in=list(copies))
+    rows = chosen.values_list(
+        "pk", "state", "cabinet__code", "holder_id", "external_holder"
+    ).order_by("pk")
+    for pk, state, cabinet, holder, external in rows.iterator(chunk_size=5000):
+        actual: Place = (state, cabinet, holder, external or None)
+        recorded = told.pop(pk, None)
+        if recorded != actual:
+            differences.append(f"copy {pk}: ledger {actual}, audit log {recorded}")
+    differences += [f"copy {pk}: in the audit log only, {place}" for pk, place in told.items()]
+    return differences

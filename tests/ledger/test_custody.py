@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from baomi.audit.models import AuditEvent
 from baomi.ledger import custody
-from baomi.ledger.models import Copy
+from baomi.ledger.models import Cabinet, Copy
 
 from .factories import register
 
@@ -112,3 +112,20 @@ def test_the_copy_page_timeline_names_every_holder_and_place(client, org):
     client.force_login(insider)
     page = client.get(f"/ledger/copies/{copy.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "on loan" in page and "copy.returned" in page
+
+
+def test_verify_replay_finds_a_copy_moved_outside_the_services(org):
+    from django.core.management import CommandError, call_command
+
+    document = register(org)
+    call_command("verify", "--replay")
+    other = Cabinet.objects.create(
+        name="另一柜",
+        code="X-01",
+        department=org["cabinet"].department,
+        custodian=org["people"]["clerk"],
+    )
+    Copy.objects.filter(document=document, copy_no=2).update(cabinet=other)
+    with pytest.raises(CommandError) as raised:
+        call_command("verify", "--replay")
+    assert "1 copies differ" in str(raised.value)

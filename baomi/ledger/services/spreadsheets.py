@@ -17,6 +17,7 @@ from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
 
+from ..custody import custody_data
 from ..models import Cabinet, Copy, Document, ScopeEntry
 
 
@@ -126,11 +127,7 @@ def _import_rows(actor: Any, rows: list[Any]) -> None:
                     actor,
                     "copy.registered",
                     ("ledger.copy", c.pk),
-                    {
-                        "document": c.document_id,
-                        "copy_no": c.label,
-                        "cabinet": c.cabinet.code if c.cabinet else None,
-                    },
+                    custody_data(c),
                 )
                 for c in copies
             ),

@@ -4,6 +4,8 @@
     baomi verify --event N --checkpoint FILE         event N is in the checkpointed log
     baomi verify --proof FILE --checkpoint FILE      an exported inclusion proof, no database
     baomi verify --checkpoint NEW --extends OLD      the log of NEW extends the log of OLD
+    baomi verify --replay                            also rebuild every copy's state and holder
+                                                     from the log and compare with the ledger
 
 Exit status 0 when everything holds, 1 with the first bad position otherwise.
 """
@@ -32,6 +34,11 @@ class Command(BaseCommand):
             "--proof", type=Path, help="an inclusion proof file (from `baomi prove`)"
         )
         parser.add_argument(
+            "--replay",
+            action="store_true",
+            help="rebuild every copy's state and holder from the log and compare with the ledger",
+        )
+        parser.add_argument(
             "--public-key",
             type=Path,
             help="trusted Ed25519 public key (PEM); default: this installation's",
@@ -40,6 +47,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["event"] is None and options["extends"] is None and options["proof"] is None:
             self._chain()
+            if options["replay"]:
+                self._replay()
             return
         if options["checkpoint"] is None:
             raise CommandError(
@@ -71,6 +80,20 @@ class Command(BaseCommand):
             f"audit chain intact: {verdict.events} events, head {verdict.head.hex()} "
             f"({seconds:.2f} s)"
         )
+
+    def _replay(self) -> None:
+        from baomi.ledger.custody import replay_differences
+
+        started = time.perf_counter()
+        differences = replay_differences()
+        seconds = time.perf_counter() - started
+        if differences:
+            for line in differences[:20]:
+                self.stderr.write(line)
+            raise CommandError(
+                f"{len(differences)} copies differ from their audit log", returncode=1
+            )
+        self.stdout.write(f"every copy is where its audit log puts it ({seconds:.2f} s)")
 
     def _event(self, options: dict[str, Any], checkpoint: cps.SignedCheckpoint) -> None:
         if options["proof"] is not None:
