@@ -77,6 +77,7 @@ def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped
             call_command("flush", interactive=False, verbosity=0)
         importlib.import_module("baomi.audit.migrations.0002_append_only").genesis(apps, None)
         importlib.import_module("baomi.policy.migrations.0002_state").create_state(apps, None)
+        importlib.import_module("baomi.ledger.migrations.0002_default_catalog").load(apps, None)
 
 
 @pytest.fixture

@@ -44,7 +44,7 @@ S = Copy.State
 def _locked_copy(actor: Any, copy: Copy) -> Copy:
     """The copy, locked for the move, if `actor` may know its document; otherwise not found."""
     locked = (
-        Copy.objects.select_for_update()
+        Copy.objects.select_for_update(of=("self",))
         .select_related("document", "cabinet", "holder")
         .filter(pk=copy.pk)
         .first()
@@ -146,7 +146,7 @@ def hand_to_reader(
 def sign_for_copy(*, actor: Any, step: CirculationStep) -> CirculationStep:
     """The reader signs, on their own account, for the copy the clerk handed them
     (DOC.CIRC.IN_PERSON: no one signs for another)."""
-    step = CirculationStep.objects.select_for_update().select_related("reader").get(pk=step.pk)
+    step = CirculationStep.objects.select_for_update(of=("self",)).select_related("reader").get(pk=step.pk)
     policy.require("circulation.sign", actor=actor, step=step)
     if step.state != CirculationStep.State.HANDED or step.signed_at is not None:
         raise ValidationError(_("There is nothing to sign for."))
@@ -229,7 +229,7 @@ def chase_overdue_readers() -> int:
     day. Returns how many steps were chased."""
     today = clock.today()
     overdue = list(
-        CirculationStep.objects.select_for_update()
+        CirculationStep.objects.select_for_update(of=("self",))
         .filter(state=CirculationStep.State.HANDED, due_at__lt=clock.now())
         .exclude(chased_on=today)
         .select_related("reader", "circulation__clerk")
