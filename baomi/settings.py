@@ -134,6 +134,10 @@ def _database() -> dict[str, Any]:
         # a file, not memory: concurrent-writer tests need real connections to one database;
         # one per test process, so two suites run at once do not share it
         config["TEST"] = {"NAME": str(DATA_DIR / f"test_baomi_{os.getpid()}.sqlite3")}
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # the register's queries are short index walks: JIT compilation, switched on by large
+        # cost estimates, spent more time than the queries themselves (docs/benchmarks.md)
+        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Benchmarks on SQLite and on a private PostgreSQL server; results to docs/benchmarks.md.
 #   BENCH_EVENTS=1000000 (default) sets the chain length for verify and proofs.
+#   BENCH_DOCUMENTS=200000 and BENCH_COPIES=1000000 (defaults) set the size of the ledger.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
 out=$(mktemp -d /tmp/baomi-bench.XXXXXX)
 events=${BENCH_EVENTS:-1000000}
+documents=${BENCH_DOCUMENTS:-200000}
+copies=${BENCH_COPIES:-1000000}
 pg=$(mktemp -d /tmp/baomi-pg.XXXXXX)
 trap 'scripts/pg.sh stop "$pg"; rm -rf "$out"' EXIT
 
@@ -15,6 +18,13 @@ DATABASE_URL= "$bin/python" -m bench.audit_bench --events "$events" --json "$out
 echo "== audit chain on PostgreSQL ($events events)"
 url=$(scripts/pg.sh start "$pg")
 DATABASE_URL="$url" "$bin/python" -m bench.audit_bench --events "$events" --json "$out/postgres.json"
+echo "== ledger on SQLite ($documents documents, $copies copies)"
+BAOMI_DATA_DIR="$out/ledger" DATABASE_URL= "$bin/python" -m bench.ledger_bench \
+  --documents "$documents" --copies "$copies" --json "$out/ledger_sqlite.json"
+echo "== ledger on PostgreSQL ($documents documents, $copies copies)"
+"$bin/python" -c 'import sys, psycopg; psycopg.connect(sys.argv[1], autocommit=True).execute("CREATE DATABASE baomi_ledger")' "$url"
+BAOMI_DATA_DIR="$out/ledger" DATABASE_URL="${url%/*}/baomi_ledger" "$bin/python" -m bench.ledger_bench \
+  --documents "$documents" --copies "$copies" --json "$out/ledger_postgres.json"
 echo "== policy decisions"
 DATABASE_URL= "$bin/python" -m bench.policy_bench --json "$out/policy.json"
 "$bin/python" -m bench.report "$out" docs/benchmarks.md

@@ -146,7 +146,11 @@ def hand_to_reader(
 def sign_for_copy(*, actor: Any, step: CirculationStep) -> CirculationStep:
     """The reader signs, on their own account, for the copy the clerk handed them
     (DOC.CIRC.IN_PERSON: no one signs for another)."""
-    step = CirculationStep.objects.select_for_update(of=("self",)).select_related("reader").get(pk=step.pk)
+    step = (
+        CirculationStep.objects.select_for_update(of=("self",))
+        .select_related("reader")
+        .get(pk=step.pk)
+    )
     policy.require("circulation.sign", actor=actor, step=step)
     if step.state != CirculationStep.State.HANDED or step.signed_at is not None:
         raise ValidationError(_("There is nothing to sign for."))

@@ -585,7 +585,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         fmt = self.format_kwarg or query.validated_data["format"]
         data = services.export_register(
             actor=request.user,
-            documents=register_for(request.user, request.query_params),
+            documents=register_for(request.user, request.query_params, copy_count=False),
             register=chosen,
             fmt=fmt,
         )

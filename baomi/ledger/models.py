@@ -180,7 +180,11 @@ class Document(models.Model):
         verbose_name = _("document")
         verbose_name_plural = _("documents")
         ordering = ["-registered_at", "-id"]
-        indexes = [models.Index(fields=["level", "state"], name="document_level_state_idx")]
+        indexes = [
+            models.Index(fields=["level", "state"], name="document_level_state_idx"),
+            # the register's order: its first page walks this index
+            models.Index(fields=["-registered_at", "-id"], name="document_registered_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.code_name or self.title
@@ -218,6 +222,7 @@ class ScopeEntry(models.Model):
         indexes = [
             models.Index(fields=["person", "document"], name="scope_person_idx"),
             models.Index(fields=["department", "document"], name="scope_department_idx"),
+            models.Index(fields=["post", "document"], name="scope_post_idx", condition=~Q(post="")),
         ]
 
     def __str__(self) -> str:

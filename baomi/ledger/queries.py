@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 
-from .models import Document
+from .models import Copy, Document
 
 
-def register_for(person: Any, params: Any) -> QuerySet[Document]:
-    """The register as this person may see it, filtered by the page's or the API's query."""
-    documents = (
-        Document.objects.visible_to(person)
-        .annotate(copy_count=Count("copies"))
-        .order_by("-registered_at", "-id")
+def register_for(person: Any, params: Any, *, copy_count: bool = True) -> QuerySet[Document]:
+    """The register as this person may see it, filtered by the page's or the API's query;
+    with each document's number of copies unless `copy_count` is False (exports count their
+    own way)."""
+    # a subquery, not Count("copies"): the page counts copies of its 50 rows only, and the
+    # paginator's count() leaves it out altogether
+    copies = (
+        Copy.objects.filter(document=OuterRef("pk"))
+        .order_by()
+        .values("document")
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    documents = Document.objects.visible_to(person).order_by("-registered_at", "-id")
+    if copy_count:
+        documents = documents.annotate(
+            copy_count=Coalesce(Subquery(copies, output_field=IntegerField()), 0)
+        )
     if params.get("level") not in (None, ""):
         documents = documents.filter(level=params["level"])
     if params.get("state"):

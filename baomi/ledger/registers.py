@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -26,6 +27,20 @@ from .models import Document
 PDF_MAX_ROWS = 5_000
 
 
+@dataclass
+class Related:
+    """What a register row needs besides the document, loaded for a chunk of documents at a
+    time with plain value queries (building a model object per copy cost more than the SQL)."""
+
+    copy_numbers: list[int] = field(default_factory=list)
+    cabinets: set[str] = field(default_factory=set)
+    departments: list[str] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+
+
+CHUNK = 2000
+
+
 @dataclass(frozen=True)
 class Register:
     code: str
@@ -33,18 +48,41 @@ class Register:
     label: str | Promise
     origin: str | None
     headers: list[str]
-    row: Callable[[Document], list[Any]]
-    prefetch: tuple[str, ...]
+    row: Callable[[Document, Related], list[Any]]
+    people: tuple[str, ...]
     # relative column widths on paper; the title column takes what is left
     widths: tuple[float, ...]
+    leaders: bool = False
 
     def documents(self, visible: QuerySet[Document]) -> QuerySet[Document]:
         chosen = visible if self.origin is None else visible.filter(origin=self.origin)
-        return chosen.prefetch_related(*self.prefetch)
+        return chosen.select_related(*self.people)
 
     def rows(self, documents: QuerySet[Document]) -> Iterator[list[Any]]:
-        for document in documents.iterator(chunk_size=2000):
-            yield self.row(document)
+        stream = documents.iterator(chunk_size=CHUNK)
+        while chunk := list(islice(stream, CHUNK)):
+            related = self._related([d.pk for d in chunk])
+            for document in chunk:
+                yield self.row(document, related[document.pk])
+
+    def _related(self, ids: list[int]) -> dict[int, Related]:
+        from .models import Copy, Instruction, ScopeEntry
+
+        related = {pk: Related() for pk in ids}
+        copies = Copy.objects.filter(document_id__in=ids).order_by()
+        for pk, number, cabinet in copies.values_list("document_id", "copy_no", "cabinet__code"):
+            related[pk].copy_numbers.append(number)
+            if cabinet:
+                related[pk].cabinets.add(cabinet)
+        scope = ScopeEntry.objects.filter(document_id__in=ids, department__isnull=False)
+        for pk, name in scope.order_by().values_list("document_id", "department__name"):
+            related[pk].departments.append(name)
+        if self.leaders:
+            routed = Instruction.objects.filter(document_id__in=ids).order_by("routed_at", "id")
+            named = routed.values_list("document_id", "leader__full_name", "leader__username")
+            for pk, full_name, username in named:
+                related[pk].leaders.append(full_name or username)
+        return related
 
 
 def _day(moment: Any) -> str:
@@ -55,16 +93,15 @@ def _marking(d: Document) -> str:
     return d.marking or LEVEL_ZH[Level(d.level)]
 
 
-def _copy_numbers(d: Document) -> str:
-    numbers = sorted(c.copy_no for c in d.copies.all())
+def _copy_numbers(related: Related) -> str:
+    numbers = sorted(related.copy_numbers)
     if not numbers:
         return ""
     first, last = numbers[0], numbers[-1]
     return f"{first:06d}" if first == last else f"{first:06d}–{last:06d}"
 
 
-def _incoming(d: Document) -> list[Any]:
-    leaders = "、".join(str(i.leader) for i in d.instructions.all())
+def _incoming(d: Document, related: Related) -> list[Any]:
     return [
         _day(d.registered_at),
         d.issuer,
@@ -72,26 +109,35 @@ def _incoming(d: Document) -> list[Any]:
         d.title,
         _marking(d),
         URGENCY_ZH[Urgency(d.urgency)],
-        len(d.copies.all()),
-        _copy_numbers(d),
+        len(related.copy_numbers),
+        _copy_numbers(related),
         str(d.signed_by or d.registered_by),
         str(d.addressee or ""),
-        leaders,
+        "、".join(related.leaders),
     ]
 
 
-def _outgoing(d: Document) -> list[Any]:
+def _outgoing(d: Document, related: Related) -> list[Any]:
     return [
         _day(d.registered_at),
         d.doc_number,
         d.title,
         _marking(d),
         URGENCY_ZH[Urgency(d.urgency)],
-        len(d.copies.all()),
-        _copy_numbers(d),
+        len(related.copy_numbers),
+        _copy_numbers(related),
         d.recipients,
         str(d.registered_by),
     ]
+
+
+def _carriers(d: Document, related: Related) -> list[Any]:
+    return xlsx.row(
+        d,
+        copies=len(related.copy_numbers),
+        cabinets=sorted(related.cabinets),
+        departments=sorted(related.departments),
+    )
 
 
 REGISTERS = {
@@ -116,7 +162,8 @@ REGISTERS = {
                 "阅批领导",
             ],
             row=_incoming,
-            prefetch=("copies", "instructions__leader", "signed_by", "addressee", "registered_by"),
+            people=("signed_by", "addressee", "registered_by"),
+            leaders=True,
             widths=(7, 10, 10, 0, 7, 5, 4, 10, 6, 6, 8),
         ),
         Register(
@@ -136,7 +183,7 @@ REGISTERS = {
                 "登记人",
             ],
             row=_outgoing,
-            prefetch=("copies", "registered_by"),
+            people=("registered_by",),
             widths=(7, 10, 0, 7, 5, 4, 10, 14, 6),
         ),
         Register(
@@ -145,8 +192,8 @@ REGISTERS = {
             label=_("Register of classified carriers"),
             origin=None,
             headers=xlsx.HEADERS,
-            row=xlsx.row,
-            prefetch=("scope__department", "copies__cabinet"),
+            row=_carriers,
+            people=(),
             widths=(0, 5, 9, 9, 7, 6, 8, 4, 5, 4, 3, 3, 6, 10),
         ),
     )

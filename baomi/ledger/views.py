@@ -10,7 +10,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import add_to_form, report
+from baomi.core.paging import CappedPaginator
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
@@ -33,7 +33,9 @@ from .registers import REGISTERS
 
 @login_required
 def register(request: AuthedRequest) -> HttpResponse:
-    page = Paginator(register_for(request.user, request.GET), 50).get_page(request.GET.get("page"))
+    wanted = request.GET.get("page")
+    paginator = CappedPaginator(register_for(request.user, request.GET), 50, page=wanted)
+    page = paginator.get_page(wanted)
     return render(
         request,
         "ledger/register.html",
@@ -275,7 +277,7 @@ def export(request: AuthedRequest, register: str = "carriers", fmt: str = "xlsx"
     try:
         data = services.export_register(
             actor=request.user,
-            documents=register_for(request.user, request.GET),
+            documents=register_for(request.user, request.GET, copy_count=False),
             register=register,
             fmt=fmt,
         )

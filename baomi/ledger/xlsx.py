@@ -210,11 +210,9 @@ def _fail(message: str) -> Any:
     raise ValueError(message)
 
 
-def row(d: Document) -> list[Any]:
+def row(d: Document, *, copies: int, cabinets: list[str], departments: list[str]) -> list[Any]:
     """One document as a 涉密载体台账 row: the import template's columns, so an exported
     register can be corrected and imported again."""
-    scope = "、".join(sorted(e.department.name for e in d.scope.all() if e.department))
-    cabinets = sorted({c.cabinet.code for c in d.copies.all() if c.cabinet})
     return [
         d.title,
         d.code_name,
@@ -227,7 +225,7 @@ def row(d: Document) -> list[Any]:
         URGENCY_ZH[Urgency(d.urgency)],
         FORM_ZH[Document.Form(d.form)],
         d.page_count,
-        len(d.copies.all()),
+        copies,
         "、".join(cabinets),
-        scope,
+        "、".join(departments),
     ]

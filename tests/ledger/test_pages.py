@@ -189,3 +189,22 @@ def test_a_personal_item_signed_by_proxy_opens_only_after_the_addressee_signs(cl
     client.post(f"/ledger/documents/{document.pk}/sign/")
     client.force_login(org["people"]["clerk"])
     assert client.get(f"/ledger/documents/{document.pk}/").status_code == 200
+
+
+def test_a_long_register_counts_only_as_far_as_the_pages_in_reach(client, org, monkeypatch):
+    from baomi.core.paging import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for n in range(4):
+        register(org, title=f"文件{n}", doc_number=f"第{n}号")
+    client.force_login(org["people"]["clerk"])
+    first = client.get("/ledger/", {"page": "1"}, HTTP_ACCEPT_LANGUAGE="en")
+    paginator = first.context["page"].paginator
+    # a page of 50 reaches past the cap: the count goes as far as the next page could need
+    assert paginator.limit == 100 and paginator.count == 4 and not paginator.capped
+    monkeypatch.setattr(CappedPaginator, "cap", 0)
+    small = CappedPaginator(Document.objects.order_by("pk"), 1, page=1)
+    assert small.limit == 2 and small.count == 3 and small.capped
+    deep = CappedPaginator(Document.objects.order_by("pk"), 1, page=4)
+    assert deep.count == 4 and not deep.capped
+    assert list(deep.get_page(4).object_list) == list(Document.objects.order_by("pk")[3:4])
