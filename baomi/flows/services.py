@@ -325,22 +325,31 @@ def lend_copy(
 @transaction.atomic(durable=True)
 def return_loan(*, actor: Any, loan: Loan) -> Loan:
     """The clerk receives a lent copy back and puts it into the cabinet it came from."""
-    copy = _locked_copy(actor, loan.copy)
-    loan = Loan.objects.select_for_update().get(pk=loan.pk)
-    policy.require("custody.manage", actor=actor)
-    if loan.returned_at is not None:
-        raise ValidationError(_("This loan was already returned."))
-    loan.returned_at = clock.now()
-    loan.save(update_fields=["returned_at"])
-    custody.move(
-        actor=actor,
-        copy=copy,
-        to=S.IN_CABINET,
-        action="copy.returned",
-        cabinet=loan.cabinet,
+    return _back_in_cabinet(
+        actor,
+        loan,
+        "returned_at",
+        "copy.returned",
+        _("This loan was already returned."),
         loan=loan.pk,
     )
-    return loan
+
+
+def _back_in_cabinet(
+    actor: Any, record: Any, field: str, action: str, refusal: str, **data: Any
+) -> Any:
+    """A loan or carry-out ends: the copy goes back into the cabinet it came from."""
+    copy = _locked_copy(actor, record.copy)
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    policy.require("custody.manage", actor=actor)
+    if getattr(record, field) is not None:
+        raise ValidationError(refusal)
+    setattr(record, field, clock.now())
+    record.save(update_fields=[field])
+    custody.move(
+        actor=actor, copy=copy, to=S.IN_CABINET, action=action, cabinet=record.cabinet, **data
+    )
+    return record
 
 
 def overdue_loans(person: Any) -> Any:
@@ -665,22 +674,14 @@ def carry_out(
 @transaction.atomic(durable=True)
 def bring_back(*, actor: Any, record: CarryOut) -> CarryOut:
     """The carried-out copy is back and goes into its cabinet."""
-    copy = _locked_copy(actor, record.copy)
-    record = CarryOut.objects.select_for_update().get(pk=record.pk)
-    policy.require("custody.manage", actor=actor)
-    if record.back_at is not None:
-        raise ValidationError(_("This copy was already brought back."))
-    record.back_at = clock.now()
-    record.save(update_fields=["back_at"])
-    custody.move(
-        actor=actor,
-        copy=copy,
-        to=S.IN_CABINET,
-        action="copy.brought_back",
-        cabinet=record.cabinet,
+    return _back_in_cabinet(
+        actor,
+        record,
+        "back_at",
+        "copy.brought_back",
+        _("This copy was already brought back."),
         carry_out=record.pk,
     )
-    return record
 
 
 # -- reproduction -----------------------------------------------------------------------------
