@@ -125,6 +125,7 @@ def hand_to_reader(
     )
     if step is None:
         raise ValidationError(_("Every reader has had the copy."))
+    _must_be(copy, S.IN_CABINET, S.CIRCULATING)  # not while it is reported lost
     now = clock.now()
     if due_at <= now:
         raise ValidationError({"due_at": _("The due time must lie ahead.")})
@@ -185,6 +186,7 @@ def take_back(*, actor: Any, circulation: Circulation) -> CirculationStep:
     step = circulation.steps.filter(state=CirculationStep.State.HANDED).first()
     if step is None:
         raise ValidationError(_("No reader has the copy now."))
+    _must_be(copy, S.CIRCULATING)
     now = clock.now()
     step.state, step.returned_at = CirculationStep.State.RETURNED, now
     step.save(update_fields=["state", "returned_at"])
@@ -279,7 +281,9 @@ def lend_copy(
     if approval is not None:
         # the borrower asked for it and uses it up, at the moment of lending
         approval = consume(actor=borrower, approval=approval, action="copy.lend")
-        granted = ("copy.carry_out",)
+        granted = (approval.kind,)
+    if place not in Loan.Place.values:
+        raise ValidationError({"place": _("Choose where the copy is read.")})
     policy.require("custody.manage", actor=actor)
     policy.require(
         "copy.hold",
@@ -344,6 +348,7 @@ def _back_in_cabinet(
     policy.require("custody.manage", actor=actor)
     if getattr(record, field) is not None:
         raise ValidationError(refusal)
+    _must_be(copy, S.ON_LOAN)  # a copy reported lost meanwhile is found first
     setattr(record, field, clock.now())
     record.save(update_fields=[field])
     custody.move(

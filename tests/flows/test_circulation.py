@@ -180,3 +180,16 @@ def test_overdue_readers_are_on_the_chase_list_and_reminded_once_a_day(org, copy
     assert {n.person for n in told} == {clerk, insider}
     clock_at(MORNING + dt.timedelta(days=7))
     assert chase_overdue_readers() == 1
+
+
+def test_a_copy_reported_lost_during_circulation_is_neither_handed_on_nor_taken_back(org, copy):
+    from baomi.flows.services import report_lost
+
+    clerk, insider = org["people"]["clerk"], org["people"]["insider"]
+    circulation = started(org, copy)
+    hand_to_reader(actor=clerk, circulation=circulation)
+    report_lost(actor=insider, copy=copy, circumstances="阅后找不到")
+    with pytest.raises(ValidationError):
+        take_back(actor=clerk, circulation=circulation)
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.REPORTED_LOST and copy.holder == insider
