@@ -367,3 +367,51 @@ class DestructionItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}: {self.copy_id}"
+
+
+class Stocktake(models.Model):
+    """清查: the copies expected in a cabinet, a department's cabinets or all of them, checked
+    by scanning each label; what was not seen becomes a loss report when it closes."""
+
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cabinet = models.ForeignKey(
+        Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("stocktake")
+        ordering = ["-opened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class StocktakeLine(models.Model):
+    """One copy in a stocktake: where it should be (if expected) and where it was seen."""
+
+    stocktake = models.ForeignKey(Stocktake, on_delete=models.CASCADE, related_name="lines")
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+    expected_in = models.ForeignKey(
+        Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seen_in = models.ForeignKey(
+        Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("stocktake line")
+        ordering = ["stocktake", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["stocktake", "copy"], name="stocktake_line_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stocktake_id}: {self.copy_id}"

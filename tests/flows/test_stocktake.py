@@ -1,0 +1,66 @@
+"""Stocktake: scan every label; missing, unexpected and misplaced copies; gaps become losses."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from baomi.flows.models import LossReport
+from baomi.flows.services import (
+    close_stocktake,
+    lend_copy,
+    open_stocktake,
+    recall_list,
+    record_seen,
+    stocktake_result,
+)
+from baomi.ledger.models import Cabinet, Copy
+
+from .conftest import MORNING
+
+pytestmark = pytest.mark.django_db
+
+
+def test_DOC_STOCKTAKE_a_stocktake_finds_what_is_missing_unexpected_or_misplaced(org):
+    clerk = org["people"]["clerk"]
+    first, second, third = org["document"].copies.order_by("copy_no")
+    other = Cabinet.objects.create(  # fixture: a second cabinet of the room
+        name="二号柜", code="JYS-02", department=org["cabinet"].department, custodian=clerk
+    )
+    stocktake = open_stocktake(actor=clerk, cabinet=org["cabinet"])
+    assert stocktake.lines.count() == 3
+    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    record_seen(actor=clerk, stocktake=stocktake, code=first.scan_code, cabinet=org["cabinet"])
+    record_seen(actor=clerk, stocktake=stocktake, code=second.scan_code, cabinet=other)
+    with pytest.raises(ValidationError):
+        record_seen(actor=clerk, stocktake=stocktake, code="BMC-999-000001", cabinet=other)
+    result = stocktake_result(stocktake)
+    assert [x.copy for x in result.missing] == [third]
+    assert [x.copy for x in result.misplaced] == [second]
+    assert result.unexpected == []
+    close_stocktake(actor=clerk, stocktake=stocktake)
+    # the third copy went out on loan after the list was made: on loan, not lost
+    assert not LossReport.objects.exists()
+    with pytest.raises(ValidationError):
+        record_seen(actor=clerk, stocktake=stocktake, code=first.scan_code, cabinet=other)
+
+
+def test_DOC_STOCKTAKE_a_copy_not_found_becomes_a_loss_report(org):
+    clerk = org["people"]["clerk"]
+    stocktake = open_stocktake(actor=clerk, department=org["cabinet"].department)
+    for copy in org["document"].copies.exclude(copy_no=2):
+        record_seen(actor=clerk, stocktake=stocktake, code=copy.scan_code, cabinet=org["cabinet"])
+    close_stocktake(actor=clerk, stocktake=stocktake)
+    report = LossReport.objects.get()
+    assert report.copy.copy_no == 2 and report.copy.state == Copy.State.REPORTED_LOST
+    assert str(stocktake.pk) in report.circumstances
+
+
+def test_copies_out_past_their_date_are_listed_for_recall(org, copy, clock_at):
+    import datetime as dt
+
+    loan = lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    assert list(recall_list(org["people"]["clerk"])["loans"]) == []
+    clock_at(MORNING + dt.timedelta(days=10))
+    assert list(recall_list(org["people"]["clerk"])["loans"]) == [loan]
+    assert list(recall_list(org["people"]["important"])["loans"]) == []
