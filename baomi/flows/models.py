@@ -415,3 +415,24 @@ class StocktakeLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stocktake_id}: {self.copy_id}"
+
+
+class ArchiveVolume(models.Model):
+    """归档卷: a year's completed documents of a department, archived together into a cabinet."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=100)
+    department = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"))
+    copies = models.ManyToManyField(Copy, related_name="volumes", blank=True)
+
+    class Meta:
+        verbose_name = _("archive volume")
+        ordering = ["-year", "title"]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"

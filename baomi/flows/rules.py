@@ -15,9 +15,12 @@ from baomi.core.levels import Level, Urgency
 from baomi.core.rules import LEVEL_KEYS
 from baomi.ledger.models import Document
 from baomi.ledger.rules import post_performs_operation
-from baomi.policy import Fail, params, rule
+from baomi.policy import Fail, applies, params, rule
 
 rule("ACC.ROLE", actions=("custody.manage", "security.manage"))(post_performs_operation)
+# rules whose parameters the flows apply directly: deadlines and schedules, not denials
+for _applied in ("DOC.ARCHIVE", "DOC.CUSTODY.NIGHT", "DOC.LOSS", "DOC.LOSS.DEEMED_LEAK"):
+    applies(_applied)
 
 
 def reading_days(urgency: int) -> int:

@@ -1,0 +1,39 @@
+"""Archiving: the year's completed documents into volumes; what is still out when due."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from baomi.flows.services import archive_copies, due_for_archiving, lend_copy
+from baomi.ledger.models import Copy
+
+pytestmark = pytest.mark.django_db
+
+
+def test_DOC_ARCHIVE_copies_back_in_the_cabinet_are_archived_into_a_volume(org):
+    clerk = org["people"]["clerk"]
+    first, second, third = org["document"].copies.order_by("copy_no")
+    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    args = {
+        "actor": clerk,
+        "year": 2026,
+        "title": "2026年收文",
+        "department": org["cabinet"].department,
+        "cabinet": org["cabinet"],
+    }
+    with pytest.raises(ValidationError):  # the third copy is out: nothing is archived
+        archive_copies(copies=[first, third], **args)
+    assert not Copy.objects.filter(state=Copy.State.ARCHIVED).exists()
+    volume = archive_copies(copies=[first, second], **args)
+    assert set(volume.copies.values_list("state", flat=True)) == {Copy.State.ARCHIVED}
+
+
+def test_DOC_ARCHIVE_copies_of_last_year_still_out_after_march_are_listed(org, copy):
+    clerk = org["people"]["clerk"]
+    lend_copy(actor=clerk, copy=copy, borrower=org["people"]["insider"])
+    assert list(due_for_archiving(clerk, today=dt.date(2027, 3, 31))) == []
+    assert list(due_for_archiving(clerk, today=dt.date(2027, 4, 1))) == [copy]
+    assert list(due_for_archiving(org["people"]["important"], today=dt.date(2027, 4, 1))) == []
