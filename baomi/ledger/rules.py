@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from baomi.approvals import kinds
 from baomi.core.levels import Level
 from baomi.people.models import Post
 from baomi.policy import Fail, rule
@@ -116,4 +118,50 @@ def proxy_does_not_open(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | 
             % {"name": document.addressee}
         ),
         {"addressee": document.addressee_id, "signed_by": document.signed_by_id},
+    )
+
+
+kinds.register(
+    "document.compile",
+    title=gettext_lazy("Compile classified documents into a collection"),
+    approver=kinds.DEPARTMENT_LEADER,
+    rule_id="DOC.ONLINE",
+    valid_days=30,
+)
+kinds.register(
+    "content.release",
+    title=gettext_lazy("Send or export a document's electronic content"),
+    approver=kinds.DEPARTMENT_LEADER,
+    rule_id="DOC.ONLINE",
+    valid_days=7,
+)
+
+
+@rule("DOC.ONLINE", actions=("document.compile",), lift="document.compile")
+def compiled_only_with_approval(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    classified = [d for d in ctx["sources"] if Level(d.level).is_classified]
+    if not classified:
+        return None
+    return Fail(
+        lambda: _("Classified documents are compiled into a collection only with approval."),
+        {"classified_sources": len(classified)},
+    )
+
+
+@rule("DOC.ONLINE", actions=("content.release",), lift="content.release")
+def released_only_with_approval(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document, profile = ctx["document"], ctx["profile"]
+    if not Level(document.level).is_classified:
+        return None
+    if profile != "classified":
+        return Fail(
+            lambda: _("This deployment never sends or exports classified content."),
+            {"profile": profile},
+            final=True,
+        )
+    if not p["email_needs_approval"]:
+        return None
+    return Fail(
+        lambda: _("Sending or exporting classified content needs a leader's approval."),
+        {"level": Level(document.level).zh},
     )

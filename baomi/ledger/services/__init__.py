@@ -9,7 +9,7 @@ from .access import (
     widen_scope,
     write_instructions,
 )
-from .attachments import attach_content, read_content
+from .attachments import attach_content, read_content, release_content
 from .classification import (
     CHANGES,
     ask_to_change_classification,
@@ -21,6 +21,8 @@ from .registration import (
     create_cabinet,
     destroy_print_waste,
     record_print_waste,
+    register_compilation,
+    register_extract,
     register_incoming,
     register_internal,
     register_outgoing,
@@ -43,9 +45,12 @@ __all__ = [
     "import_register",
     "read_content",
     "record_print_waste",
+    "register_compilation",
+    "register_extract",
     "register_incoming",
     "register_internal",
     "register_outgoing",
+    "release_content",
     "route_for_instructions",
     "sign_for_receipt",
     "view_copy",

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
@@ -84,6 +85,52 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
 def read_content(*, actor: Any, attachment: Any) -> bytes:
     """Decrypt and hand over a document's content to someone who may know it: in the scope and
     cleared for the level. Every download is on record (AUD.RECORD)."""
+    data = _decrypted(actor, attachment)
+    audit.record(
+        actor,
+        "document.content_read",
+        attachment.document,
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+    )
+    return data
+
+
+@transaction.atomic(durable=True)
+def release_content(*, actor: Any, attachment: Any, recipient: str, approval: Any = None) -> bytes:
+    """Content leaving the system (by e-mail on the classified network, or exported to a
+    medium): classified content only with a leader's approval, and never from a deployment that
+    is not accredited for classified content (DOC.ONLINE)."""
+    from django.conf import settings
+
+    from baomi.approvals.services import consume
+
+    if not recipient.strip():
+        raise ValidationError({"recipient": _("Name where the content goes.")})
+    granted: tuple[str, ...] = ()
+    if approval is not None:
+        approval = consume(actor=actor, approval=approval, action="content.release")
+        granted = (approval.kind,)
+    policy.require(
+        "content.release",
+        document=attachment.document,
+        profile=settings.BAOMI_PROFILE,
+        approvals=granted,
+    )
+    data = _decrypted(actor, attachment)
+    audit.record(
+        actor,
+        "document.content_released",
+        attachment.document,
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+        recipient=recipient.strip(),
+        approval=approval.pk if approval else None,
+    )
+    return data
+
+
+def _decrypted(actor: Any, attachment: Any) -> bytes:
     from .. import content
 
     document = attachment.document
@@ -96,13 +143,9 @@ def read_content(*, actor: Any, attachment: Any) -> bytes:
             audience=audience(document),
             posts=actor.post_codes,
         )
-    data = content.decrypt(
+    return content.decrypt(
         (content.store_dir() / attachment.stored_as).read_bytes(),
         cipher=attachment.cipher,
         nonce=bytes(attachment.nonce),
         bound_to=f"{document.pk}/{attachment.pk}".encode(),
     )
-    audit.record(
-        actor, "document.content_read", document, attachment=attachment.pk, sha256=attachment.sha256
-    )
-    return data

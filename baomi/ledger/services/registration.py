@@ -377,3 +377,82 @@ def destroy_print_waste(*, actor: Any, waste: PrintWaste, supervisor: Any) -> Pr
         sheets=waste.sheets,
     )
     return waste
+
+
+@transaction.atomic(durable=True)
+def register_extract(
+    *, actor: Any, source: Document, approval: Any, marking: str, **fields: Any
+) -> Document:
+    """摘抄: an extract of a document is a document of its own, registered with a leader's
+    approval (DOC.REPRO.APPROVAL) at no lower level than its source, whose knowledge scope it
+    keeps."""
+    from baomi.approvals.services import consume
+
+    must_see(actor, source.pk)
+    approval = consume(actor=actor, approval=approval, action="copy.reproduce")
+    level, _marking = _level_and_marking(marking, None, fields["issued_on"])
+    if level < source.level:
+        raise ValidationError(
+            {
+                "marking": _("An extract stays at the level of its source (%(level)s) or above.")
+                % {"level": Level(source.level).zh}
+            }
+        )
+    return _register(
+        actor=actor,
+        origin=Document.Origin.INTERNAL,
+        marking=marking,
+        document_fields={"derived_from": source},
+        audit_data={"derived_from": source.pk, "approval": approval.pk},
+        **_inherited_scope(source),
+        **fields,
+    )
+
+
+@transaction.atomic(durable=True)
+def register_compilation(
+    *, actor: Any, sources: Iterable[Document], approval: Any = None, **fields: Any
+) -> Document:
+    """汇编: classified documents compiled into a collection, only with approval (DOC.ONLINE).
+    The collection takes the highest level of its sources and the longest period (a source
+    without a date makes it long-term), and the scope every source shares."""
+    from baomi.approvals.services import consume
+    from baomi.core.marking import Marking, Period
+
+    sources = list(dict.fromkeys(sources))
+    if len(sources) < 2:
+        raise ValidationError({"sources": _("A collection compiles two documents or more.")})
+    for source in sources:
+        must_see(actor, source.pk)
+    granted: tuple[str, ...] = ()
+    if approval is not None:
+        approval = consume(actor=actor, approval=approval, action="document.compile")
+        granted = (approval.kind,)
+    policy.require("document.compile", sources=sources, approvals=granted)
+    level = max(Level(s.level) for s in sources)
+    marking = ""
+    if level.is_classified:
+        ends = [s.declassify_on for s in sources if Level(s.level).is_classified]
+        period = (
+            Period.long_term() if None in ends else Period.until_date(max(e for e in ends if e))
+        )
+        marking = Marking(level, period).format()
+    shared = set.intersection(*(set(_inherited_scope(s)["scope_departments"]) for s in sources))
+    return _register(
+        actor=actor,
+        origin=Document.Origin.INTERNAL,
+        marking=marking,
+        level=None if marking else int(level),
+        scope_departments=sorted(shared, key=lambda d: d.pk),
+        audit_data={"compiled_from": [s.pk for s in sources]},
+        **fields,
+    )
+
+
+def _inherited_scope(source: Document) -> dict[str, Any]:
+    entries = list(source.scope.select_related("person", "department"))
+    return {
+        "scope_persons": [e.person for e in entries if e.person_id],
+        "scope_departments": [e.department for e in entries if e.department_id],
+        "scope_posts": [e.post for e in entries if e.post],
+    }
