@@ -19,6 +19,7 @@ from baomi import policy
 from baomi.approvals.api import ApprovalViewSet
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, Checkpoint
+from baomi.flows.api import register_routes as register_flows_routes
 from baomi.ledger.api import register_routes as register_ledger_routes
 from baomi.people import services as people
 from baomi.people.models import Person
@@ -211,6 +212,7 @@ router.register("audit/events", AuditEventViewSet, basename="audit-event")
 router.register("audit/checkpoints", CheckpointViewSet, basename="checkpoint")
 router.register("approvals", ApprovalViewSet, basename="approval")
 register_ledger_routes(router)
+register_flows_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

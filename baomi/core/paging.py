@@ -5,13 +5,16 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows, or up to the page asked for if that lies further: an exact
     count of a six-figure register costs more than the page itself, and no one reads past the
-    first thousand rows without narrowing the search. `capped` says the true count is larger."""
+    first thousand rows without narrowing the search. `capped` says the true count is larger.
+
+    One query reads the ids in order (the access rule is evaluated once, for them); the page
+    then loads its own rows by id."""
 
     cap = 1000
 
@@ -24,10 +27,20 @@ class CappedPaginator(Paginator):
         self.limit = max(self.cap, (wanted + 1) * per_page)
 
     @cached_property
+    def ids(self) -> list[Any]:
+        rows: Any = self.object_list  # a QuerySet, already in the register's order
+        return list(rows.values_list("pk", flat=True)[: self.limit + 1])
+
+    @cached_property
     def count(self) -> int:
-        rows: Any = self.object_list  # a QuerySet: counted in the database, ordering dropped
-        return int(rows.order_by()[: self.limit + 1].count())
+        return len(self.ids)
 
     @property
     def capped(self) -> bool:
         return self.count > self.limit
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows: Any = self.object_list
+        return Page(rows.filter(pk__in=self.ids[bottom : bottom + self.per_page]), number, self)

@@ -71,3 +71,16 @@ def audience(document: Document) -> Any:
         departments=frozenset(d for _p, d, _post in rows if d is not None),
         posts=frozenset(post for _p, _d, post in rows if post),
     )
+
+
+def copy_by_code(person: Any, code: str) -> Copy | None:
+    """The copy a scanned label names, if this person may know its document; else None."""
+    parsed = Copy.parse_scan_code(code)
+    if parsed is None:
+        return None
+    return (
+        Copy.objects.select_related("document", "cabinet", "holder")
+        .filter(document__in=Document.objects.visible_to(person))
+        .filter(document_id=parsed[0], copy_no=parsed[1])
+        .first()
+    )
