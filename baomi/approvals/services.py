@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from typing import Any, NoReturn
 
 from django.core.exceptions import ValidationError
@@ -259,12 +260,16 @@ def withdraw(*, actor: Person, approval: Approval) -> Approval:
     return approval
 
 
-def consume(*, actor: Person, approval: Approval, action: str) -> Approval:
+def consume(
+    *, actor: Person, approval: Approval, action: str, subjects: Iterable[Any] = ()
+) -> Approval:
     """Use an approval up for `action`, inside the transaction of the service performing it.
 
     The approval must be approved, unexpired, of a kind that unlocks `action`, and granted to
-    `actor`; it is locked and marked used, so it can never serve twice. A refusal names the rule
-    that needs the approval, with the kind that would lift it; nothing is saved.
+    `actor`; an approval asked for one object (its subject) serves only an action on that
+    object, one of `subjects`. It is locked and marked used, so it can never serve twice. A
+    refusal names the rule that needs the approval, with the kind that would lift it; nothing
+    is saved.
     """
     if not _in_callers_transaction():
         raise transaction.TransactionManagementError(
@@ -273,6 +278,14 @@ def consume(*, actor: Person, approval: Approval, action: str) -> Approval:
     with transaction.atomic():
         approval = _lock(approval)
         failures = _consume_failures(actor, approval, action)
+        refs = [_subject(x) for x in subjects]
+        if approval.subject_ref is not None and approval.subject_ref not in refs:
+            failures.append(
+                engine.Fail(
+                    lambda: _("This approval was given for another object."),
+                    {"subject": approval.subject_ref},
+                )
+            )
         if failures:
             expected = _unlocking_kinds(action)
             lift = approval.kind if approval.kind in expected or not expected else expected[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -46,7 +47,7 @@ class CopyRefSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("copy") and not attrs.get("code"):
-            raise serializers.ValidationError("copy or code")
+            raise serializers.ValidationError(_("Name the copy by its id or its label."))
         return attrs
 
 

@@ -59,6 +59,40 @@ def _locked_copy(actor: Any, copy: Copy) -> Copy:
     return locked
 
 
+def _locked_copies(actor: Any, copies: Sequence[Copy]) -> list[Copy]:
+    """Several copies locked at once, in one order, so that two services locking overlapping
+    sets never wait for each other crosswise."""
+    pks = sorted({c.pk for c in copies})
+    locked = list(
+        Copy.objects.select_for_update(of=("self",))
+        .select_related("document", "cabinet", "holder")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    if len(locked) != len(pks):
+        raise Http404
+    for copy in locked:
+        must_see(actor, copy.document_id)
+    return locked
+
+
+def _may_hold(person: Any, document: Document) -> None:
+    """`person` may hold a copy of `document`: cleared for the level, inside the scope, not an
+    administrator (ACC.CLEARANCE, ACC.NEED_TO_KNOW, ACC.SOD)."""
+    policy.require(
+        "copy.hold",
+        person=person,
+        level=document.level,
+        audience=audience(document),
+        posts=person.post_codes,
+    )
+
+
+def _not_sealed(actor: Any, document: Document) -> None:
+    """An item signed for by proxy goes nowhere before its addressee signs (DOC.RECEIPT)."""
+    policy.require("document.open", actor=actor, document=document)
+
+
 def _must_be(copy: Copy, *states: str) -> None:
     if copy.state not in states:
         raise ValidationError(
@@ -80,6 +114,7 @@ def start_circulation(*, actor: Any, copy: Copy, readers: Sequence[Any]) -> Circ
     if not readers:
         raise ValidationError({"readers": _("Name at least one reader.")})
     policy.require("custody.manage", actor=actor)
+    _not_sealed(actor, copy.document)
     policy.require("circulation.start", document=copy.document, readers=readers)
     _must_be(copy, S.IN_CABINET)
     if Circulation.objects.filter(copy=copy, state=Circulation.State.OPEN).exists():
@@ -130,6 +165,8 @@ def hand_to_reader(
     if step is None:
         raise ValidationError(_("Every reader has had the copy."))
     _must_be(copy, S.IN_CABINET, S.CIRCULATING)  # not while it is reported lost
+    # the reader may have changed post or tier since the circulation was opened
+    policy.require("circulation.start", document=copy.document, readers=[step.reader])
     now = clock.now()
     if due_at <= now:
         raise ValidationError({"due_at": _("The due time must lie ahead.")})
@@ -284,18 +321,15 @@ def lend_copy(
     granted: tuple[str, ...] = ()
     if approval is not None:
         # the borrower asked for it and uses it up, at the moment of lending
-        approval = consume(actor=borrower, approval=approval, action="copy.lend")
+        approval = consume(
+            actor=borrower, approval=approval, action="copy.lend", subjects=(copy, document)
+        )
         granted = (approval.kind,)
     if place not in Loan.Place.values:
         raise ValidationError({"place": _("Choose where the copy is read.")})
     policy.require("custody.manage", actor=actor)
-    policy.require(
-        "copy.hold",
-        person=borrower,
-        level=document.level,
-        audience=audience(document),
-        posts=borrower.post_codes,
-    )
+    _not_sealed(actor, document)
+    _may_hold(borrower, document)
     policy.require(
         "copy.lend",
         document=document,
@@ -463,12 +497,19 @@ def write_off(*, actor: Any, report: LossReport, resolution: str) -> LossReport:
 
 
 def outside_cabinets() -> Any:
-    """Classified copies in someone's hands now (人离文入柜 lists them at closing time); an
-    approved loan for reading at home is not an exception."""
+    """Classified copies in someone's hands now (人离文入柜 lists them at closing time). A copy
+    lent for approved reading at home, not yet due, is no exception; 绝密 always is."""
+    from .rules import same_day_levels
+
+    at_home = (
+        Loan.objects.filter(returned_at__isnull=True, place=Loan.Place.HOME, due_at__gt=clock.now())
+        .exclude(copy__document__level__in=same_day_levels())
+        .values("copy")
+    )
     return (
         Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
         .filter(document__level__gte=Level.CONFIDENTIAL)
-        .exclude(loans__returned_at__isnull=True, loans__place=Loan.Place.HOME)
+        .exclude(pk__in=at_home)
         .select_related("document", "holder")
     )
 
@@ -557,6 +598,9 @@ def send_copy(
     if not recipient.strip():
         raise ValidationError({"recipient": _("Name the recipient.")})
     policy.require("custody.manage", actor=actor)
+    _not_sealed(actor, copy.document)
+    for courier in couriers:
+        _may_hold(courier, copy.document)
     policy.require(
         "copy.transfer",
         channel=channel,
@@ -597,6 +641,7 @@ def confirm_delivery(*, actor: Any, transfer: Transfer, signed_by: str) -> Trans
     policy.require("custody.manage", actor=actor)
     if transfer.received_at is not None:
         raise ValidationError(_("The recipient has already signed."))
+    _must_be(copy, S.IN_TRANSIT)  # a copy reported lost on the way is found first
     if not signed_by.strip():
         raise ValidationError({"signed_by": _("Name who signed for it.")})
     transfer.received_at, transfer.signed_by = clock.now(), signed_by.strip()
@@ -634,23 +679,22 @@ def carry_out(
     document = copy.document
     granted: tuple[str, ...] = ()
     if approval is not None:
-        approval = consume(actor=person, approval=approval, action="copy.carry_out")
+        approval = consume(
+            actor=person, approval=approval, action="copy.carry_out", subjects=(copy, document)
+        )
         granted = (approval.kind,)
     if not destination.strip():
         raise ValidationError({"destination": _("Say where the copy goes.")})
     policy.require("custody.manage", actor=actor)
-    policy.require(
-        "copy.hold",
-        person=person,
-        level=document.level,
-        audience=audience(document),
-        posts=person.post_codes,
-    )
+    _not_sealed(actor, document)
+    carriers = list(dict.fromkeys([person, *companions]))
+    for carrier in carriers:
+        _may_hold(carrier, document)
     policy.require(
         "copy.carry_out",
         document=document,
         abroad=abroad,
-        carriers=[person, *companions],
+        carriers=carriers,
         approvals=granted,
     )
     _must_be(copy, S.IN_CABINET)
@@ -676,7 +720,7 @@ def carry_out(
         holder=person,
         carry_out=record.pk,
         abroad=abroad,
-        companions=[c.pk for c in companions],
+        companions=[c.pk for c in carriers[1:]],
         due_at=due_at.isoformat(timespec="minutes"),
     )
     return record
@@ -722,10 +766,13 @@ def reproduce_copies(
     granted: tuple[str, ...] = ()
     approved_count = None
     if approval is not None:
-        approval = consume(actor=actor, approval=approval, action="copy.reproduce")
+        approval = consume(
+            actor=actor, approval=approval, action="copy.reproduce", subjects=(document,)
+        )
         granted = (approval.kind,)
         approved_count = int(approval.payload.get("count", 0)) or None
     policy.require("custody.manage", actor=actor)
+    _not_sealed(actor, document)
     policy.require("document.register", actor=actor, cabinet=cabinet, level=document.level)
     policy.require(
         "copy.reproduce",
@@ -767,7 +814,8 @@ def reproduce_copies(
 def held_by(person: Any) -> Any:
     """Every live copy this person is accountable for: in their hands, or in a cabinet they keep."""
     return (
-        Copy.objects.exclude(state__in=custody.TERMINAL)
+        # a copy reported lost is the loss report's to settle, not the handover's
+        Copy.objects.exclude(state__in=[*custody.TERMINAL, S.REPORTED_LOST])
         .filter(models.Q(holder=person) | models.Q(cabinet__custodian=person))
         .select_related("document", "cabinet")
         .order_by("document_id", "copy_no")
@@ -786,12 +834,23 @@ def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
         raise ValidationError({"receiver": _("Choose another active member of staff.")})
     if Handover.objects.filter(person=person, completed_at__isnull=True).exists():
         raise ValidationError(_("A handover of this person is already open."))
+    from baomi.core.access import Audience
+
+    held = list(held_by(person))
+    for copy in held:
+        if copy.holder_id == person.pk:  # in hand: the receiver must be entitled to know it
+            _may_hold(receiver, copy.document)
+        else:  # in a cabinet the receiver will keep: cleared for its level is enough
+            policy.require(
+                "copy.hold",
+                person=receiver,
+                level=copy.document.level,
+                audience=Audience(persons=frozenset({receiver.pk})),
+            )
     handover = Handover.objects.create(
         person=person, receiver=receiver, opened_by=actor, opened_at=clock.now()
     )
-    items = HandoverItem.objects.bulk_create(
-        HandoverItem(handover=handover, copy=c) for c in held_by(person)
-    )
+    items = HandoverItem.objects.bulk_create(HandoverItem(handover=handover, copy=c) for c in held)
     audit.record(
         actor,
         "handover.opened",
@@ -852,8 +911,8 @@ def _complete(actor: Any, handover: Handover) -> None:
     from baomi.ledger.models import Cabinet
 
     receiver = handover.receiver
-    for item in handover.items.all():
-        copy = Copy.objects.select_for_update().get(pk=item.copy_id)
+    items = list(handover.items.select_related("copy"))
+    for copy in _locked_copies(actor, [item.copy for item in items]):
         if copy.holder_id == handover.person_id:
             custody.move(
                 actor=actor,
@@ -885,8 +944,7 @@ def list_for_destruction(*, actor: Any, copies: Sequence[Copy]) -> DestructionBa
     if not copies:
         raise ValidationError({"copies": _("List at least one copy.")})
     batch = DestructionBatch.objects.create(listed_by=actor, listed_at=clock.now())
-    for copy in copies:
-        locked = _locked_copy(actor, copy)
+    for locked in _locked_copies(actor, copies):
         _must_be(locked, S.IN_CABINET, S.DECLASSIFIED)
         DestructionItem.objects.create(batch=batch, copy=locked)
         custody.move(
@@ -930,10 +988,10 @@ def destroy_batch(
         )
     granted: tuple[str, ...] = ()
     if approval is not None:
-        approval = consume(actor=actor, approval=approval, action="copy.destroy")
+        approval = consume(actor=actor, approval=approval, action="copy.destroy", subjects=(batch,))
         granted = (approval.kind,)
     policy.require("custody.manage", actor=actor)
-    copies = [_locked_copy(actor, item.copy) for item in batch.items.select_related("copy")]
+    copies = _locked_copies(actor, [item.copy for item in batch.items.select_related("copy")])
     policy.require(
         "copy.destroy",
         supervisors=supervisors,
@@ -987,7 +1045,12 @@ def open_stocktake(*, actor: Any, cabinet: Any = None, department: Any = None) -
     stocktake = Stocktake.objects.create(
         opened_by=actor, opened_at=clock.now(), cabinet=cabinet, department=department
     )
-    expected = Copy.objects.filter(cabinet__in=cabinets, state__in=STORED)
+    # only what this clerk may know of: a copy outside the clerk's scope is another's to count
+    expected = Copy.objects.filter(
+        cabinet__in=cabinets,
+        state__in=STORED,
+        document__in=Document.objects.visible_to(actor),
+    )
     lines = StocktakeLine.objects.bulk_create(
         StocktakeLine(stocktake=stocktake, copy_id=pk, expected_in_id=cabinet_id)
         for pk, cabinet_id in expected.values_list("pk", "cabinet_id").order_by("pk")
@@ -1051,8 +1114,7 @@ def close_stocktake(*, actor: Any, stocktake: Stocktake) -> StocktakeResult:
     if stocktake.closed_at is not None:
         raise ValidationError(_("This stocktake is closed."))
     result = stocktake_result(stocktake)
-    for line in result.missing:
-        copy = _locked_copy(actor, line.copy)
+    for copy in _locked_copies(actor, [line.copy for line in result.missing]):
         if copy.state in STORED:  # not moved by a flow since the stocktake opened
             _report_lost(actor, copy, _("Not found in stocktake %(n)s.") % {"n": stocktake.pk})
     stocktake.closed_at = clock.now()
@@ -1103,8 +1165,7 @@ def archive_copies(
         created_by=actor,
         created_at=clock.now(),
     )
-    for copy in copies:
-        locked = _locked_copy(actor, copy)
+    for locked in _locked_copies(actor, copies):
         _must_be(locked, S.IN_CABINET, S.DECLASSIFIED)
         volume.copies.add(locked)
         custody.move(

@@ -177,6 +177,7 @@ class PrintWasteSerializer(serializers.ModelSerializer):
 
 class DocumentSerializer(serializers.ModelSerializer):
     copy_count = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
@@ -196,6 +197,11 @@ class DocumentSerializer(serializers.ModelSerializer):
             "state",
             "copy_count",
         ]
+
+    def get_title(self, document: Document) -> str:
+        """The title, or only that it is a personal item while it is sealed to the reader."""
+        request = self.context.get("request")
+        return document.title_for(getattr(request, "user", None))
 
     def get_copy_count(self, document: Document) -> int:
         counted = getattr(document, "copy_count", None)  # the register's annotation
@@ -438,7 +444,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         found = self.get_object()
         services.view_document(actor=request.user, document=found)
-        return Response(DocumentDetailSerializer(found).data)
+        return Response(DocumentDetailSerializer(found, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=PolymorphicProxySerializer(
@@ -462,7 +468,10 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         created = service(actor=request.user, **fields)
         # what the registering person has just given, with the copies numbered: not a view
         found = Document.objects.prefetch_related("copies__cabinet").get(pk=created.pk)
-        return Response(DocumentDetailSerializer(found).data, status=status.HTTP_201_CREATED)
+        return Response(
+            DocumentDetailSerializer(found, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=RouteSerializer, responses={201: InstructionSerializer})
     @action(detail=True, methods=["post"])
@@ -493,7 +502,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def sign(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """The addressee signs for an item a proxy received; it then opens to its scope."""
         signed = services.sign_for_receipt(actor=request.user, document=self.get_object())
-        return Response(DocumentSerializer(signed).data)
+        return Response(DocumentSerializer(signed, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ScopeRequestSerializer, responses={201: ApprovalSerializer})
     @action(detail=True, methods=["post"], url_path="scope-requests")
@@ -541,7 +550,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         after = _visible(request).filter(pk=found.pk).first()
         if after is None:
             return Response(status=status.HTTP_204_NO_CONTENT)
-        return Response(DocumentSerializer(after).data)
+        return Response(DocumentSerializer(after, context=self.get_serializer_context()).data)
 
     @extend_schema(request=UploadSerializer, responses={201: AttachmentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])

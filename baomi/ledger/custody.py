@@ -42,7 +42,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.ARCHIVED: frozenset({S.IN_CABINET}),
     S.IN_DESTRUCTION: frozenset({S.DESTROYED, S.IN_CABINET}),
     S.REPORTED_LOST: frozenset(_LIVE - {S.DECLASSIFIED, S.REGISTERED} | {S.WRITTEN_OFF}),
-    S.DECLASSIFIED: frozenset({S.DESTROYED, S.ARCHIVED, S.IN_CABINET}),
+    S.DECLASSIFIED: frozenset({S.DESTROYED, S.ARCHIVED, S.IN_CABINET, S.IN_DESTRUCTION}),
     S.WRITTEN_OFF: frozenset(),
     S.DESTROYED: frozenset(),
 }

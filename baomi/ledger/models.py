@@ -60,6 +60,9 @@ class SecretItem(models.Model):
         return self.name
 
 
+SEALED_TITLE = "（亲启件）"
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, person: Any) -> DocumentQuerySet:
         """Documents this person may know exist (SPEC §3), decided in SQL: non-secret items for
@@ -184,10 +187,21 @@ class Document(models.Model):
             models.Index(fields=["level", "state"], name="document_level_state_idx"),
             # the register's order: its first page walks this index
             models.Index(fields=["-registered_at", "-id"], name="document_registered_idx"),
+            # the register filtered by level, in the same order (rare levels: no long scans)
+            models.Index(
+                fields=["level", "-registered_at", "-id"], name="document_level_registered_idx"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.code_name or self.title
+
+    def title_for(self, person: Any) -> str:
+        """The title as `person` may read it: an item signed for by proxy shows only that it
+        is a personal item, to everyone but its addressee, until the addressee signs."""
+        if self.sealed and getattr(person, "pk", None) != self.addressee_id:
+            return SEALED_TITLE
+        return self.title
 
     @property
     def sealed(self) -> bool:

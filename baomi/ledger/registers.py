@@ -48,7 +48,7 @@ class Register:
     label: str | Promise
     origin: str | None
     headers: list[str]
-    row: Callable[[Document, Related], list[Any]]
+    row: Callable[[Document, Related, str], list[Any]]
     people: tuple[str, ...]
     # relative column widths on paper; the title column takes what is left
     widths: tuple[float, ...]
@@ -58,12 +58,12 @@ class Register:
         chosen = visible if self.origin is None else visible.filter(origin=self.origin)
         return chosen.select_related(*self.people)
 
-    def rows(self, documents: QuerySet[Document]) -> Iterator[list[Any]]:
+    def rows(self, documents: QuerySet[Document], viewer: Any) -> Iterator[list[Any]]:
         stream = documents.iterator(chunk_size=CHUNK)
         while chunk := list(islice(stream, CHUNK)):
             related = self._related([d.pk for d in chunk])
             for document in chunk:
-                yield self.row(document, related[document.pk])
+                yield self.row(document, related[document.pk], document.title_for(viewer))
 
     def _related(self, ids: list[int]) -> dict[int, Related]:
         from .models import Copy, Instruction, ScopeEntry
@@ -101,12 +101,12 @@ def _copy_numbers(related: Related) -> str:
     return f"{first:06d}" if first == last else f"{first:06d}–{last:06d}"
 
 
-def _incoming(d: Document, related: Related) -> list[Any]:
+def _incoming(d: Document, related: Related, title: str) -> list[Any]:
     return [
         _day(d.registered_at),
         d.issuer,
         d.doc_number,
-        d.title,
+        title,
         _marking(d),
         URGENCY_ZH[Urgency(d.urgency)],
         len(related.copy_numbers),
@@ -117,11 +117,11 @@ def _incoming(d: Document, related: Related) -> list[Any]:
     ]
 
 
-def _outgoing(d: Document, related: Related) -> list[Any]:
+def _outgoing(d: Document, related: Related, title: str) -> list[Any]:
     return [
         _day(d.registered_at),
         d.doc_number,
-        d.title,
+        title,
         _marking(d),
         URGENCY_ZH[Urgency(d.urgency)],
         len(related.copy_numbers),
@@ -131,9 +131,10 @@ def _outgoing(d: Document, related: Related) -> list[Any]:
     ]
 
 
-def _carriers(d: Document, related: Related) -> list[Any]:
+def _carriers(d: Document, related: Related, title: str) -> list[Any]:
     return xlsx.row(
         d,
+        title=title,
         copies=len(related.copy_numbers),
         cabinets=sorted(related.cabinets),
         departments=sorted(related.departments),

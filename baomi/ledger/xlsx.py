@@ -210,11 +210,13 @@ def _fail(message: str) -> Any:
     raise ValueError(message)
 
 
-def row(d: Document, *, copies: int, cabinets: list[str], departments: list[str]) -> list[Any]:
+def row(
+    d: Document, *, title: str, copies: int, cabinets: list[str], departments: list[str]
+) -> list[Any]:
     """One document as a 涉密载体台账 row: the import template's columns, so an exported
     register can be corrected and imported again."""
     return [
-        d.title,
+        title,
         d.code_name,
         d.doc_number,
         d.issuer,

@@ -121,7 +121,7 @@ def update_person(
     _check_assignment(person.pk, person.admin_role, new_tier, new_posts)
     leaves_post = (
         (department is not None and department != person.department)
-        or new_posts != set(person.post_codes)
+        or bool(set(person.post_codes) - new_posts)  # gaining a post leaves nothing behind
         or is_active is False
     )
     if leaves_post and person.is_active:

@@ -167,3 +167,27 @@ def test_only_incoming_items_are_routed_for_instructions(org):
     with pytest.raises(ValidationError):
         route_for_instructions(actor=org["people"]["clerk"], document=run, leader=leader)
     assert not run.instructions.exists()
+
+
+def test_a_sealed_items_title_shows_only_to_its_addressee_in_lists_and_exports(client, org):
+    import io
+
+    from openpyxl import load_workbook
+
+    from baomi.ledger.queries import register_for
+    from baomi.ledger.services import export_register
+
+    clerk, insider = org["people"]["clerk"], org["people"]["insider"]
+    document = register(org, addressee=insider, title="干部考察情况通报")
+    client.force_login(clerk)
+    assert "干部考察情况通报" not in client.get("/ledger/").content.decode()
+    assert client.get("/api/v1/documents/").json()["results"][0]["title"] == "（亲启件）"
+    sheet = load_workbook(
+        io.BytesIO(export_register(actor=clerk, documents=register_for(clerk, {})))
+    )
+    assert [r[0] for r in sheet.active.iter_rows(min_row=2, values_only=True)] == ["（亲启件）"]
+    client.force_login(insider)
+    assert "干部考察情况通报" in client.get("/ledger/").content.decode()
+    sign_for_receipt(actor=insider, document=document)
+    client.force_login(clerk)
+    assert "干部考察情况通报" in client.get("/ledger/").content.decode()

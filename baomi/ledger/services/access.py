@@ -73,7 +73,7 @@ def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
     from baomi.people.models import Person
 
     must_see(actor, document.pk)
-    approval = consume(actor=actor, approval=approval, action="scope.widen")
+    approval = consume(actor=actor, approval=approval, action="scope.widen", subjects=(document,))
     if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":
         raise ValidationError(_("This approval was given for another document."))
     person = Person.objects.get(pk=approval.payload["person"])

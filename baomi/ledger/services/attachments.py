@@ -109,7 +109,12 @@ def release_content(*, actor: Any, attachment: Any, recipient: str, approval: An
         raise ValidationError({"recipient": _("Name where the content goes.")})
     granted: tuple[str, ...] = ()
     if approval is not None:
-        approval = consume(actor=actor, approval=approval, action="content.release")
+        approval = consume(
+            actor=actor,
+            approval=approval,
+            action="content.release",
+            subjects=(attachment, attachment.document),
+        )
         granted = (approval.kind,)
     policy.require(
         "content.release",

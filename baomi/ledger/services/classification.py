@@ -123,7 +123,9 @@ def change_classification(*, actor: Any, document: Document, approval: Any) -> D
     from baomi.core.notices import notify
 
     must_see(actor, document.pk)
-    approval = consume(actor=actor, approval=approval, action="document.change")
+    approval = consume(
+        actor=actor, approval=approval, action="document.change", subjects=(document,)
+    )
     document = Document.objects.select_for_update().get(pk=document.pk)
     if approval.object_id != str(document.pk) or approval.object_type != "ledger.document":
         raise ValidationError(_("This approval was given for another document."))

@@ -389,7 +389,7 @@ def register_extract(
     from baomi.approvals.services import consume
 
     must_see(actor, source.pk)
-    approval = consume(actor=actor, approval=approval, action="copy.reproduce")
+    approval = consume(actor=actor, approval=approval, action="copy.reproduce", subjects=(source,))
     level, _marking = _level_and_marking(marking, None, fields["issued_on"])
     if level < source.level:
         raise ValidationError(
@@ -426,7 +426,9 @@ def register_compilation(
         must_see(actor, source.pk)
     granted: tuple[str, ...] = ()
     if approval is not None:
-        approval = consume(actor=actor, approval=approval, action="document.compile")
+        approval = consume(
+            actor=actor, approval=approval, action="document.compile", subjects=sources
+        )
         granted = (approval.kind,)
     policy.require("document.compile", sources=sources, approvals=granted)
     level = max(Level(s.level) for s in sources)

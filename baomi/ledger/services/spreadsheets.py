@@ -163,14 +163,14 @@ def export_register(
                 )
                 % {"n": count, "max": registers.PDF_MAX_ROWS}
             )
-        printed = f"{actor} {clock.now():%Y-%m-%d %H:%M}"
+        printed = f"{actor} {clock.local(clock.now()):%Y-%m-%d %H:%M}"
         data = registers.to_pdf(
             chosen,
-            chosen.rows(selected),
+            chosen.rows(selected, actor),
             level=registers.highest_level(selected),
             printed=printed,
         )
     else:
-        data = registers.to_xlsx(chosen, chosen.rows(selected))
+        data = registers.to_xlsx(chosen, chosen.rows(selected, actor))
     audit.record(actor, "register.exported", None, register=register, documents=count, format=fmt)
     return data
