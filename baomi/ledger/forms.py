@@ -32,7 +32,12 @@ class RegistrationForm(forms.Form):
     level = forms.TypedChoiceField(
         label=_("Level (unclassified items)"),
         coerce=int,
-        choices=[(Level.PUBLIC, Level.PUBLIC.label), (Level.INTERNAL, Level.INTERNAL.label)],
+        # empty first: a browser sends the first option, which must not contradict a marking
+        choices=[
+            ("", "—"),
+            (Level.PUBLIC, Level.PUBLIC.label),
+            (Level.INTERNAL, Level.INTERNAL.label),
+        ],
         required=False,
         empty_value=None,
     )

@@ -15,7 +15,7 @@ def test_a_circulation_through_the_workbench_from_scan_to_return(client, org, co
     client.force_login(clerk)
     page = client.get("/flows/")
     assert page.status_code == 200
-    client.post("/flows/circulate/", {"code": copy.scan_code, "readers": [insider.pk]})
+    client.post("/flows/circulate/", {"code": copy.scan_code, "readers": "insider"})
     circulation = Circulation.objects.get()
     client.post(f"/flows/circulations/{circulation.pk}/hand/")
     step = circulation.steps.get()
@@ -64,3 +64,19 @@ def test_a_label_outside_the_scope_is_no_copy_at_all(client, org, copy):
     )
     assert "No copy you may know of" in response.content.decode()
     assert not LossReport.objects.exists()
+
+
+def test_readers_are_typed_in_order_and_an_unknown_name_is_refused(client, org, copy):
+    client.force_login(org["people"]["clerk"])
+    client.post("/flows/circulate/", {"code": copy.scan_code, "readers": "reader2、insider"})
+    steps = Circulation.objects.get().steps.order_by("position")
+    assert [s.reader.username for s in steps] == ["reader2", "insider"]
+    other = org["document"].copies.get(copy_no=2)
+    response = client.post(
+        "/flows/circulate/",
+        {"code": other.scan_code, "readers": "insider 无此人"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "No member of staff is called 无此人" in response.content.decode()
+    assert Circulation.objects.count() == 1
