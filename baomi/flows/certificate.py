@@ -9,8 +9,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from django.utils import timezone
-
+from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.ledger.registers import cjk_font, escape
 
@@ -27,11 +26,7 @@ def destruction_certificate(batch: DestructionBatch) -> bytes:
     font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, alignment=1)
     text = ParagraphStyle("text", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    when = (
-        timezone.localtime(batch.destroyed_at).strftime("%Y-%m-%d %H:%M")
-        if batch.destroyed_at
-        else ""
-    )
+    when = clock.local(batch.destroyed_at).strftime("%Y-%m-%d %H:%M") if batch.destroyed_at else ""
     supervisors = "、".join(str(p) for p in batch.supervisors.all())
     facts = [
         ("批次编号", f"XH-{batch.pk:06d}"),
@@ -40,7 +35,8 @@ def destruction_certificate(batch: DestructionBatch) -> bytes:
         ("销毁地点", batch.place + ("（就地销毁）" if batch.on_site else "")),
         ("押运人", str(batch.escort or "—")),
         ("监销人", supervisors),
-        ("经办人", str(batch.listed_by)),
+        ("登记人", str(batch.listed_by)),
+        ("销毁人", str(batch.destroyed_by or "—")),
         ("批准", f"审批单 {batch.approval_id}" if batch.approval_id else "—"),
     ]
     rows: list[list[Any]] = [["序号", "文件编号", "文号", "份号", "密级"]]

@@ -344,6 +344,9 @@ class DestructionBatch(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supervisors = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
     class Meta:

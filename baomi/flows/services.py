@@ -1002,6 +1002,7 @@ def destroy_batch(
         approvals=granted,
     )
     batch.state, batch.destroyed_at = DestructionBatch.State.DESTROYED, clock.now()
+    batch.destroyed_by = actor
     batch.method, batch.place, batch.on_site = method.strip(), place.strip(), on_site
     batch.escort, batch.approval = escort, approval
     batch.save()
@@ -1167,6 +1168,10 @@ def archive_copies(
     )
     for locked in _locked_copies(actor, copies):
         _must_be(locked, S.IN_CABINET, S.DECLASSIFIED)
+        # classified and ordinary items stay apart in the archive too (DOC.STORE)
+        policy.require(
+            "document.register", actor=actor, cabinet=cabinet, level=locked.document.level
+        )
         volume.copies.add(locked)
         custody.move(
             actor=actor,

@@ -37,3 +37,20 @@ def test_DOC_ARCHIVE_copies_of_last_year_still_out_after_march_are_listed(org, c
     assert list(due_for_archiving(clerk, today=dt.date(2027, 3, 31))) == []
     assert list(due_for_archiving(clerk, today=dt.date(2027, 4, 1))) == [copy]
     assert list(due_for_archiving(org["people"]["important"], today=dt.date(2027, 4, 1))) == []
+
+
+def test_classified_copies_are_not_archived_into_an_ordinary_cabinet(org, copy):
+    from baomi import policy
+
+    with pytest.raises(policy.RuleViolation) as raised:
+        archive_copies(
+            actor=org["people"]["clerk"],
+            year=2026,
+            title="2026年收文",
+            department=org["cabinet"].department,
+            cabinet=org["plain"],
+            copies=[copy],
+        )
+    assert "DOC.STORE" in [v.rule_id for v in raised.value.violations]
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.IN_CABINET

@@ -60,6 +60,7 @@ def test_DOC_DESTROY_an_approved_supervised_destruction_and_its_certificate(org)
     )
     assert "涉密载体销毁证明" in text and "000001" in text and "示政办〔2026〕12号" in text
     assert "重大项目" not in text  # titles never appear on the certificate
+    assert batch.destroyed_by == org["people"]["clerk"] and "销毁人" in text
 
 
 def test_DOC_DESTROY_without_the_leaders_approval_nothing_is_destroyed(org):
