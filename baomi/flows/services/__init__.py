@@ -1,0 +1,67 @@
+"""Services of the daily flows: one function per user action (check the rules, move the copy
+through the ledger's state machine, record the event, in one transaction), one module per flow."""
+
+from .archive import archive_copies, due_for_archiving
+from .circulation import (
+    chase_list,
+    chase_overdue_readers,
+    comment_on_copy,
+    hand_to_reader,
+    sign_for_copy,
+    start_circulation,
+    take_back,
+)
+from .copying import reproduce_copies
+from .destruction import destroy_batch, list_for_destruction
+from .handover import check_handover_item, held_by, open_handover, sign_handover
+from .loans import check_custody_at_closing, lend_copy, outside_cabinets, overdue_loans, return_loan
+from .losses import mark_found, report_lost, write_off
+from .stocktake import (
+    STORED,
+    StocktakeResult,
+    close_stocktake,
+    open_stocktake,
+    recall_list,
+    record_seen,
+    stocktake_result,
+)
+from .transfer import bring_back, carry_out, confirm_delivery, create_channel, send_copy
+
+__all__ = [
+    "STORED",
+    "StocktakeResult",
+    "archive_copies",
+    "bring_back",
+    "carry_out",
+    "chase_list",
+    "chase_overdue_readers",
+    "check_custody_at_closing",
+    "check_handover_item",
+    "close_stocktake",
+    "comment_on_copy",
+    "confirm_delivery",
+    "create_channel",
+    "destroy_batch",
+    "due_for_archiving",
+    "hand_to_reader",
+    "held_by",
+    "lend_copy",
+    "list_for_destruction",
+    "mark_found",
+    "open_handover",
+    "open_stocktake",
+    "outside_cabinets",
+    "overdue_loans",
+    "recall_list",
+    "record_seen",
+    "report_lost",
+    "reproduce_copies",
+    "return_loan",
+    "send_copy",
+    "sign_for_copy",
+    "sign_handover",
+    "start_circulation",
+    "stocktake_result",
+    "take_back",
+    "write_off",
+]

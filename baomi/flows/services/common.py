@@ -1,0 +1,73 @@
+"""Steps every flow shares: locking copies, who may hold them, sealed items, states."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baomi import policy
+from baomi.ledger.models import Copy, Document
+from baomi.ledger.queries import audience
+from baomi.ledger.services.access import must_see
+
+S = Copy.State
+
+
+def _locked_copy(actor: Any, copy: Copy) -> Copy:
+    """The copy, locked for the move, if `actor` may know its document; otherwise not found."""
+    locked = (
+        Copy.objects.select_for_update(of=("self",))
+        .select_related("document", "cabinet", "holder")
+        .filter(pk=copy.pk)
+        .first()
+    )
+    if locked is None:
+        raise Http404
+    must_see(actor, locked.document_id)
+    return locked
+
+
+def _locked_copies(actor: Any, copies: Sequence[Copy]) -> list[Copy]:
+    """Several copies locked at once, in one order, so that two services locking overlapping
+    sets never wait for each other crosswise."""
+    pks = sorted({c.pk for c in copies})
+    locked = list(
+        Copy.objects.select_for_update(of=("self",))
+        .select_related("document", "cabinet", "holder")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    )
+    if len(locked) != len(pks):
+        raise Http404
+    for copy in locked:
+        must_see(actor, copy.document_id)
+    return locked
+
+
+def _may_hold(person: Any, document: Document) -> None:
+    """`person` may hold a copy of `document`: cleared for the level, inside the scope, not an
+    administrator (ACC.CLEARANCE, ACC.NEED_TO_KNOW, ACC.SOD)."""
+    policy.require(
+        "copy.hold",
+        person=person,
+        level=document.level,
+        audience=audience(document),
+        posts=person.post_codes,
+    )
+
+
+def _not_sealed(actor: Any, document: Document) -> None:
+    """An item signed for by proxy goes nowhere before its addressee signs (DOC.RECEIPT)."""
+    policy.require("document.open", actor=actor, document=document)
+
+
+def _must_be(copy: Copy, *states: str) -> None:
+    if copy.state not in states:
+        raise ValidationError(
+            _("Copy %(copy)s is %(state)s.")
+            % {"copy": copy.label, "state": Copy.State(copy.state).label}
+        )

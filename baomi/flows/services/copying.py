@@ -1,0 +1,82 @@
+"""复制: approved reproduction of a document's copies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.ledger import custody
+from baomi.ledger.models import Copy, Document
+
+from .common import S, _not_sealed
+
+
+@transaction.atomic(durable=True)
+def reproduce_copies(
+    *,
+    actor: Any,
+    document: Document,
+    count: int,
+    cabinet: Any,
+    approval: Any = None,
+    issuer_consent: str = "",
+) -> list[Copy]:
+    """复制: new copies of a document, with a leader's approval for the count (DOC.REPRO.APPROVAL)
+    and, for another issuer's document, that issuer's consent (a letter or its reference). The
+    copies are numbered after the last one, carry the copying unit's stamp on record and are
+    managed exactly like the originals: same level, period and scope (DOC.REPRO.STAMP)."""
+    from baomi.approvals.services import consume
+
+    if Document.objects.visible_to(actor).filter(pk=document.pk).first() is None:
+        raise Http404
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not 1 <= count <= 99:
+        raise ValidationError({"count": _("Make between 1 and 99 copies.")})
+    granted: tuple[str, ...] = ()
+    approved_count = None
+    if approval is not None:
+        approval = consume(
+            actor=actor, approval=approval, action="copy.reproduce", subjects=(document,)
+        )
+        granted = (approval.kind,)
+        approved_count = int(approval.payload.get("count", 0)) or None
+    policy.require("custody.manage", actor=actor)
+    _not_sealed(actor, document)
+    policy.require("document.register", actor=actor, cabinet=cabinet, level=document.level)
+    policy.require(
+        "copy.reproduce",
+        document=document,
+        count=count,
+        approved_count=approved_count,
+        issuer_consent=issuer_consent.strip(),
+        approvals=granted,
+    )
+    last = document.copies.order_by("-copy_no").values_list("copy_no", flat=True).first() or 0
+    made = [
+        Copy.objects.create(
+            document=document,
+            copy_no=last + n,
+            variant=Copy.Variant.REPRODUCTION,
+            state=S.IN_CABINET,
+            cabinet=cabinet,
+        )
+        for n in range(1, count + 1)
+    ]
+    stamp = str(actor.department) if actor.department_id else ""
+    for copy in made:
+        audit.record(
+            actor,
+            "copy.reproduced",
+            copy,
+            **custody.custody_data(copy),
+            variant=copy.variant,
+            stamp=stamp,
+            approval=approval.pk if approval else None,
+            issuer_consent=issuer_consent.strip() or None,
+        )
+    return made

@@ -1,0 +1,142 @@
+"""移交: a checked, signed list when a person changes post."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.ledger import custody
+from baomi.ledger.models import Copy
+
+from ..models import (
+    Handover,
+    HandoverItem,
+)
+from .common import S, _locked_copies, _may_hold
+
+
+def held_by(person: Any) -> Any:
+    """Every live copy this person is accountable for: in their hands, or in a cabinet they keep."""
+    return (
+        # a copy reported lost is the loss report's to settle, not the handover's
+        Copy.objects.exclude(state__in=[*custody.TERMINAL, S.REPORTED_LOST])
+        .filter(models.Q(holder=person) | models.Q(cabinet__custodian=person))
+        .select_related("document", "cabinet")
+        .order_by("document_id", "copy_no")
+    )
+
+
+@transaction.atomic(durable=True)
+def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
+    """移交: list everything `person` holds, to be checked by `receiver` item by item. While
+    the list is open the person's change of post cannot complete (DOC.HANDOVER)."""
+    from baomi.people.models import Person
+
+    policy.require("custody.manage", actor=actor)
+    Person.objects.select_for_update().get(pk=person.pk)
+    if receiver == person or not receiver.is_active or receiver.admin_role:
+        raise ValidationError({"receiver": _("Choose another active member of staff.")})
+    if Handover.objects.filter(person=person, completed_at__isnull=True).exists():
+        raise ValidationError(_("A handover of this person is already open."))
+    from baomi.core.access import Audience
+
+    held = list(held_by(person))
+    for copy in held:
+        if copy.holder_id == person.pk:  # in hand: the receiver must be entitled to know it
+            _may_hold(receiver, copy.document)
+        else:  # in a cabinet the receiver will keep: cleared for its level is enough
+            policy.require(
+                "copy.hold",
+                person=receiver,
+                level=copy.document.level,
+                audience=Audience(persons=frozenset({receiver.pk})),
+            )
+    handover = Handover.objects.create(
+        person=person, receiver=receiver, opened_by=actor, opened_at=clock.now()
+    )
+    items = HandoverItem.objects.bulk_create(HandoverItem(handover=handover, copy=c) for c in held)
+    audit.record(
+        actor,
+        "handover.opened",
+        handover,
+        person=person.pk,
+        receiver=receiver.pk,
+        copies=[i.copy_id for i in items],
+    )
+    return handover
+
+
+@transaction.atomic(durable=True)
+def check_handover_item(*, actor: Any, handover: Handover, copy: Copy) -> HandoverItem:
+    """The receiver checks one copy on the list, by scanning its label."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if actor.pk != handover.receiver_id:
+        raise ValidationError(_("Only the receiver checks the items."))
+    if handover.completed_at is not None:
+        raise ValidationError(_("This handover is complete."))
+    item = handover.items.filter(copy=copy).first()
+    if item is None:
+        raise ValidationError(_("This copy is not on the handover list."))
+    if item.checked_at is None:
+        item.checked_at = clock.now()
+        item.save(update_fields=["checked_at"])
+        audit.record(actor, "handover.item_checked", handover, copy=copy.pk)
+    return item
+
+
+@transaction.atomic(durable=True)
+def sign_handover(*, actor: Any, handover: Handover) -> Handover:
+    """The person leaving and the receiver each sign the checked list; when both have, every
+    copy and every cabinet passes to the receiver. Nothing passes on trust: the receiver signs
+    only when every item is checked."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    if handover.completed_at is not None:
+        raise ValidationError(_("This handover is complete."))
+    now = clock.now()
+    if actor.pk == handover.receiver_id:
+        unchecked = handover.items.filter(checked_at__isnull=True).count()
+        if unchecked:
+            raise ValidationError(
+                _("%(n)s items are not checked yet: no handover on trust.") % {"n": unchecked}
+            )
+        handover.receiver_signed_at = now
+    elif actor.pk == handover.person_id:
+        handover.person_signed_at = now
+    else:
+        raise ValidationError(_("Only the two people handing over sign the list."))
+    handover.save(update_fields=["receiver_signed_at", "person_signed_at"])
+    audit.record(actor, "handover.signed", handover)
+    if handover.receiver_signed_at and handover.person_signed_at:
+        _complete(actor, handover)
+    return handover
+
+
+def _complete(actor: Any, handover: Handover) -> None:
+    from baomi.ledger.models import Cabinet
+
+    receiver = handover.receiver
+    items = list(handover.items.select_related("copy"))
+    for copy in _locked_copies(actor, [item.copy for item in items]):
+        if copy.holder_id == handover.person_id:
+            custody.move(
+                actor=actor,
+                copy=copy,
+                to=copy.state,
+                action="copy.handed_over",
+                holder=receiver,
+                handover=handover.pk,
+            )
+    codes = []
+    for cabinet in Cabinet.objects.select_for_update().filter(custodian=handover.person):
+        custody.hand_over_cabinet(
+            actor=actor, cabinet=cabinet, custodian=receiver, handover=handover.pk
+        )
+        codes.append(cabinet.code)
+    handover.completed_at = clock.now()
+    handover.save(update_fields=["completed_at"])
+    audit.record(actor, "handover.completed", handover, cabinets=codes)

@@ -1,0 +1,169 @@
+"""借阅 and 带出 ending: loans, the overdue list, the end-of-day custody check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.core.levels import Level
+from baomi.core.notices import notify
+from baomi.ledger import custody
+from baomi.ledger.models import Copy, Document
+
+from ..models import (
+    ClosingCheck,
+    Loan,
+)
+from ..rules import closing, latest_return
+from .common import S, _locked_copy, _may_hold, _must_be, _not_sealed
+
+
+@transaction.atomic(durable=True)
+def lend_copy(
+    *,
+    actor: Any,
+    copy: Copy,
+    borrower: Any,
+    due_at: dt.datetime | None = None,
+    place: str = Loan.Place.OFFICE,
+    approval: Any = None,
+) -> Loan:
+    """借阅: lend a copy from its cabinet to a borrower who may know the document and is
+    cleared for it. Read in the office unless taking it home is approved (DOC.READ.PLACE); a
+    绝密 copy comes back the same evening (DOC.READ.SAME_DAY). Afterwards the borrower is the
+    copy's only holder."""
+    from baomi.approvals.services import consume
+
+    copy = _locked_copy(actor, copy)
+    document = copy.document
+    due_at = due_at or latest_return(document)
+    granted: tuple[str, ...] = ()
+    if approval is not None:
+        # the borrower asked for it and uses it up, at the moment of lending
+        approval = consume(
+            actor=borrower, approval=approval, action="copy.lend", subjects=(copy, document)
+        )
+        granted = (approval.kind,)
+    if place not in Loan.Place.values:
+        raise ValidationError({"place": _("Choose where the copy is read.")})
+    policy.require("custody.manage", actor=actor)
+    _not_sealed(actor, document)
+    _may_hold(borrower, document)
+    policy.require(
+        "copy.lend",
+        document=document,
+        due_at=due_at,
+        place=place,
+        approvals=granted,
+    )
+    _must_be(copy, S.IN_CABINET)
+    if due_at <= clock.now():
+        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    assert copy.cabinet is not None
+    loan = Loan.objects.create(
+        copy=copy,
+        borrower=borrower,
+        lent_by=actor,
+        cabinet=copy.cabinet,
+        place=place,
+        lent_at=clock.now(),
+        due_at=due_at,
+        approval=approval,
+    )
+    custody.move(
+        actor=actor,
+        copy=copy,
+        to=S.ON_LOAN,
+        action="copy.lent",
+        holder=borrower,
+        loan=loan.pk,
+        place=place,
+        due_at=due_at.isoformat(timespec="minutes"),
+    )
+    return loan
+
+
+@transaction.atomic(durable=True)
+def return_loan(*, actor: Any, loan: Loan) -> Loan:
+    """The clerk receives a lent copy back and puts it into the cabinet it came from."""
+    return _back_in_cabinet(
+        actor,
+        loan,
+        "returned_at",
+        "copy.returned",
+        _("This loan was already returned."),
+        loan=loan.pk,
+    )
+
+
+def _back_in_cabinet(
+    actor: Any, record: Any, field: str, action: str, refusal: str, **data: Any
+) -> Any:
+    """A loan or carry-out ends: the copy goes back into the cabinet it came from."""
+    copy = _locked_copy(actor, record.copy)
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    policy.require("custody.manage", actor=actor)
+    if getattr(record, field) is not None:
+        raise ValidationError(refusal)
+    _must_be(copy, S.ON_LOAN)  # a copy reported lost meanwhile is found first
+    setattr(record, field, clock.now())
+    record.save(update_fields=[field])
+    custody.move(
+        actor=actor, copy=copy, to=S.IN_CABINET, action=action, cabinet=record.cabinet, **data
+    )
+    return record
+
+
+def overdue_loans(person: Any) -> Any:
+    """Loans past their due time, among the documents this person may know of."""
+    return Loan.objects.filter(
+        returned_at__isnull=True,
+        due_at__lt=clock.now(),
+        copy__document__in=Document.objects.visible_to(person),
+    ).select_related("borrower", "copy__document")
+
+
+def outside_cabinets() -> Any:
+    """Classified copies in someone's hands now (人离文入柜 lists them at closing time). A copy
+    lent for approved reading at home, not yet due, is no exception; 绝密 always is."""
+    from ..rules import same_day_levels
+
+    at_home = (
+        Loan.objects.filter(returned_at__isnull=True, place=Loan.Place.HOME, due_at__gt=clock.now())
+        .exclude(copy__document__level__in=same_day_levels())
+        .values("copy")
+    )
+    return (
+        Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
+        .filter(document__level__gte=Level.CONFIDENTIAL)
+        .exclude(pk__in=at_home)
+        .select_related("document", "holder")
+    )
+
+
+@transaction.atomic(durable=True)
+def check_custody_at_closing() -> int:
+    """The end-of-day custody check (DOC.CUSTODY.NIGHT, DOC.READ.SAME_DAY): after closing time,
+    every classified copy outside a cabinet is an exception; its holder and the registering
+    clerk are told. Runs once a day: a second run the same day finds the check done."""
+    today = clock.today()
+    if clock.now() < closing(today) or ClosingCheck.objects.filter(day=today).exists():
+        return 0
+    exceptions = list(outside_cabinets())
+    check = ClosingCheck.objects.create(day=today, ran_at=clock.now(), exceptions=len(exceptions))
+    for copy in exceptions:
+        notify(
+            [copy.holder, copy.document.registered_by],
+            "custody.exception",
+            copy,
+            day=str(today),
+            state=copy.state,
+        )
+    audit.record(None, "custody.checked", check, exceptions=[c.pk for c in exceptions])
+    return len(exceptions)
