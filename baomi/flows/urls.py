@@ -13,4 +13,13 @@ urlpatterns = [
     path("circulations/<int:pk>/take-back/", views.take_back, name="take-back"),
     path("steps/<int:pk>/sign/", views.sign, name="sign"),
     path("loans/<int:pk>/return/", views.return_loan, name="return-loan"),
+    path("destruction/", views.destruction, name="destruction"),
+    path("destruction/<int:pk>/destroy/", views.destroy, name="destroy"),
+    path("destruction/<int:pk>/certificate.pdf", views.certificate, name="certificate"),
+    path("stocktakes/", views.open_stocktake, name="open-stocktake"),
+    path("stocktakes/<int:pk>/", views.stocktake, name="stocktake"),
+    path("stocktakes/<int:pk>/close/", views.close_stocktake, name="close-stocktake"),
+    path("handovers/", views.open_handover, name="open-handover"),
+    path("handovers/<int:pk>/", views.handover, name="handover"),
+    path("handovers/<int:pk>/sign/", views.sign_handover, name="sign-handover"),
 ]

@@ -18,13 +18,13 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
-from baomi.ledger.models import Document
+from baomi.ledger.models import Cabinet, Document
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .models import Circulation, CirculationStep, Loan
+from .models import Circulation, CirculationStep, DestructionBatch, Handover, Loan, Stocktake
 
 
 @login_required
@@ -49,6 +49,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
             "recall": services.recall_list(person),
             "outside": services.outside_cabinets().filter(document__in=visible)[:200],
             "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
+            "cabinets": Cabinet.objects.order_by("code"),
         },
     )
 
@@ -170,4 +171,208 @@ def return_loan(request: AuthedRequest, pk: int) -> HttpResponse:
     loan = get_object_or_404(Loan, pk=pk)
     return _act(
         request, lambda: services.return_loan(actor=request.user, loan=loan), _("Returned.")
+    )
+
+
+def _back(request: AuthedRequest, action: Callable[[], Any], done: str, to: str) -> HttpResponse:
+    """Run one service; on success say so; either way show the page `to` again."""
+    try:
+        action()
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(to)
+
+
+def _by_id(rows: Any, request: AuthedRequest, name: str) -> Any:
+    """The row whose id the form posted under `name`, or None."""
+    value = request.POST.get(name, "")
+    return rows.filter(pk=int(value)).first() if value.isdigit() else None
+
+
+def _labels(request: AuthedRequest) -> list[Any]:
+    """Copies from a list of scanned labels, one per line."""
+    found = []
+    for code in request.POST.get("codes", "").split():
+        copy = copy_by_code(request.user, code)
+        if copy is None:
+            raise ValidationError(
+                {"codes": _("No copy you may know of has the label %(code)s.") % {"code": code}}
+            )
+        found.append(copy)
+    return found
+
+
+# -- destruction -------------------------------------------------------------------------------
+
+
+@login_required
+def destruction(request: AuthedRequest) -> HttpResponse:
+    """销毁: the batches listed, each destroyed under supervision, with its certificate."""
+    visible = Document.objects.visible_to(request.user)
+    batches = (
+        DestructionBatch.objects.filter(items__copy__document__in=visible)
+        .distinct()
+        .prefetch_related("items__copy__document")[:100]
+    )
+    if request.method == "POST":
+        return _back(
+            request,
+            lambda: services.list_for_destruction(actor=request.user, copies=_labels(request)),
+            _("Listed for destruction."),
+            "flows:destruction",
+        )
+    return render(request, "flows/destruction.html", {"batches": batches})
+
+
+@login_required
+@require_POST
+def destroy(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(DestructionBatch, pk=pk)
+
+    def action() -> Any:
+        from baomi.approvals.models import Approval
+
+        escort = _named(request.POST.get("escort", ""))
+        approval = _by_id(Approval.objects.filter(requester=request.user), request, "approval")
+        return services.destroy_batch(
+            actor=request.user,
+            batch=batch,
+            method=request.POST.get("method", ""),
+            place=request.POST.get("place", ""),
+            on_site=bool(request.POST.get("on_site")),
+            escort=escort[0] if escort else None,
+            supervisors=_named(request.POST.get("supervisors", "")),
+            approval=approval,
+        )
+
+    return _back(request, action, _("Destroyed."), "flows:destruction")
+
+
+@login_required
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
+    from .certificate import destruction_certificate
+
+    visible = Document.objects.visible_to(request.user)
+    batch = get_object_or_404(
+        DestructionBatch.objects.filter(state=DestructionBatch.State.DESTROYED)
+        .exclude(items__copy__document__in=Document.objects.exclude(pk__in=visible))
+        .distinct(),
+        pk=pk,
+    )
+    response = HttpResponse(destruction_certificate(batch), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="XH-{batch.pk:06d}.pdf"'
+    return response
+
+
+# -- stocktake ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def open_stocktake(request: AuthedRequest) -> HttpResponse:
+    cabinet = _by_id(Cabinet.objects.all(), request, "cabinet")
+    try:
+        stocktake = services.open_stocktake(actor=request.user, cabinet=cabinet)
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+        return redirect("flows:workbench")
+    return redirect("flows:stocktake", pk=stocktake.pk)
+
+
+@login_required
+def stocktake(request: AuthedRequest, pk: int) -> HttpResponse:
+    """清查: scan every label in the cabinet; the lists fill as you go."""
+    found = get_object_or_404(Stocktake, pk=pk, opened_by=request.user)
+    if request.method == "POST":
+        cabinet = _by_id(Cabinet.objects.all(), request, "cabinet")
+
+        def action() -> Any:
+            if cabinet is None:
+                raise ValidationError({"cabinet": _("Choose the cabinet being checked.")})
+            return services.record_seen(
+                actor=request.user,
+                stocktake=found,
+                code=request.POST.get("code", ""),
+                cabinet=cabinet,
+            )
+
+        return _back(request, action, _("Seen."), f"/flows/stocktakes/{pk}/")
+    return render(
+        request,
+        "flows/stocktake.html",
+        {
+            "stocktake": found,
+            "result": services.stocktake_result(found),
+            "seen": found.lines.filter(seen_at__isnull=False).count(),
+            "expected": found.lines.filter(expected_in__isnull=False).count(),
+            "cabinets": Cabinet.objects.order_by("code"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def close_stocktake(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = get_object_or_404(Stocktake, pk=pk, opened_by=request.user)
+    return _back(
+        request,
+        lambda: services.close_stocktake(actor=request.user, stocktake=found),
+        _("Stocktake closed; what was not found is reported missing."),
+        f"/flows/stocktakes/{pk}/",
+    )
+
+
+# -- handover ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def open_handover(request: AuthedRequest) -> HttpResponse:
+    try:
+        people = _named(request.POST.get("person", "")) + _named(request.POST.get("receiver", ""))
+        if len(people) != 2:
+            raise ValidationError({"person": _("Name the person leaving and the receiver.")})
+        handover = services.open_handover(actor=request.user, person=people[0], receiver=people[1])
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+        return redirect("flows:workbench")
+    return redirect("flows:handover", pk=handover.pk)
+
+
+def _handover_of(request: AuthedRequest, pk: int) -> Handover:
+    me = request.user.pk
+    return get_object_or_404(
+        Handover.objects.filter(
+            models.Q(person_id=me) | models.Q(receiver_id=me) | models.Q(opened_by_id=me)
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+def handover(request: AuthedRequest, pk: int) -> HttpResponse:
+    """移交: the list, checked by the receiver label by label, then signed by both."""
+    found = _handover_of(request, pk)
+    if request.method == "POST":
+
+        def action() -> Any:
+            copy = _scanned(request)
+            return services.check_handover_item(actor=request.user, handover=found, copy=copy)
+
+        return _back(request, action, _("Checked."), f"/flows/handovers/{pk}/")
+    items = found.items.select_related("copy__document", "copy__cabinet")
+    return render(request, "flows/handover.html", {"handover": found, "items": items})
+
+
+@login_required
+@require_POST
+def sign_handover(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _handover_of(request, pk)
+    return _back(
+        request,
+        lambda: services.sign_handover(actor=request.user, handover=found),
+        _("Signed."),
+        f"/flows/handovers/{pk}/",
     )

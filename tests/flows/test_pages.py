@@ -80,3 +80,72 @@ def test_readers_are_typed_in_order_and_an_unknown_name_is_refused(client, org, 
     )
     assert "No member of staff is called 无此人" in response.content.decode()
     assert Circulation.objects.count() == 1
+
+
+def test_a_stocktake_by_scanning_labels_on_its_page(client, org, copy):
+    from baomi.flows.models import Stocktake
+
+    client.force_login(org["people"]["clerk"])
+    response = client.post("/flows/stocktakes/", {"cabinet": org["cabinet"].pk})
+    stocktake = Stocktake.objects.get()
+    assert response["Location"] == f"/flows/stocktakes/{stocktake.pk}/"
+    for each in org["document"].copies.exclude(copy_no=3):
+        client.post(
+            f"/flows/stocktakes/{stocktake.pk}/",
+            {"code": each.scan_code, "cabinet": org["cabinet"].pk},
+        )
+    page = client.get(f"/flows/stocktakes/{stocktake.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "2 labels scanned; 3 copies expected." in page.content.decode()
+    client.post(f"/flows/stocktakes/{stocktake.pk}/close/")
+    assert LossReport.objects.get().copy.copy_no == 3
+
+
+def test_a_handover_checked_and_signed_on_its_page(client, org, copy):
+    from baomi.flows.models import Handover
+    from baomi.flows.services import lend_copy
+
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    client.force_login(clerk)
+    client.post("/flows/handovers/", {"person": "insider", "receiver": "reader2"})
+    handover = Handover.objects.get()
+    client.force_login(insider)
+    client.post(f"/flows/handovers/{handover.pk}/sign/")
+    client.force_login(reader2)
+    client.post(f"/flows/handovers/{handover.pk}/", {"code": copy.scan_code})
+    client.post(f"/flows/handovers/{handover.pk}/sign/")
+    copy.refresh_from_db()
+    assert copy.holder == reader2
+    client.force_login(org["people"]["important"])
+    assert client.get(f"/flows/handovers/{handover.pk}/").status_code == 404
+
+
+def test_a_destruction_listed_destroyed_and_certified_on_its_page(client, org, copy):
+    from baomi.approvals.services import approve, request_approval
+    from baomi.flows.models import DestructionBatch
+    from baomi.people.models import Post
+    from tests.ledger.factories import person
+
+    clerk = org["people"]["clerk"]
+    client.force_login(clerk)
+    client.post("/flows/destruction/", {"codes": copy.scan_code})
+    batch = DestructionBatch.objects.get()
+    room_leader = person("room_leader", clerk.department, posts=(Post.LEADER,))
+    asked = request_approval(actor=clerk, kind="copy.destroy", summary="销毁", subject=batch)
+    approve(actor=room_leader, approval=asked)
+    client.post(
+        f"/flows/destruction/{batch.pk}/destroy/",
+        {
+            "method": "粉碎",
+            "place": "机要室",
+            "on_site": "1",
+            "supervisors": "officer leader",
+            "approval": asked.pk,
+        },
+    )
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.DESTROYED
+    pdf = client.get(f"/flows/destruction/{batch.pk}/certificate.pdf")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.force_login(org["people"]["important"])
+    assert client.get(f"/flows/destruction/{batch.pk}/certificate.pdf").status_code == 404
