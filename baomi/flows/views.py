@@ -24,7 +24,17 @@ from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .models import Circulation, CirculationStep, DestructionBatch, Handover, Loan, Stocktake
+from .models import (
+    CarryOut,
+    Channel,
+    Circulation,
+    CirculationStep,
+    DestructionBatch,
+    Handover,
+    Loan,
+    Stocktake,
+    Transfer,
+)
 
 
 @login_required
@@ -50,6 +60,13 @@ def workbench(request: AuthedRequest) -> HttpResponse:
             "outside": services.outside_cabinets().filter(document__in=visible)[:200],
             "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
             "cabinets": Cabinet.objects.order_by("code"),
+            "channels": Channel.objects.filter(active=True).order_by("name"),
+            "in_transit": Transfer.objects.filter(
+                received_at__isnull=True, copy__document__in=visible
+            ).select_related("copy__document", "channel")[:200],
+            "carried_out": CarryOut.objects.filter(back_at__isnull=True, copy__document__in=visible)
+            .select_related("copy__document", "person")
+            .order_by("due_at")[:200],
         },
     )
 
@@ -376,3 +393,105 @@ def sign_handover(request: AuthedRequest, pk: int) -> HttpResponse:
         _("Signed."),
         f"/flows/handovers/{pk}/",
     )
+
+
+# -- transfer, carry-out, copying --------------------------------------------------------------
+
+
+def _approval_of(request: AuthedRequest, requester: Any) -> Any:
+    from baomi.approvals.models import Approval
+
+    return _by_id(Approval.objects.filter(requester=requester), request, "approval")
+
+
+def _due(request: AuthedRequest) -> Any:
+    from django.utils.dateparse import parse_datetime
+
+    from baomi.core import clock
+
+    value = parse_datetime(request.POST.get("due_at", ""))
+    if value is None:
+        raise ValidationError({"due_at": _("Give the date and time it is due back.")})
+    return value if value.tzinfo else clock.at(value.date(), value.strftime("%H:%M"))
+
+
+@login_required
+@require_POST
+def send(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        channel = _by_id(Channel.objects.filter(active=True), request, "channel")
+        if channel is None:
+            raise ValidationError({"channel": _("Choose the channel.")})
+        return services.send_copy(
+            actor=request.user,
+            copy=_scanned(request),
+            channel=channel,
+            couriers=_named(request.POST.get("couriers", "")),
+            recipient=request.POST.get("recipient", ""),
+        )
+
+    return _act(request, action, _("Sent; the courier holds it until the recipient signs."))
+
+
+@login_required
+@require_POST
+def deliver(request: AuthedRequest, pk: int) -> HttpResponse:
+    transfer = get_object_or_404(Transfer, pk=pk)
+    return _act(
+        request,
+        lambda: services.confirm_delivery(
+            actor=request.user, transfer=transfer, signed_by=request.POST.get("signed_by", "")
+        ),
+        _("Delivered."),
+    )
+
+
+@login_required
+@require_POST
+def carry(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        people = _named(request.POST.get("person", ""))
+        if not people:
+            raise ValidationError({"person": _("Name who takes it out.")})
+        return services.carry_out(
+            actor=request.user,
+            copy=_scanned(request),
+            person=people[0],
+            companions=_named(request.POST.get("companions", "")),
+            destination=request.POST.get("destination", ""),
+            due_at=_due(request),
+            abroad=bool(request.POST.get("abroad")),
+            approval=_approval_of(request, people[0]),
+        )
+
+    return _act(request, action, _("Taken out."))
+
+
+@login_required
+@require_POST
+def bring_back(request: AuthedRequest, pk: int) -> HttpResponse:
+    record = get_object_or_404(CarryOut, pk=pk)
+    return _act(
+        request, lambda: services.bring_back(actor=request.user, record=record), _("Brought back.")
+    )
+
+
+@login_required
+@require_POST
+def reproduce(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        source = _scanned(request)
+        cabinet = _by_id(Cabinet.objects.all(), request, "cabinet")
+        count = request.POST.get("count", "")
+        if cabinet is None or not count.isdigit():
+            raise ValidationError({"count": _("Give the number of copies and their cabinet.")})
+        return services.reproduce_copies(
+            actor=request.user,
+            document=source.document,
+            count=int(count),
+            cabinet=cabinet,
+            approval=_approval_of(request, request.user),
+            issuer_consent=request.POST.get("issuer_consent", ""),
+        )
+
+    return _act(request, action, _("Copies made and registered."))

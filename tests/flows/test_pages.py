@@ -149,3 +149,69 @@ def test_a_destruction_listed_destroyed_and_certified_on_its_page(client, org, c
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.force_login(org["people"]["important"])
     assert client.get(f"/flows/destruction/{batch.pk}/certificate.pdf").status_code == 404
+
+
+def test_send_deliver_carry_out_and_copy_from_the_workbench(client, org, copy):
+    from baomi.approvals.services import approve, request_approval
+    from baomi.core.levels import Level
+    from baomi.flows.models import CarryOut, Transfer
+    from baomi.flows.services import create_channel
+    from baomi.people.models import Post
+    from tests.ledger.factories import person
+
+    clerk, insider = org["people"]["clerk"], org["people"]["insider"]
+    via = create_channel(
+        actor=org["people"]["officer"], name="机要交通", kind="courier", max_level=Level.TOP_SECRET
+    )
+    client.force_login(clerk)
+    assert "机要交通" in client.get("/flows/").content.decode()
+    client.post(
+        "/flows/send/",
+        {"code": copy.scan_code, "channel": via.pk, "couriers": "clerk", "recipient": "市财政局"},
+    )
+    transfer = Transfer.objects.get()
+    client.post(f"/flows/transfers/{transfer.pk}/deliver/", {"signed_by": "王收文"})
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.RECEIVED and copy.external_holder == "市财政局"
+
+    second = org["document"].copies.get(copy_no=2)
+    asked = request_approval(
+        actor=insider, kind="copy.carry_out", summary="参加协调会", subject=second
+    )
+    approve(actor=org["people"]["leader"], approval=asked)
+    client.post(
+        "/flows/carry-out/",
+        {
+            "code": second.scan_code,
+            "person": "insider",
+            "destination": "市政府",
+            "due_at": "2026-11-20T17:00",
+            "approval": asked.pk,
+        },
+    )
+    record = CarryOut.objects.get()
+    assert record.due_at.hour == 9  # 17:00 in Shanghai is 09:00 UTC
+    client.post(f"/flows/carry-outs/{record.pk}/back/")
+    second.refresh_from_db()
+    assert second.state == Copy.State.IN_CABINET
+
+    room_leader = person("room_leader", clerk.department, posts=(Post.LEADER,))
+    copying = request_approval(
+        actor=clerk,
+        kind="copy.reproduce",
+        summary="复印1份",
+        subject=org["document"],
+        payload={"count": 1},
+    )
+    approve(actor=room_leader, approval=copying)
+    client.post(
+        "/flows/reproduce/",
+        {
+            "code": second.scan_code,
+            "count": "1",
+            "cabinet": org["cabinet"].pk,
+            "approval": copying.pk,
+            "issuer_consent": "市政府办公室同意",
+        },
+    )
+    assert org["document"].copies.filter(variant=Copy.Variant.REPRODUCTION).count() == 1
