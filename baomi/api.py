@@ -20,6 +20,7 @@ from baomi.approvals.api import ApprovalViewSet
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, Checkpoint
 from baomi.flows.api import register_routes as register_flows_routes
+from baomi.flows.api import urls as flows_urls
 from baomi.ledger.api import register_routes as register_ledger_routes
 from baomi.people import services as people
 from baomi.people.models import Person
@@ -216,5 +217,6 @@ register_flows_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),
+    *flows_urls(),
     path("", include(router.urls)),
 ]

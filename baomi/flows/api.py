@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.db import models
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.decorators import action
+from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,7 +25,18 @@ from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 
 from . import services
-from .models import Circulation, CirculationStep, Loan, LossReport
+from .models import (
+    CarryOut,
+    Channel,
+    Circulation,
+    CirculationStep,
+    DestructionBatch,
+    Handover,
+    Loan,
+    LossReport,
+    Stocktake,
+    Transfer,
+)
 
 
 def _staff() -> QuerySet[Person]:
@@ -273,3 +287,451 @@ def register_routes(router: Any) -> None:
     router.register("circulation-steps", StepViewSet, basename="circulation-step")
     router.register("loans", LoanViewSet, basename="loan")
     router.register("loss-reports", LossReportViewSet, basename="loss-report")
+    router.register("channels", ChannelViewSet, basename="channel")
+    router.register("transfers", TransferViewSet, basename="transfer")
+    router.register("carry-outs", CarryOutViewSet, basename="carry-out")
+    router.register("handovers", HandoverViewSet, basename="handover")
+    router.register("destruction-batches", DestructionBatchViewSet, basename="destruction-batch")
+    router.register("stocktakes", StocktakeViewSet, basename="stocktake")
+
+
+def urls() -> list[Any]:
+    """Endpoints that are single actions rather than collections."""
+    from django.urls import path
+
+    return [path("reproductions/", reproduce, name="api-reproduce")]
+
+
+# --- transfer, carry-out, copying ---------------------------------------------------------------
+
+
+def _approval(pk: int | None, requester: Any) -> Any:
+    from baomi.approvals.models import Approval
+
+    if not pk:
+        return None
+    found = Approval.objects.filter(pk=pk, requester=requester).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+class ChannelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Channel
+        fields = ["id", "name", "kind", "max_level", "encrypted", "for_classified", "active"]
+
+
+class ChannelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Transfer channels; the security office configures them."""
+
+    serializer_class = ChannelSerializer
+    queryset = Channel.objects.order_by("name")
+
+    @extend_schema(request=ChannelSerializer, responses={201: ChannelSerializer})
+    def create(self, request: Request) -> Response:
+        data = ChannelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        channel = services.create_channel(
+            actor=request.user,
+            **{k: v for k, v in data.validated_data.items() if k != "active"},
+        )
+        return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
+
+
+class TransferSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Transfer
+        fields = [
+            "id",
+            "copy",
+            "channel",
+            "couriers",
+            "recipient",
+            "in_reply_to",
+            "sent_at",
+            "received_at",
+            "signed_by",
+        ]
+
+
+class SendSerializer(CopyRefSerializer):
+    channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.filter(active=True))
+    couriers = serializers.PrimaryKeyRelatedField(queryset=_staff(), many=True)
+    recipient = serializers.CharField(max_length=100)
+    in_reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SignedBySerializer(serializers.Serializer):
+    signed_by = serializers.CharField(max_length=60)
+
+
+class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """传递: send a copy over a channel; `deliver` when the recipient has signed."""
+
+    serializer_class = TransferSerializer
+    queryset = Transfer.objects.none()
+
+    def get_queryset(self) -> Any:
+        visible = Document.objects.visible_to(self.request.user)
+        return Transfer.objects.filter(copy__document__in=visible).order_by("-sent_at", "-id")
+
+    @extend_schema(request=SendSerializer, responses={201: TransferSerializer})
+    def create(self, request: Request) -> Response:
+        data = SendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answered = None
+        if data.validated_data["in_reply_to"]:
+            visible = Document.objects.visible_to(request.user)
+            answered = visible.filter(pk=data.validated_data["in_reply_to"]).first()
+            if answered is None:
+                raise NotFound
+        transfer = services.send_copy(
+            actor=request.user,
+            copy=_copy(request, data.validated_data),
+            channel=data.validated_data["channel"],
+            couriers=data.validated_data["couriers"],
+            recipient=data.validated_data["recipient"],
+            in_reply_to=answered,
+        )
+        return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SignedBySerializer, responses={200: TransferSerializer})
+    @action(detail=True, methods=["post"])
+    def deliver(self, request: Request, pk: str) -> Response:
+        data = SignedBySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        transfer = services.confirm_delivery(
+            actor=request.user,
+            transfer=self.get_object(),
+            signed_by=data.validated_data["signed_by"],
+        )
+        return Response(TransferSerializer(transfer).data)
+
+
+class CarryOutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CarryOut
+        fields = [
+            "id",
+            "copy",
+            "person",
+            "destination",
+            "abroad",
+            "approval",
+            "out_at",
+            "due_at",
+            "back_at",
+        ]
+
+
+class CarryOutRequestSerializer(CopyRefSerializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=_staff())
+    companions = serializers.PrimaryKeyRelatedField(queryset=_staff(), many=True, default=list)
+    destination = serializers.CharField(max_length=100)
+    due_at = serializers.DateTimeField()
+    abroad = serializers.BooleanField(default=False)
+    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class CarryOutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """带出: a copy out of the office with approval; `back` when it is brought back."""
+
+    serializer_class = CarryOutSerializer
+    queryset = CarryOut.objects.none()
+
+    def get_queryset(self) -> Any:
+        visible = Document.objects.visible_to(self.request.user)
+        return CarryOut.objects.filter(copy__document__in=visible).order_by("-out_at", "-id")
+
+    @extend_schema(request=CarryOutRequestSerializer, responses={201: CarryOutSerializer})
+    def create(self, request: Request) -> Response:
+        data = CarryOutRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        record = services.carry_out(
+            actor=request.user,
+            copy=_copy(request, v),
+            person=v["person"],
+            companions=v["companions"],
+            destination=v["destination"],
+            due_at=v["due_at"],
+            abroad=v["abroad"],
+            approval=_approval(v["approval"], v["person"]),
+        )
+        return Response(CarryOutSerializer(record).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: CarryOutSerializer})
+    @action(detail=True, methods=["post"])
+    def back(self, request: Request, pk: str) -> Response:
+        record = services.bring_back(actor=request.user, record=self.get_object())
+        return Response(CarryOutSerializer(record).data)
+
+
+class ReproduceSerializer(CopyRefSerializer):
+    count = serializers.IntegerField(min_value=1, max_value=99)
+    cabinet = serializers.CharField(help_text="cabinet code")
+    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+    issuer_consent = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema(request=ReproduceSerializer, responses={201: dict})
+@api_view(["POST"])
+def reproduce(request: Request) -> Response:
+    """复制: approved copies of the document a copy belongs to, numbered on."""
+    from baomi.ledger.models import Cabinet
+
+    data = ReproduceSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    v = data.validated_data
+    cabinet = Cabinet.objects.filter(code=v["cabinet"]).first()
+    if cabinet is None:
+        raise NotFound
+    made = services.reproduce_copies(
+        actor=request.user,
+        document=_copy(request, v).document,
+        count=v["count"],
+        cabinet=cabinet,
+        approval=_approval(v["approval"], request.user),
+        issuer_consent=v["issuer_consent"],
+    )
+    return Response(
+        {"copies": [{"id": c.pk, "copy_no": c.label} for c in made]},
+        status=status.HTTP_201_CREATED,
+    )
+
+
+# --- handover, destruction, stocktake ----------------------------------------------------------
+
+
+class HandoverSerializer(serializers.ModelSerializer):
+    items = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Handover
+        fields = [
+            "id",
+            "person",
+            "receiver",
+            "opened_at",
+            "person_signed_at",
+            "receiver_signed_at",
+            "completed_at",
+            "items",
+        ]
+
+    def get_items(self, handover: Handover) -> list[dict[str, Any]]:
+        return [{"copy": i.copy_id, "checked_at": i.checked_at} for i in handover.items.all()]
+
+
+class OpenHandoverSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=_staff())
+    receiver = serializers.PrimaryKeyRelatedField(queryset=_staff())
+
+
+class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """移交: the lists a person opened, gives or receives; `check` a copy, `sign` the list."""
+
+    serializer_class = HandoverSerializer
+    queryset = Handover.objects.none()
+
+    def get_queryset(self) -> Any:
+        me = self.request.user.pk
+        return (
+            Handover.objects.filter(
+                models.Q(person_id=me) | models.Q(receiver_id=me) | models.Q(opened_by_id=me)
+            )
+            .prefetch_related("items")
+            .order_by("-opened_at", "-id")
+        )
+
+    @extend_schema(request=OpenHandoverSerializer, responses={201: HandoverSerializer})
+    def create(self, request: Request) -> Response:
+        data = OpenHandoverSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        handover = services.open_handover(actor=request.user, **data.validated_data)
+        return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CopyRefSerializer, responses={200: HandoverSerializer})
+    @action(detail=True, methods=["post"])
+    def check(self, request: Request, pk: str) -> Response:
+        data = CopyRefSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        handover = self.get_object()
+        services.check_handover_item(
+            actor=request.user, handover=handover, copy=_copy(request, data.validated_data)
+        )
+        return Response(HandoverSerializer(self.get_object()).data)
+
+    @extend_schema(request=None, responses={200: HandoverSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str) -> Response:
+        handover = services.sign_handover(actor=request.user, handover=self.get_object())
+        return Response(HandoverSerializer(handover).data)
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    copies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DestructionBatch
+        fields = [
+            "id",
+            "state",
+            "listed_at",
+            "method",
+            "place",
+            "on_site",
+            "destroyed_at",
+            "copies",
+        ]
+
+    def get_copies(self, batch: DestructionBatch) -> list[int]:
+        return [i.copy_id for i in batch.items.all()]
+
+
+class ListBatchSerializer(serializers.Serializer):
+    copies = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class DestroySerializer(serializers.Serializer):
+    method = serializers.CharField(max_length=60)
+    place = serializers.CharField(max_length=100)
+    on_site = serializers.BooleanField(default=False)
+    escort = serializers.PrimaryKeyRelatedField(queryset=_staff(), allow_null=True, default=None)
+    supervisors = serializers.PrimaryKeyRelatedField(queryset=_staff(), many=True)
+    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class DestructionBatchViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """销毁: list copies, destroy the batch under supervision, fetch its certificate."""
+
+    serializer_class = BatchSerializer
+    queryset = DestructionBatch.objects.none()
+
+    def get_queryset(self) -> Any:
+        hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(self.request.user))
+        return (
+            DestructionBatch.objects.exclude(items__copy__document__in=hidden)
+            .prefetch_related("items")
+            .order_by("-listed_at", "-id")
+        )
+
+    @extend_schema(request=ListBatchSerializer, responses={201: BatchSerializer})
+    def create(self, request: Request) -> Response:
+        data = ListBatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        copies = [_copy(request, {"copy": pk}) for pk in data.validated_data["copies"]]
+        batch = services.list_for_destruction(actor=request.user, copies=copies)
+        return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DestroySerializer, responses={200: BatchSerializer})
+    @action(detail=True, methods=["post"], url_path="destroy")
+    def destroy_batch(self, request: Request, pk: str) -> Response:
+        data = DestroySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        batch = services.destroy_batch(
+            actor=request.user,
+            batch=self.get_object(),
+            method=v["method"],
+            place=v["place"],
+            on_site=v["on_site"],
+            escort=v["escort"],
+            supervisors=v["supervisors"],
+            approval=_approval(v["approval"], request.user),
+        )
+        return Response(BatchSerializer(batch).data)
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def certificate(self, request: Request, pk: str) -> HttpResponse:
+        from .certificate import destruction_certificate
+
+        batch = self.get_object()
+        if batch.state != DestructionBatch.State.DESTROYED:
+            raise NotFound
+        return HttpResponse(destruction_certificate(batch), content_type="application/pdf")
+
+
+class StocktakeSerializer(serializers.ModelSerializer):
+    missing = serializers.SerializerMethodField()
+    unexpected = serializers.SerializerMethodField()
+    misplaced = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Stocktake
+        fields = ["id", "opened_at", "closed_at", "cabinet", "missing", "unexpected", "misplaced"]
+
+    def _result(self, stocktake: Stocktake) -> Any:
+        return services.stocktake_result(stocktake)
+
+    def get_missing(self, stocktake: Stocktake) -> list[int]:
+        return [x.copy_id for x in self._result(stocktake).missing]
+
+    def get_unexpected(self, stocktake: Stocktake) -> list[int]:
+        return [x.copy_id for x in self._result(stocktake).unexpected]
+
+    def get_misplaced(self, stocktake: Stocktake) -> list[int]:
+        return [x.copy_id for x in self._result(stocktake).misplaced]
+
+
+class OpenStocktakeSerializer(serializers.Serializer):
+    cabinet = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SeenSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    cabinet = serializers.CharField(help_text="cabinet code")
+
+
+class StocktakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """清查: open for a cabinet (or all), `seen` for each scanned label, `close` at the end."""
+
+    serializer_class = StocktakeSerializer
+    queryset = Stocktake.objects.none()
+
+    def get_queryset(self) -> Any:
+        return Stocktake.objects.filter(opened_by=cast(Person, self.request.user)).order_by("-id")
+
+    def _cabinet(self, code: str) -> Any:
+        from baomi.ledger.models import Cabinet
+
+        found = Cabinet.objects.filter(code=code).first()
+        if found is None:
+            raise NotFound
+        return found
+
+    @extend_schema(request=OpenStocktakeSerializer, responses={201: StocktakeSerializer})
+    def create(self, request: Request) -> Response:
+        data = OpenStocktakeSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        code = data.validated_data["cabinet"]
+        stocktake = services.open_stocktake(
+            actor=request.user, cabinet=self._cabinet(code) if code else None
+        )
+        return Response(StocktakeSerializer(stocktake).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SeenSerializer, responses={200: StocktakeSerializer})
+    @action(detail=True, methods=["post"])
+    def seen(self, request: Request, pk: str) -> Response:
+        data = SeenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        stocktake = self.get_object()
+        services.record_seen(
+            actor=request.user,
+            stocktake=stocktake,
+            code=data.validated_data["code"],
+            cabinet=self._cabinet(data.validated_data["cabinet"]),
+        )
+        return Response(StocktakeSerializer(stocktake).data)
+
+    @extend_schema(request=None, responses={200: StocktakeSerializer})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        stocktake = self.get_object()
+        services.close_stocktake(actor=request.user, stocktake=stocktake)
+        stocktake.refresh_from_db()
+        return Response(StocktakeSerializer(stocktake).data)
