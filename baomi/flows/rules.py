@@ -18,8 +18,18 @@ from baomi.ledger.rules import post_performs_operation
 from baomi.policy import Fail, applies, params, rule
 
 rule("ACC.ROLE", actions=("custody.manage", "security.manage"))(post_performs_operation)
-# rules whose parameters the flows apply directly: deadlines and schedules, not denials
-for _applied in ("DOC.ARCHIVE", "DOC.CUSTODY.NIGHT", "DOC.LOSS", "DOC.LOSS.DEEMED_LEAK"):
+# rules the flows apply by construction rather than as denials: deadlines and schedules;
+# every receipt, dispatch, transfer, loan, handover and destruction is a record and an audit
+# event (DOC.REGISTER); a reproduced copy is a copy of the same document, so it keeps its level,
+# period and scope, and its event names the copying unit's stamp (DOC.REPRO.STAMP)
+for _applied in (
+    "DOC.ARCHIVE",
+    "DOC.CUSTODY.NIGHT",
+    "DOC.LOSS",
+    "DOC.LOSS.DEEMED_LEAK",
+    "DOC.REGISTER",
+    "DOC.REPRO.STAMP",
+):
     applies(_applied)
 
 
@@ -333,4 +343,62 @@ def destroyed_as_the_rules_say(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> 
     return Fail(
         lambda: _("Destroying classified copies needs a leader's approval of the list."),
         {"copies": ctx["count"]},
+    )
+
+
+# 春节 moves with the lunar calendar; the other three holidays are fixed
+SPRING_FESTIVAL = {
+    2025: dt.date(2025, 1, 29),
+    2026: dt.date(2026, 2, 17),
+    2027: dt.date(2027, 2, 6),
+    2028: dt.date(2028, 1, 26),
+    2029: dt.date(2029, 2, 13),
+    2030: dt.date(2030, 2, 3),
+    2031: dt.date(2031, 1, 23),
+    2032: dt.date(2032, 2, 11),
+    2033: dt.date(2033, 1, 31),
+    2034: dt.date(2034, 2, 19),
+    2035: dt.date(2035, 2, 8),
+}
+HOLIDAY_NOTICE_DAYS = 10  # a stocktake is due within this many days before a holiday
+
+
+def holiday_dates(year: int) -> dict[str, dt.date]:
+    dates = {
+        "元旦": dt.date(year, 1, 1),
+        "五一": dt.date(year, 5, 1),
+        "国庆": dt.date(year, 10, 1),
+    }
+    if year in SPRING_FESTIVAL:
+        dates["春节"] = SPRING_FESTIVAL[year]
+    return dates
+
+
+@rule("DOC.STOCKTAKE", actions=("stocktake.due",))
+def stocktaken_in_time(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    today, last = ctx["today"], ctx["last"]
+    months = int(p["interval_months"])
+    if last is None or (today - last).days > months * 366 // 12:
+        return Fail(
+            lambda: (
+                _("No stocktake has been closed in the last %(months)s months.")
+                % {"months": months}
+            ),
+            {"last": str(last) if last else None, "interval_months": months},
+        )
+    coming = [
+        (day, name)
+        for year in (today.year, today.year + 1)
+        for name, day in holiday_dates(year).items()
+        if name in p["holidays"] and 0 <= (day - today).days <= HOLIDAY_NOTICE_DAYS
+    ]
+    due = next(
+        ((d, n) for d, n in sorted(coming) if (d - last).days > HOLIDAY_NOTICE_DAYS + 14), None
+    )
+    if due is None:
+        return None
+    day, name = due
+    return Fail(
+        lambda: _("A stocktake is due before %(holiday)s.") % {"holiday": name},
+        {"holiday": name, "on": str(day), "last": str(last)},
     )

@@ -13,3 +13,8 @@ def chase_readers() -> int:
 def check_custody() -> int:
     """The end-of-day custody check, once a day after closing time."""
     return services.check_custody_at_closing()
+
+
+def remind_stocktake() -> int:
+    """Tell the clerks, once a day, when a stocktake is due (DOC.STOCKTAKE)."""
+    return services.remind_stocktake()

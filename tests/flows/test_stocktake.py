@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -64,3 +66,27 @@ def test_copies_out_past_their_date_are_listed_for_recall(org, copy, clock_at):
     clock_at(MORNING + dt.timedelta(days=10))
     assert list(recall_list(org["people"]["clerk"])["loans"]) == [loan]
     assert list(recall_list(org["people"]["important"])["loans"]) == []
+
+
+def test_DOC_STOCKTAKE_a_stocktake_is_due_every_few_months_and_clerks_are_told_once(org):
+    from baomi.core.models import Notification
+    from baomi.flows.services import remind_stocktake, stocktake_due
+
+    decision = stocktake_due(today=dt.date(2026, 11, 20))
+    assert [v.rule_id for v in decision.violations] == ["DOC.STOCKTAKE"]
+    assert decision.violations[0].values == {"last": None, "interval_months": 6}
+    assert remind_stocktake(today=dt.date(2026, 11, 20)) == 1  # the one clerk
+    assert remind_stocktake(today=dt.date(2026, 11, 20)) == 0
+    assert Notification.objects.filter(kind="stocktake.due").count() == 1
+
+
+def test_DOC_STOCKTAKE_a_recent_stocktake_satisfies_it_until_a_holiday_nears(org):
+    from baomi.flows.services import stocktake_due
+
+    clerk = org["people"]["clerk"]
+    close_stocktake(actor=clerk, stocktake=open_stocktake(actor=clerk, cabinet=org["cabinet"]))
+    assert stocktake_due(today=dt.date(2026, 11, 25)).allowed
+    before_new_year = stocktake_due(today=dt.date(2026, 12, 24))
+    assert before_new_year.violations[0].values["holiday"] == "元旦"
+    before_spring = stocktake_due(today=dt.date(2027, 2, 1))
+    assert before_spring.violations[0].values["on"] == "2027-02-06"

@@ -23,6 +23,8 @@ from .stocktake import (
     open_stocktake,
     recall_list,
     record_seen,
+    remind_stocktake,
+    stocktake_due,
     stocktake_result,
 )
 from .transfer import bring_back, carry_out, confirm_delivery, create_channel, send_copy
@@ -54,6 +56,7 @@ __all__ = [
     "overdue_loans",
     "recall_list",
     "record_seen",
+    "remind_stocktake",
     "report_lost",
     "reproduce_copies",
     "return_loan",
@@ -61,6 +64,7 @@ __all__ = [
     "sign_for_copy",
     "sign_handover",
     "start_circulation",
+    "stocktake_due",
     "stocktake_result",
     "take_back",
     "write_off",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
+from baomi.core.notices import notify
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.services.access import must_see
 
@@ -138,3 +140,39 @@ def recall_list(person: Any) -> dict[str, Any]:
         ).select_related("person", "copy__document"),
         "readers": chase_list(person),
     }
+
+
+def stocktake_due(*, today: dt.date | None = None) -> Any:
+    """Whether a stocktake is due (DOC.STOCKTAKE): every few months, and before each of the four
+    holidays; the decision names why."""
+    today = today or clock.today()
+    last = (
+        Stocktake.objects.filter(closed_at__isnull=False)
+        .order_by("-closed_at")
+        .values_list("closed_at", flat=True)
+        .first()
+    )
+    return policy.check(
+        "stocktake.due", today=today, last=clock.local(last).date() if last else None
+    )
+
+
+@transaction.atomic(durable=True)
+def remind_stocktake(*, today: dt.date | None = None) -> int:
+    """Tell the clerks, once a day, when a stocktake is due; returns how many were told."""
+    from baomi.core.models import Notification, OrgUnit
+    from baomi.people.models import Person, Post
+
+    today = today or clock.today()
+    decision = stocktake_due(today=today)
+    if (
+        decision.allowed
+        or Notification.objects.filter(kind="stocktake.due", data__day=str(today)).exists()
+    ):
+        return 0
+    clerks = Person.objects.holding(Post.CLERK).filter(is_active=True)
+    reasons = [v.rule_id for v in decision.violations]
+    organization = OrgUnit.objects.filter(parent=None).order_by("pk").first()
+    if organization is None:
+        return 0
+    return notify(clerks, "stocktake.due", organization, day=str(today), rules=reasons)

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from baomi.approvals.tasks import expire_approvals
-from baomi.flows.tasks import chase_readers, check_custody
+from baomi.flows.tasks import chase_readers, check_custody, remind_stocktake
 from baomi.ledger.tasks import declassify_documents
 
 #: (name, job) in the order they run; each returns how many items it handled
@@ -20,6 +20,7 @@ JOBS: list[tuple[str, Callable[[], int]]] = [
     ("documents declassified", declassify_documents),
     ("overdue readers chased", chase_readers),
     ("copies outside a cabinet at closing", check_custody),
+    ("clerks reminded of a stocktake due", remind_stocktake),
 ]
 
 
