@@ -284,6 +284,7 @@ class Handover(models.Model):
     )
     receiver_signed_at = models.DateTimeField(_("signed by the receiver"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("handover")
@@ -291,7 +292,7 @@ class Handover(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["person"],
-                condition=Q(completed_at__isnull=True),
+                condition=Q(completed_at__isnull=True, cancelled_at__isnull=True),
                 name="handover_one_open_per_person",
             ),
             models.CheckConstraint(

@@ -290,7 +290,9 @@ def nothing_held_on_leaving(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
 
     person = ctx["person"]
     held = held_by(person).count()
-    open_lists = Handover.objects.filter(person=person, completed_at__isnull=True).count()
+    open_lists = Handover.objects.filter(
+        person=person, completed_at__isnull=True, cancelled_at__isnull=True
+    ).count()
     if not held and not open_lists:
         return None
     return Fail(

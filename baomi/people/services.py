@@ -123,6 +123,8 @@ def update_person(
         (department is not None and department != person.department)
         or bool(set(person.post_codes) - new_posts)  # gaining a post leaves nothing behind
         or is_active is False
+        # a lower clearance may no longer cover what the person holds
+        or Tier(new_tier).ceiling < Tier(person.tier).ceiling
     )
     if leaves_post and person.is_active:
         # the flows decide whether the person still holds anything (DOC.HANDOVER)

@@ -79,3 +79,23 @@ def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
         sign_handover(actor=clerk, handover=handover)
     with pytest.raises(ValidationError):
         open_handover(actor=clerk, person=insider, receiver=reader2)
+
+
+def test_a_withdrawn_handover_no_longer_blocks_and_a_new_one_can_open(org, copy):
+    from baomi.flows.services import cancel_handover
+
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    handover = open_handover(actor=clerk, person=insider, receiver=reader2)
+    with pytest.raises(ValidationError):
+        cancel_handover(actor=clerk, handover=handover, reason=" ")
+    cancel_handover(actor=clerk, handover=handover, reason="调岗取消")
+    with pytest.raises(ValidationError):
+        sign_handover(actor=insider, handover=handover)
+    update_person(actor=None, person=insider, is_active=False)  # holds nothing, nothing open
+    assert not Handover.objects.filter(cancelled_at__isnull=True).exists()
+
+
+def test_a_lower_clearance_while_holding_a_copy_needs_a_handover(org, copy):
+    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    with pytest.raises(policy.RuleViolation):
+        update_person(actor=None, person=org["people"]["insider"], tier="general")

@@ -13,7 +13,13 @@ from .circulation import (
 )
 from .copying import reproduce_copies
 from .destruction import destroy_batch, list_for_destruction
-from .handover import check_handover_item, held_by, open_handover, sign_handover
+from .handover import (
+    cancel_handover,
+    check_handover_item,
+    held_by,
+    open_handover,
+    sign_handover,
+)
 from .loans import check_custody_at_closing, lend_copy, outside_cabinets, overdue_loans, return_loan
 from .losses import mark_found, report_lost, write_off
 from .stocktake import (
@@ -34,6 +40,7 @@ __all__ = [
     "StocktakeResult",
     "archive_copies",
     "bring_back",
+    "cancel_handover",
     "carry_out",
     "chase_list",
     "chase_overdue_readers",

@@ -41,7 +41,9 @@ def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
     Person.objects.select_for_update().get(pk=person.pk)
     if receiver == person or not receiver.is_active or receiver.admin_role:
         raise ValidationError({"receiver": _("Choose another active member of staff.")})
-    if Handover.objects.filter(person=person, completed_at__isnull=True).exists():
+    if Handover.objects.filter(
+        person=person, completed_at__isnull=True, cancelled_at__isnull=True
+    ).exists():
         raise ValidationError(_("A handover of this person is already open."))
     from baomi.core.access import Audience
 
@@ -77,8 +79,7 @@ def check_handover_item(*, actor: Any, handover: Handover, copy: Copy) -> Handov
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     if actor.pk != handover.receiver_id:
         raise ValidationError(_("Only the receiver checks the items."))
-    if handover.completed_at is not None:
-        raise ValidationError(_("This handover is complete."))
+    _must_be_open(handover)
     item = handover.items.filter(copy=copy).first()
     if item is None:
         raise ValidationError(_("This copy is not on the handover list."))
@@ -95,8 +96,7 @@ def sign_handover(*, actor: Any, handover: Handover) -> Handover:
     copy and every cabinet passes to the receiver. Nothing passes on trust: the receiver signs
     only when every item is checked."""
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
-    if handover.completed_at is not None:
-        raise ValidationError(_("This handover is complete."))
+    _must_be_open(handover)
     now = clock.now()
     if actor.pk == handover.receiver_id:
         unchecked = handover.items.filter(checked_at__isnull=True).count()
@@ -140,3 +140,23 @@ def _complete(actor: Any, handover: Handover) -> None:
     handover.completed_at = clock.now()
     handover.save(update_fields=["completed_at"])
     audit.record(actor, "handover.completed", handover, cabinets=codes)
+
+
+def _must_be_open(handover: Handover) -> None:
+    if handover.completed_at is not None or handover.cancelled_at is not None:
+        raise ValidationError(_("This handover is closed."))
+
+
+@transaction.atomic(durable=True)
+def cancel_handover(*, actor: Any, handover: Handover, reason: str) -> Handover:
+    """Withdraw an open list (the change of post is called off, or the list must be made anew
+    after a loss); nothing has passed to the receiver, and the reason is on record."""
+    handover = Handover.objects.select_for_update().get(pk=handover.pk)
+    policy.require("custody.manage", actor=actor)
+    _must_be_open(handover)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the handover is withdrawn.")})
+    handover.cancelled_at = clock.now()
+    handover.save(update_fields=["cancelled_at"])
+    audit.record(actor, "handover.cancelled", handover, reason=reason.strip())
+    return handover
