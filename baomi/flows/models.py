@@ -32,6 +32,14 @@ class Circulation(models.Model):
     class Meta:
         verbose_name = _("circulation")
         ordering = ["-started_at", "-id"]
+        # the workbench lists open circulations, newest first
+        indexes = [
+            models.Index(
+                fields=["-started_at", "-id"],
+                condition=Q(state="open"),
+                name="circulation_open_idx",
+            )
+        ]
         constraints = [
             # one open circulation per copy: a copy cannot be in two reading queues at once
             models.UniqueConstraint(
@@ -116,6 +124,12 @@ class Loan(models.Model):
     class Meta:
         verbose_name = _("loan")
         ordering = ["-lent_at", "-id"]
+        # open loans by due time: the workbench and the overdue list
+        indexes = [
+            models.Index(
+                fields=["due_at"], condition=Q(returned_at__isnull=True), name="loan_open_due_idx"
+            )
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["copy"],

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
-from baomi.ledger.models import Cabinet, Document
+from baomi.ledger.models import Cabinet, Document, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
@@ -36,11 +36,13 @@ from .models import (
     Transfer,
 )
 
+SHOWN = 50  # rows of each list on the workbench; the oldest or most overdue first
+
 
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
     person = request.user
-    visible = Document.objects.visible_to(person)
+    recall = services.recall_list(person)
     return render(
         request,
         "flows/workbench.html",
@@ -49,24 +51,37 @@ def workbench(request: AuthedRequest) -> HttpResponse:
                 reader=person, state=CirculationStep.State.HANDED, signed_at__isnull=True
             ).select_related("circulation__copy__document"),
             "circulations": Circulation.objects.filter(
-                state=Circulation.State.OPEN, copy__document__in=visible
+                visible(person, "copy__document"), state=Circulation.State.OPEN
             )
             .select_related("copy__document")
-            .prefetch_related("steps__reader")[:200],
-            "loans": Loan.objects.filter(returned_at__isnull=True, copy__document__in=visible)
+            .prefetch_related("steps__reader")
+            .order_by("-started_at", "-id")[:SHOWN],
+            "loans": Loan.objects.filter(
+                visible(person, "copy__document"), returned_at__isnull=True
+            )
             .select_related("borrower", "copy__document")
-            .order_by("due_at")[:200],
-            "recall": services.recall_list(person),
-            "outside": services.outside_cabinets().filter(document__in=visible)[:200],
+            .order_by("due_at")[:SHOWN],
+            "recall": {
+                "readers": recall["readers"][:SHOWN],
+                "loans": recall["loans"].order_by("due_at")[:SHOWN],
+                "carry_outs": recall["carry_outs"].order_by("due_at")[:SHOWN],
+            },
+            "outside": services.outside_cabinets()
+            .filter(visible(person, "document"))
+            .order_by("pk")[:SHOWN],
             "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
             "cabinets": Cabinet.objects.order_by("code"),
             "channels": Channel.objects.filter(active=True).order_by("name"),
             "in_transit": Transfer.objects.filter(
-                received_at__isnull=True, copy__document__in=visible
-            ).select_related("copy__document", "channel")[:200],
-            "carried_out": CarryOut.objects.filter(back_at__isnull=True, copy__document__in=visible)
+                visible(person, "copy__document"), received_at__isnull=True
+            )
+            .select_related("copy__document", "channel")
+            .order_by("sent_at")[:SHOWN],
+            "carried_out": CarryOut.objects.filter(
+                visible(person, "copy__document"), back_at__isnull=True
+            )
             .select_related("copy__document", "person")
-            .order_by("due_at")[:200],
+            .order_by("due_at")[:SHOWN],
         },
     )
 

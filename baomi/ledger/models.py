@@ -63,25 +63,36 @@ class SecretItem(models.Model):
 SEALED_TITLE = "（亲启件）"
 
 
+def visible(person: Any, path: str = "") -> Q:
+    """The condition "this person may know the document exists" (SPEC §3), for Document itself
+    (`path` empty) or for rows reaching it through `path` ("copy__document"): checked per row in
+    SQL, so a list of copies or circulations walks its own index instead of first building the
+    set of every visible document. Non-secret items for every member of staff; classified items
+    when the tier admits the level and the person is in the knowledge scope by name,
+    department or post; declassified items for all staff. Administrator accounts see none."""
+    if not person.is_authenticated or not person.is_active or person.admin_role:
+        return Q(pk__in=[])
+    prefix = f"{path}__" if path else ""
+    ceiling = TIER_CEILING[Tier(person.tier)]
+    in_scope = ScopeEntry.objects.filter(document=OuterRef(f"{prefix}pk")).filter(
+        Q(person=person.pk)
+        | Q(department=person.department_id)
+        | Q(post__in=list(person.post_codes))
+    )
+    return (
+        Q(**{f"{prefix}level__lte": Level.INTERNAL})
+        # declassified: tracked still, but without restriction
+        | Q(**{f"{prefix}state": "declassified"})
+        | (Q(**{f"{prefix}level__lte": ceiling}) & Q(Exists(in_scope)))
+    )
+
+
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, person: Any) -> DocumentQuerySet:
-        """Documents this person may know exist (SPEC §3), decided in SQL: non-secret items for
-        every member of staff; classified items when the tier admits the level and the person
-        is in the knowledge scope by name, department or post; declassified items for all
-        staff. Administrator accounts see none."""
+        """Documents this person may know exist: see `visible`."""
         if not person.is_authenticated or not person.is_active or person.admin_role:
             return self.none()
-        ceiling = TIER_CEILING[Tier(person.tier)]
-        in_scope = ScopeEntry.objects.filter(document=OuterRef("pk")).filter(
-            Q(person=person.pk)
-            | Q(department=person.department_id)
-            | Q(post__in=list(person.post_codes))
-        )
-        return self.filter(
-            Q(level__lte=Level.INTERNAL)
-            | Q(state=Document.State.DECLASSIFIED)  # tracked still, but without restriction
-            | (Q(level__lte=ceiling) & Exists(in_scope))
-        )
+        return self.filter(visible(person))
 
 
 class Document(models.Model):

@@ -15,7 +15,7 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.notices import notify
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, visible
 
 from ..models import (
     Circulation,
@@ -182,9 +182,9 @@ def chase_list(person: Any) -> Any:
     """催阅: steps past their due time, in the circulations this person may know of."""
     return (
         CirculationStep.objects.filter(
+            visible(person, "circulation__copy__document"),
             state=CirculationStep.State.HANDED,
             due_at__lt=clock.now(),
-            circulation__copy__document__in=Document.objects.visible_to(person),
         )
         .select_related("reader", "circulation__copy__document")
         .order_by("due_at")

@@ -14,7 +14,7 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.notices import notify
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, visible
 
 from ..models import (
     ClosingCheck,
@@ -123,9 +123,9 @@ def _back_in_cabinet(
 def overdue_loans(person: Any) -> Any:
     """Loans past their due time, among the documents this person may know of."""
     return Loan.objects.filter(
+        visible(person, "copy__document"),
         returned_at__isnull=True,
         due_at__lt=clock.now(),
-        copy__document__in=Document.objects.visible_to(person),
     ).select_related("borrower", "copy__document")
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.notices import notify
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, Document, visible
 from baomi.ledger.services.access import must_see
 
 from ..models import (
@@ -132,11 +132,11 @@ def close_stocktake(*, actor: Any, stocktake: Stocktake) -> StocktakeResult:
 def recall_list(person: Any) -> dict[str, Any]:
     """清退: what is out past its return date, among the documents this person may know of."""
     now = clock.now()
-    visible = Document.objects.visible_to(person)
+
     return {
         "loans": overdue_loans(person),
         "carry_outs": CarryOut.objects.filter(
-            back_at__isnull=True, due_at__lt=now, copy__document__in=visible
+            visible(person, "copy__document"), back_at__isnull=True, due_at__lt=now
         ).select_related("person", "copy__document"),
         "readers": chase_list(person),
     }
