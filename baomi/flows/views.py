@@ -103,17 +103,11 @@ def _scanned(request: AuthedRequest) -> Any:
     return copy
 
 
-def _people(request: AuthedRequest, name: str) -> list[Person]:
-    ids = [int(x) for x in request.POST.getlist(name) if x.isdigit()]
-    found = {p.pk: p for p in Person.objects.filter(pk__in=ids)}
-    return [found[i] for i in ids if i in found]
-
-
 @login_required
 @require_POST
 def lend(request: AuthedRequest) -> HttpResponse:
     def action() -> Any:
-        borrower = _people(request, "borrower")
+        borrower = _named(request.POST.get("borrower", ""))
         if not borrower:
             raise ValidationError({"borrower": _("Choose the borrower.")})
         return services.lend_copy(

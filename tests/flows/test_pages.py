@@ -33,7 +33,7 @@ def test_a_denial_on_the_workbench_names_the_rule(client, org, copy):
     client.force_login(org["people"]["clerk"])
     response = client.post(
         "/flows/lend/",
-        {"code": copy.scan_code, "borrower": org["people"]["insider"].pk, "place": "home"},
+        {"code": copy.scan_code, "borrower": "insider", "place": "home"},
         HTTP_ACCEPT_LANGUAGE="en",
         follow=True,
     )
@@ -44,7 +44,7 @@ def test_a_denial_on_the_workbench_names_the_rule(client, org, copy):
 def test_lend_return_and_report_missing_by_label(client, org, copy):
     clerk = org["people"]["clerk"]
     client.force_login(clerk)
-    client.post("/flows/lend/", {"code": copy.scan_code, "borrower": org["people"]["insider"].pk})
+    client.post("/flows/lend/", {"code": copy.scan_code, "borrower": "insider"})
     loan = Loan.objects.get()
     assert str(loan.borrower) in client.get("/flows/").content.decode()
     client.post(f"/flows/loans/{loan.pk}/return/")
