@@ -215,3 +215,16 @@ def test_send_deliver_carry_out_and_copy_from_the_workbench(client, org, copy):
         },
     )
     assert org["document"].copies.filter(variant=Copy.Variant.REPRODUCTION).count() == 1
+
+
+def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(client, org, copy):
+    from baomi.flows.services import list_for_destruction
+    from tests.ledger.factories import register
+
+    hidden = register(org, doc_number="密字〔2026〕9号", scope_departments=[])
+    list_for_destruction(actor=org["people"]["clerk"], copies=[copy, hidden.copies.first()])
+    client.force_login(org["people"]["clerk"])
+    assert "密字〔2026〕9号" in client.get("/flows/destruction/").content.decode()
+    client.force_login(org["people"]["insider"])  # knows the first document, not the second
+    page = client.get("/flows/destruction/").content.decode()
+    assert "密字〔2026〕9号" not in page and "示政办〔2026〕12号" not in page
