@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from baomi.audit.models import AuditEvent
 from baomi.ledger.models import Document
@@ -23,6 +26,15 @@ def test_outsiders_find_it_in_no_list_search_count_or_api_and_get_404(client, or
         api = client.get("/api/v1/documents/?q=示政办")
         assert api.json()["count"] == 0
         assert client.get(f"/api/v1/documents/{document.pk}/").status_code == 404
+        if name == "auditor":
+            continue  # administrators have no register to export
+        for register_code in ("incoming", "carriers"):
+            exported = client.get(f"/ledger/registers/{register_code}.xlsx")
+            rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows())
+            assert len(rows) == 1  # the header only
+        copy = document.copies.first()
+        assert client.get(f"/ledger/copies/{copy.pk}/").status_code == 404
+        assert client.get("/ledger/scan/", {"code": copy.scan_code}).status_code == 404
     assert not AuditEvent.objects.filter(action="document.viewed").exists()
 
 
