@@ -69,7 +69,6 @@ def workbench(request: AuthedRequest) -> HttpResponse:
             "outside": services.outside_cabinets()
             .filter(visible(person, "document"))
             .order_by("pk")[:SHOWN],
-            "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
             "cabinets": Cabinet.objects.order_by("code"),
             "channels": Channel.objects.filter(active=True).order_by("name"),
             "in_transit": Transfer.objects.filter(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F, Value
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
@@ -141,7 +142,10 @@ def outside_cabinets() -> Any:
     )
     return (
         Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
-        .filter(document__level__gte=Level.CONFIDENTIAL)
+        # compared as an expression, not the indexed column: SQLite would otherwise start from
+        # every classified document and sort all their copies, instead of walking copy ids
+        .alias(document_level=F("document__level") + Value(0))
+        .filter(document_level__gte=Level.CONFIDENTIAL)
         .exclude(pk__in=at_home)
         .select_related("document", "holder")
     )
