@@ -20,7 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, Document, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 
@@ -100,9 +100,8 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     queryset = Circulation.objects.none()
 
     def get_queryset(self) -> Any:
-        visible = Document.objects.visible_to(self.request.user)
         return (
-            Circulation.objects.filter(copy__document__in=visible)
+            Circulation.objects.filter(visible(self.request.user, "copy__document"))
             .prefetch_related("steps")
             .order_by("state", "-started_at", "-id")
         )
@@ -177,8 +176,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Loan.objects.none()
 
     def get_queryset(self) -> Any:
-        visible = Document.objects.visible_to(self.request.user)
-        return Loan.objects.filter(copy__document__in=visible).order_by(
+        return Loan.objects.filter(visible(self.request.user, "copy__document")).order_by(
             "-returned_at", "due_at", "id"
         )
 
@@ -246,8 +244,9 @@ class LossReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     queryset = LossReport.objects.none()
 
     def get_queryset(self) -> Any:
-        visible = Document.objects.visible_to(self.request.user)
-        return LossReport.objects.filter(copy__document__in=visible).order_by("state", "-id")
+        return LossReport.objects.filter(visible(self.request.user, "copy__document")).order_by(
+            "state", "-id"
+        )
 
     @extend_schema(request=ReportLostSerializer, responses={201: LossReportSerializer})
     def create(self, request: Request) -> Response:
@@ -373,8 +372,9 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = Transfer.objects.none()
 
     def get_queryset(self) -> Any:
-        visible = Document.objects.visible_to(self.request.user)
-        return Transfer.objects.filter(copy__document__in=visible).order_by("-sent_at", "-id")
+        return Transfer.objects.filter(visible(self.request.user, "copy__document")).order_by(
+            "-sent_at", "-id"
+        )
 
     @extend_schema(request=SendSerializer, responses={201: TransferSerializer})
     def create(self, request: Request) -> Response:
@@ -441,8 +441,9 @@ class CarryOutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     queryset = CarryOut.objects.none()
 
     def get_queryset(self) -> Any:
-        visible = Document.objects.visible_to(self.request.user)
-        return CarryOut.objects.filter(copy__document__in=visible).order_by("-out_at", "-id")
+        return CarryOut.objects.filter(visible(self.request.user, "copy__document")).order_by(
+            "-out_at", "-id"
+        )
 
     @extend_schema(request=CarryOutRequestSerializer, responses={201: CarryOutSerializer})
     def create(self, request: Request) -> Response:
@@ -612,12 +613,7 @@ class DestructionBatchViewSet(
     queryset = DestructionBatch.objects.none()
 
     def get_queryset(self) -> Any:
-        hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(self.request.user))
-        return (
-            DestructionBatch.objects.exclude(items__copy__document__in=hidden)
-            .prefetch_related("items")
-            .order_by("-listed_at", "-id")
-        )
+        return services.whole_batches(self.request.user).prefetch_related("items")
 
     @extend_schema(request=ListBatchSerializer, responses={201: BatchSerializer})
     def create(self, request: Request) -> Response:

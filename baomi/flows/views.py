@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
-from baomi.ledger.models import Cabinet, Document, visible
+from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
@@ -232,22 +232,10 @@ def _labels(request: AuthedRequest) -> list[Any]:
 # -- destruction -------------------------------------------------------------------------------
 
 
-def _whole_batches(person: Any) -> Any:
-    """Batches every item of which this person may know of: a batch mixing in a document
-    outside the person's scope is not shown at all, so no number of it leaks."""
-    hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
-    return (
-        DestructionBatch.objects.exclude(items__copy__document__in=hidden)
-        .filter(items__isnull=False)
-        .distinct()
-        .order_by("-listed_at", "-id")
-    )
-
-
 @login_required
 def destruction(request: AuthedRequest) -> HttpResponse:
     """销毁: the batches listed, each destroyed under supervision, with its certificate."""
-    batches = _whole_batches(request.user).prefetch_related("items__copy__document")[:100]
+    batches = services.whole_batches(request.user).prefetch_related("items__copy__document")[:100]
     if request.method == "POST":
         return _back(
             request,
@@ -287,7 +275,7 @@ def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     from .certificate import destruction_certificate
 
     batch = get_object_or_404(
-        _whole_batches(request.user).filter(state=DestructionBatch.State.DESTROYED), pk=pk
+        services.whole_batches(request.user).filter(state=DestructionBatch.State.DESTROYED), pk=pk
     )
     response = HttpResponse(destruction_certificate(batch), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="XH-{batch.pk:06d}.pdf"'

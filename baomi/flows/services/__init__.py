@@ -12,7 +12,7 @@ from .circulation import (
     take_back,
 )
 from .copying import reproduce_copies
-from .destruction import destroy_batch, list_for_destruction
+from .destruction import destroy_batch, list_for_destruction, whole_batches
 from .handover import (
     cancel_handover,
     check_handover_item,
@@ -74,5 +74,6 @@ __all__ = [
     "stocktake_due",
     "stocktake_result",
     "take_back",
+    "whole_batches",
     "write_off",
 ]

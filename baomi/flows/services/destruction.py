@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.ledger import custody
-from baomi.ledger.models import Copy
+from baomi.ledger.models import Copy, Document
 
 from ..models import (
     DestructionBatch,
@@ -109,3 +109,15 @@ def destroy_batch(
         copies=[c.pk for c in copies],
     )
     return batch
+
+
+def whole_batches(person: Any) -> Any:
+    """Batches every item of which this person may know of: a batch mixing in a document
+    outside the person's scope is not shown at all, so no number of it leaks."""
+    hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
+    return (
+        DestructionBatch.objects.exclude(items__copy__document__in=hidden)
+        .filter(items__isnull=False)
+        .distinct()
+        .order_by("-listed_at", "-id")
+    )
