@@ -97,3 +97,18 @@ def test_DOC_DESTROY_top_secret_is_destroyed_on_site(org):
     assert raised.value.violations[0].values == {"levels": ["绝密"]}
     destroy(org, batch, approval=approval, on_site=True, escort=None, place="机要室")
     assert top.copies.get().state == Copy.State.DESTROYED
+
+
+def test_DOC_DESTROY_the_clerk_or_the_escort_do_not_count_as_supervisors(org):
+    batch = list_for_destruction(
+        actor=org["people"]["clerk"], copies=[org["document"].copies.first()]
+    )
+    with pytest.raises(policy.RuleViolation) as raised:
+        destroy(
+            org,
+            batch,
+            supervisors=[org["people"]["officer"], org["people"]["reader2"]],
+            approval=approval_of_the_list(org),
+        )  # reader2 escorts the batch
+    assert raised.value.violations[0].values == {"supervisors": 1}
+    assert not raised.value.violations[0].lift

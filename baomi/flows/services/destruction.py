@@ -67,10 +67,6 @@ def destroy_batch(
     if not method.strip() or not place.strip():
         raise ValidationError({"method": _("Record the method and the place.")})
     supervisors = list(dict.fromkeys(supervisors))
-    if actor in supervisors or escort in supervisors:
-        raise ValidationError(
-            {"supervisors": _("Supervisors are people other than the operators.")}
-        )
     granted: tuple[str, ...] = ()
     if approval is not None:
         approval = consume(actor=actor, approval=approval, action="copy.destroy", subjects=(batch,))
@@ -80,6 +76,7 @@ def destroy_batch(
     policy.require(
         "copy.destroy",
         supervisors=supervisors,
+        operators=[actor, escort],
         escort=escort,
         on_site=on_site,
         levels={c.document.level for c in copies},
