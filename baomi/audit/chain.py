@@ -14,7 +14,7 @@ import enum
 import functools
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,31 +169,48 @@ def _append(entries: list[Entry]) -> list[tuple[int, bytes, str]]:
     for entry in entries:
         _check_action(entry.action)
     seq, prev, alg = _lock_head()
+    with connection.cursor() as cursor:
+        rows = _insert(cursor, _hashed(entries, seq, prev, alg), len(entries))
+        seq, prev, _ = rows[-1]
+        cursor.execute(f"UPDATE {HEAD} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
+    return rows
+
+
+def _hashed(
+    entries: list[Entry], seq: int, prev: bytes, alg: str
+) -> Iterator[tuple[int, bytes, str]]:
+    """(position, hash, body) of each entry, linked after position `seq` with hash `prev`."""
     h = hasher(alg)
     at = iso_utc(clock.now())
     where = origin.get()
-    rows: list[tuple[int, bytes, str]] = []
     for entry in entries:
         seq += 1
         body = _body(seq, at, entry, where)
         prev = h(prev + body.encode()).digest()
-        rows.append((seq, prev, body))
-    with connection.cursor() as cursor:
-        _insert(cursor, rows)
-        cursor.execute(f"UPDATE {HEAD} SET seq = %s, hash = %s WHERE id = 1", [seq, prev])
-    return rows
+        yield seq, prev, body
 
 
 #: from this many events a PostgreSQL batch is streamed with COPY rather than row inserts
 COPY_FROM = 100
 
 
-def _insert(cursor: Any, rows: list[tuple[int, bytes, str]]) -> None:
-    if len(rows) == 1:
-        cursor.execute(f"INSERT INTO {EVENTS} (seq, hash, body) VALUES (%s, %s, %s)", rows[0])
-    elif connection.vendor == "postgresql" and len(rows) >= COPY_FROM:
+def _insert(
+    cursor: Any, rows: Iterator[tuple[int, bytes, str]], count: int
+) -> list[tuple[int, bytes, str]]:
+    """Insert the rows as they are hashed. A PostgreSQL COPY sends each row while the next is
+    being hashed, so the server stores the batch while Python is still computing it (a failure
+    halfway aborts the caller's transaction, as any failed statement does there)."""
+    if connection.vendor == "postgresql" and count >= COPY_FROM:
+        stored = []
         with cursor.cursor.copy(f"COPY {EVENTS} (seq, hash, body) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+                stored.append(row)
+        return stored
+    stored = list(rows)
+    sql = f"INSERT INTO {EVENTS} (seq, hash, body) VALUES (%s, %s, %s)"
+    if count == 1:
+        cursor.execute(sql, stored[0])
     else:
-        cursor.executemany(f"INSERT INTO {EVENTS} (seq, hash, body) VALUES (%s, %s, %s)", rows)
+        cursor.executemany(sql, stored)
+    return stored
