@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -46,3 +47,37 @@ class CappedPaginator(Paginator):
         bottom = (number - 1) * self.per_page
         rows: Any = self.object_list
         return Page(rows.filter(pk__in=self.ids[bottom : bottom + self.per_page]), number, self)
+
+
+@dataclass(frozen=True, slots=True)
+class Slice:
+    """One page of a list that is not counted: a long overdue list is read page by page, and a
+    count would check every row of it against the access rule. Attributes as Django's Page."""
+
+    object_list: list[Any]
+    number: int
+    more: bool
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def slice_page(rows: Any, number: Any, per_page: int, deepest: int = 2000) -> Slice:
+    """Page `number` (1 when not a number; at most `deepest`) of the ordered QuerySet `rows`:
+    one query of per_page + 1 rows."""
+    try:
+        wanted = min(max(int(number), 1), deepest)
+    except (TypeError, ValueError):
+        wanted = 1
+    bottom = (wanted - 1) * per_page
+    found = list(rows[bottom : bottom + per_page + 1])
+    return Slice(found[:per_page], wanted, len(found) > per_page)

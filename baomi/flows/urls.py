@@ -6,6 +6,7 @@ app_name = "flows"
 
 urlpatterns = [
     path("", views.workbench, name="workbench"),
+    path("lists/<slug:kind>/", views.full_list, name="list"),
     path("lend/", views.lend, name="lend"),
     path("circulate/", views.circulate, name="circulate"),
     path("lost/", views.report_lost, name="report-lost"),

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from baomi import policy
+from baomi.core import clock
 from baomi.core.errors import report
+from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
@@ -36,51 +40,96 @@ from .models import (
     Transfer,
 )
 
-SHOWN = 50  # rows of each list on the workbench; the oldest or most overdue first
+SHOWN = 20  # rows of each list on the workbench: the most urgent first, the rest one click away
+LISTED = 50  # rows of a page of a list in full
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The first rows of a list, and whether there are more."""
+
+    rows: list[Any]
+    more: bool
+
+
+def _lists(person: Person) -> dict[str, Any]:
+    """The workbench's lists, each in its order (the most urgent first), among the documents
+    this person may know of."""
+    recall = services.recall_list(person)
+    return {
+        "circulations": Circulation.objects.filter(
+            visible(person, "copy__document"), state=Circulation.State.OPEN
+        )
+        .select_related("copy__document")
+        .prefetch_related("steps__reader")
+        .order_by("-started_at", "-id"),
+        # 催阅 and 清退: what is past its time
+        "readers": recall["readers"].order_by("due_at", "pk"),
+        "overdue_loans": recall["loans"].order_by("due_at", "pk"),
+        "overdue_carry_outs": recall["carry_outs"].order_by("due_at", "pk"),
+        "in_transit": Transfer.objects.filter(
+            visible(person, "copy__document"), received_at__isnull=True
+        )
+        .select_related("copy__document", "channel")
+        .order_by("sent_at", "pk"),
+        "carried_out": CarryOut.objects.filter(
+            visible(person, "copy__document"), back_at__isnull=True
+        )
+        .select_related("copy__document", "person")
+        .order_by("due_at", "pk"),
+        "loans": Loan.objects.filter(visible(person, "copy__document"), returned_at__isnull=True)
+        .select_related("borrower", "copy__document")
+        .order_by("due_at", "pk"),
+        "outside": services.outside_cabinets().filter(visible(person, "document")).order_by("pk"),
+    }
+
+
+LIST_TITLES = {
+    "circulations": _lazy("Circulations"),
+    "readers": _lazy("Readers past their time (chase)"),
+    "overdue_loans": _lazy("Loans past their return date"),
+    "overdue_carry_outs": _lazy("Carried out past their return date"),
+    "in_transit": _lazy("In transit"),
+    "carried_out": _lazy("Carried out"),
+    "loans": _lazy("On loan"),
+    "outside": _lazy("Classified copies outside a cabinet"),
+}
+
+
+def _top(rows: Any) -> Shown:
+    found = list(rows[: SHOWN + 1])
+    return Shown(found[:SHOWN], len(found) > SHOWN)
 
 
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
     person = request.user
-    recall = services.recall_list(person)
+    context: dict[str, Any] = {kind: _top(rows) for kind, rows in _lists(person).items()}
+    context |= {
+        "to_sign": CirculationStep.objects.filter(
+            reader=person, state=CirculationStep.State.HANDED, signed_at__isnull=True
+        ).select_related("circulation__copy__document"),
+        "cabinets": Cabinet.objects.order_by("code"),
+        "channels": Channel.objects.filter(active=True).order_by("name"),
+    }
+    return render(request, "flows/workbench.html", context)
+
+
+@login_required
+def full_list(request: AuthedRequest, kind: str) -> HttpResponse:
+    """One list of the workbench in full, page by page."""
+    lists = _lists(request.user)
+    if kind not in lists:
+        raise Http404
+    page = slice_page(lists[kind], request.GET.get("page"), LISTED)
     return render(
         request,
-        "flows/workbench.html",
+        "flows/list.html",
         {
-            "to_sign": CirculationStep.objects.filter(
-                reader=person, state=CirculationStep.State.HANDED, signed_at__isnull=True
-            ).select_related("circulation__copy__document"),
-            "circulations": Circulation.objects.filter(
-                visible(person, "copy__document"), state=Circulation.State.OPEN
-            )
-            .select_related("copy__document")
-            .prefetch_related("steps__reader")
-            .order_by("-started_at", "-id")[:SHOWN],
-            "loans": Loan.objects.filter(
-                visible(person, "copy__document"), returned_at__isnull=True
-            )
-            .select_related("borrower", "copy__document")
-            .order_by("due_at")[:SHOWN],
-            "recall": {
-                "readers": recall["readers"][:SHOWN],
-                "loans": recall["loans"].order_by("due_at")[:SHOWN],
-                "carry_outs": recall["carry_outs"].order_by("due_at")[:SHOWN],
-            },
-            "outside": services.outside_cabinets()
-            .filter(visible(person, "document"))
-            .order_by("pk")[:SHOWN],
-            "cabinets": Cabinet.objects.order_by("code"),
-            "channels": Channel.objects.filter(active=True).order_by("name"),
-            "in_transit": Transfer.objects.filter(
-                visible(person, "copy__document"), received_at__isnull=True
-            )
-            .select_related("copy__document", "channel")
-            .order_by("sent_at")[:SHOWN],
-            "carried_out": CarryOut.objects.filter(
-                visible(person, "copy__document"), back_at__isnull=True
-            )
-            .select_related("copy__document", "person")
-            .order_by("due_at")[:SHOWN],
+            "kind": kind,
+            "title": LIST_TITLES[kind],
+            "page": page,
+            "template": f"flows/lists/{kind}.html",
         },
     )
 
@@ -405,8 +454,6 @@ def _approval_of(request: AuthedRequest, requester: Any) -> Any:
 
 def _due(request: AuthedRequest) -> Any:
     from django.utils.dateparse import parse_datetime
-
-    from baomi.core import clock
 
     value = parse_datetime(request.POST.get("due_at", ""))
     if value is None:

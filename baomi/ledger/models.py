@@ -329,6 +329,15 @@ class Copy(models.Model):
                 ),
             ),
         ]
+        indexes = [
+            # copies in someone's hands, in id order: the closing check and the workbench walk
+            # these few instead of the whole register (the condition is outside_cabinets()'s)
+            models.Index(
+                fields=["id"],
+                condition=Q(state__in=["circulating", "on_loan", "in_transit"]),
+                name="copy_in_hand_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.document_id}/{self.label}"

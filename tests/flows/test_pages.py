@@ -228,3 +228,25 @@ def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(clie
     client.force_login(org["people"]["insider"])  # knows the first document, not the second
     page = client.get("/flows/destruction/").content.decode()
     assert "密字〔2026〕9号" not in page and "示政办〔2026〕12号" not in page
+
+
+def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client, org, monkeypatch):
+    from baomi.flows import views
+    from baomi.flows.services import lend_copy
+
+    monkeypatch.setattr(views, "SHOWN", 1)
+    monkeypatch.setattr(views, "LISTED", 1)
+    clerk = org["people"]["clerk"]
+    first, second, _ = org["document"].copies.order_by("copy_no")
+    for copy in (first, second):
+        lend_copy(actor=clerk, copy=copy, borrower=org["people"]["insider"])
+    client.force_login(clerk)
+    assert "/flows/lists/loans/" in client.get("/flows/").content.decode()
+    page_1 = client.get("/flows/lists/loans/").content.decode()
+    page_2 = client.get("/flows/lists/loans/?page=2").content.decode()
+    assert f"/ {first.label}" in page_1 and f"/ {second.label}" not in page_1
+    assert "?page=2" in page_1
+    assert f"/ {second.label}" in page_2 and "?page=3" not in page_2
+    assert client.get("/flows/lists/everything/").status_code == 404
+    client.force_login(org["people"]["important"])  # outside the knowledge scope
+    assert f"/ {first.label}" not in client.get("/flows/lists/loans/").content.decode()

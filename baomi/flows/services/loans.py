@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
@@ -135,18 +135,17 @@ def outside_cabinets() -> Any:
     lent for approved reading at home, not yet due, is no exception; 绝密 always is."""
     from ..rules import same_day_levels
 
-    at_home = (
-        Loan.objects.filter(returned_at__isnull=True, place=Loan.Place.HOME, due_at__gt=clock.now())
-        .exclude(copy__document__level__in=same_day_levels())
-        .values("copy")
+    at_home = Loan.objects.filter(
+        copy=OuterRef("pk"), returned_at__isnull=True, place=Loan.Place.HOME, due_at__gt=clock.now()
     )
     return (
         Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
-        # compared as an expression, not the indexed column: SQLite would otherwise start from
-        # every classified document and sort all their copies, instead of walking copy ids
-        .alias(document_level=F("document__level") + Value(0))
+        # The level is compared as an expression of both tables: on the indexed column SQLite
+        # would start from every classified document, and on the document alone it would build
+        # a Bloom filter over the whole register first; this way it walks the copies in hand.
+        .alias(document_level=F("document__level") + F("pk") * 0)
         .filter(document_level__gte=Level.CONFIDENTIAL)
-        .exclude(pk__in=at_home)
+        .exclude(Exists(at_home) & ~Q(document__level__in=same_day_levels()))
         .select_related("document", "holder")
     )
 
