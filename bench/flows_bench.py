@@ -314,7 +314,8 @@ def totals() -> dict[str, Any]:
 
 
 def people() -> dict[str, Any]:
-    """The clerk who runs most circulations, and the ledger bench's general-tier person."""
+    """The clerk who runs most circulations, the clerk of the general-tier person's department,
+    and the ledger bench's general-tier person."""
     from django.db.models import Count
 
     from baomi.flows.models import Circulation
@@ -328,9 +329,13 @@ def people() -> dict[str, Any]:
         .first()
     )
     assert top is not None
+    general = lb.subjects()["general"]
     return {
         "clerk": Person.objects.get(pk=top["clerk"]),
-        "general": lb.subjects()["general"],
+        # a clerk whose department is in few scopes: the lists check visibility on many rows
+        "department clerk": Person.objects.get(department=general.department, posts__post="clerk"),
+        # no custody post: the workbench lists what is in the person's own hands
+        "general": general,
     }
 
 
@@ -380,26 +385,16 @@ def slowest(fn: Callable[[], Any], top: int = 3) -> dict[str, Any]:
 
 
 def workbench_sizes(person: Any) -> dict[str, int]:
-    """How many rows each list of the workbench shows to this person."""
-    from baomi.flows import services
-    from baomi.flows.models import Circulation, CirculationStep, Loan
-    from baomi.ledger.models import Document
+    """How many rows each list behind the workbench holds for this person."""
+    from baomi.flows.models import CirculationStep
+    from baomi.flows.views import ON_WORKBENCH, workbench_lists
 
-    visible = Document.objects.visible_to(person)
-    recall = services.recall_list(person)
-    return {
-        "to_sign": CirculationStep.objects.filter(
-            reader=person, state="handed", signed_at__isnull=True
-        ).count(),
-        "circulations": Circulation.objects.filter(
-            state="open", copy__document__in=visible
-        ).count(),
-        "loans": Loan.objects.filter(returned_at__isnull=True, copy__document__in=visible).count(),
-        "chase": recall["readers"].count(),
-        "overdue_loans": recall["loans"].count(),
-        "carry_outs": recall["carry_outs"].count(),
-        "outside": services.outside_cabinets().filter(document__in=visible).count(),
-    }
+    lists = workbench_lists(person)
+    sizes = {kind: lists[kind].count() for kind in ON_WORKBENCH}
+    sizes["to_sign"] = CirculationStep.objects.filter(
+        reader=person, state="handed", signed_at__isnull=True
+    ).count()
+    return sizes
 
 
 def describe(person: Any) -> dict[str, Any]:

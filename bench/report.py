@@ -216,9 +216,10 @@ def flows(folder: str) -> list[str]:
         n = p["lists"]
         people.append(
             f"{key}: {p['username']} ({p['full_name']}), {TIER_ZH.get(p['tier'], p['tier'])}, "
-            f"{p['department']}; sees {p['visible']:,} documents; the lists behind the page: "
+            f"{p['department']}, posts {', '.join(p['posts']) or '—'}; sees {p['visible']:,} "
+            "documents; the lists behind the page: "
             f"{n['circulations']:,} open circulations, {n['loans']:,} open loans, "
-            f"{n['chase']:,} readers past due, {n['overdue_loans']:,} loans past due, "
+            f"{n['readers']:,} readers past due, {n['overdue_loans']:,} loans past due, "
             f"{n['outside']:,} classified copies outside a cabinet, {n['to_sign']:,} to sign "
             f"for; page {p['page_kb']:,.0f} KB"
         )
@@ -266,7 +267,9 @@ def flows(folder: str) -> list[str]:
         "",
         "The workbench is requested through its real URL (`/flows/`, logged in as the person) "
         "with django.test.Client: every query of the view and the template; it shows the 20 "
-        "most urgent rows of each list, with a link to the list in full. The chase list (催阅) "
+        "most urgent rows of each list, with a link to the list in full: the whole office's "
+        "lists for a custody post (clerk), the person's own items for anyone else. The chase "
+        "list (催阅) "
         "is requested the same way, its first page of 50 readers past their time, and measured "
         "where it is made, `services.chase_list(person)` evaluated to its first 50 rows. No "
         "list is counted, on the pages or here: a count checks every row against the access "

@@ -26,6 +26,7 @@ from baomi.people.models import Person
 
 from . import services
 from .models import (
+    ArchiveVolume,
     CarryOut,
     Channel,
     Circulation,
@@ -292,6 +293,7 @@ def register_routes(router: Any) -> None:
     router.register("handovers", HandoverViewSet, basename="handover")
     router.register("destruction-batches", DestructionBatchViewSet, basename="destruction-batch")
     router.register("stocktakes", StocktakeViewSet, basename="stocktake")
+    router.register("archive-volumes", ArchiveVolumeViewSet, basename="archive-volume")
 
 
 def urls() -> list[Any]:
@@ -731,3 +733,65 @@ class StocktakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         services.close_stocktake(actor=request.user, stocktake=stocktake)
         stocktake.refresh_from_db()
         return Response(StocktakeSerializer(stocktake).data)
+
+
+class ArchiveVolumeSerializer(serializers.ModelSerializer):
+    copies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArchiveVolume
+        fields = ["id", "year", "title", "department", "cabinet", "created_at", "copies"]
+
+    def get_copies(self, volume: ArchiveVolume) -> list[int]:
+        return [c.pk for c in volume.copies.all()]
+
+
+class ArchiveSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    title = serializers.CharField(max_length=100)
+    department = serializers.IntegerField(help_text="department id")
+    cabinet = serializers.CharField(help_text="cabinet code")
+    copies = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+
+
+class DueCopySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Copy
+        fields = ["id", "document", "copy_no", "state", "holder"]
+
+
+class ArchiveVolumeViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """归档: volumes of the year's completed documents; `due` lists copies still held that are
+    due for archiving."""
+
+    serializer_class = ArchiveVolumeSerializer
+    queryset = ArchiveVolume.objects.none()
+
+    def get_queryset(self) -> Any:
+        return services.whole_volumes(self.request.user).prefetch_related("copies")
+
+    @extend_schema(request=ArchiveSerializer, responses={201: ArchiveVolumeSerializer})
+    def create(self, request: Request) -> Response:
+        from baomi.core.models import OrgUnit
+        from baomi.ledger.models import Cabinet
+
+        data = ArchiveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        volume = services.archive_copies(
+            actor=request.user,
+            year=v["year"],
+            title=v["title"],
+            department=OrgUnit.objects.filter(pk=v["department"]).first(),
+            cabinet=Cabinet.objects.filter(code=v["cabinet"]).first(),
+            copies=[_copy(request, {"copy": pk}) for pk in v["copies"]],
+        )
+        return Response(ArchiveVolumeSerializer(volume).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: DueCopySerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def due(self, request: Request) -> Response:
+        rows = self.paginate_queryset(services.due_for_archiving(request.user))
+        return self.get_paginated_response(DueCopySerializer(rows, many=True).data)

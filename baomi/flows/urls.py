@@ -19,6 +19,7 @@ urlpatterns = [
     path("carry-out/", views.carry, name="carry-out"),
     path("carry-outs/<int:pk>/back/", views.bring_back, name="bring-back"),
     path("reproduce/", views.reproduce, name="reproduce"),
+    path("archive/", views.archive, name="archive"),
     path("destruction/", views.destruction, name="destruction"),
     path("destruction/<int:pk>/destroy/", views.destroy, name="destroy"),
     path("destruction/<int:pk>/certificate.pdf", views.certificate, name="certificate"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import report
+from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.queries import copy_by_code
@@ -52,11 +54,53 @@ class Shown:
     more: bool
 
 
-def _lists(person: Person) -> dict[str, Any]:
+def _mine(person: Person) -> dict[str, Q]:
+    """How each list narrows to what is in one person's own hands (a route or a courier list
+    by subquery, so no row repeats)."""
+    return {
+        "to_sign": Q(reader=person),
+        "circulations": Q(
+            pk__in=CirculationStep.objects.filter(reader=person).values("circulation")
+        ),
+        "readers": Q(reader=person),
+        "overdue_loans": Q(borrower=person),
+        "overdue_carry_outs": Q(person=person),
+        "in_transit": Q(pk__in=Transfer.objects.filter(couriers=person).values("pk")),
+        "carried_out": Q(person=person),
+        "loans": Q(borrower=person),
+        "outside": Q(holder=person),
+        "archive_due": Q(holder=person),
+    }
+
+
+def _keeps_custody(person: Person) -> bool:
+    """Whether the office-wide lists (who holds which copy, who is overdue) are this person's
+    business: the posts that keep custody or supervise it (ACC.ROLE). Everyone else sees what
+    is in their own hands, among the documents they may know of."""
+    return any(
+        policy.check(key, actor=person).allowed for key in ("custody.manage", "security.manage")
+    )
+
+
+def workbench_lists(person: Person) -> dict[str, Any]:
     """The workbench's lists, each in its order (the most urgent first), among the documents
-    this person may know of."""
+    this person may know of: the whole office's for the custody posts, otherwise the person's
+    own."""
+    lists = _office_lists(person)
+    if _keeps_custody(person):
+        return lists
+    mine = _mine(person)
+    return {kind: rows.filter(mine[kind]) for kind, rows in lists.items()}
+
+
+def _office_lists(person: Person) -> dict[str, Any]:
     recall = services.recall_list(person)
     return {
+        "to_sign": CirculationStep.objects.filter(
+            reader=person, state=CirculationStep.State.HANDED, signed_at__isnull=True
+        )
+        .select_related("circulation__copy__document")
+        .order_by("handed_at", "pk"),
         "circulations": Circulation.objects.filter(
             visible(person, "copy__document"), state=Circulation.State.OPEN
         )
@@ -81,10 +125,12 @@ def _lists(person: Person) -> dict[str, Any]:
         .select_related("borrower", "copy__document")
         .order_by("due_at", "pk"),
         "outside": services.outside_cabinets().filter(visible(person, "document")).order_by("pk"),
+        "archive_due": services.due_for_archiving(person),
     }
 
 
 LIST_TITLES = {
+    "to_sign": _lazy("Handed to you: sign for them"),
     "circulations": _lazy("Circulations"),
     "readers": _lazy("Readers past their time (chase)"),
     "overdue_loans": _lazy("Loans past their return date"),
@@ -93,7 +139,19 @@ LIST_TITLES = {
     "carried_out": _lazy("Carried out"),
     "loans": _lazy("On loan"),
     "outside": _lazy("Classified copies outside a cabinet"),
+    "archive_due": _lazy("Still held, due for archiving"),
 }
+ON_WORKBENCH = (
+    "to_sign",
+    "circulations",
+    "readers",
+    "overdue_loans",
+    "overdue_carry_outs",
+    "in_transit",
+    "carried_out",
+    "loans",
+    "outside",
+)
 
 
 def _top(rows: Any) -> Shown:
@@ -104,11 +162,10 @@ def _top(rows: Any) -> Shown:
 @login_required
 def workbench(request: AuthedRequest) -> HttpResponse:
     person = request.user
-    context: dict[str, Any] = {kind: _top(rows) for kind, rows in _lists(person).items()}
+    lists = workbench_lists(person)
+    context: dict[str, Any] = {kind: _top(lists[kind]) for kind in ON_WORKBENCH}
     context |= {
-        "to_sign": CirculationStep.objects.filter(
-            reader=person, state=CirculationStep.State.HANDED, signed_at__isnull=True
-        ).select_related("circulation__copy__document"),
+        "keeps_custody": _keeps_custody(person),
         "cabinets": Cabinet.objects.order_by("code"),
         "channels": Channel.objects.filter(active=True).order_by("name"),
     }
@@ -118,7 +175,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
 @login_required
 def full_list(request: AuthedRequest, kind: str) -> HttpResponse:
     """One list of the workbench in full, page by page."""
-    lists = _lists(request.user)
+    lists = workbench_lists(request.user)
     if kind not in lists:
         raise Http404
     page = slice_page(lists[kind], request.GET.get("page"), LISTED)
@@ -130,6 +187,7 @@ def full_list(request: AuthedRequest, kind: str) -> HttpResponse:
             "title": LIST_TITLES[kind],
             "page": page,
             "template": f"flows/lists/{kind}.html",
+            "keeps_custody": _keeps_custody(request.user),
         },
     )
 
@@ -541,3 +599,39 @@ def reproduce(request: AuthedRequest) -> HttpResponse:
         )
 
     return _act(request, action, _("Copies made and registered."))
+
+
+# -- archive -----------------------------------------------------------------------------------
+
+
+@login_required
+def archive(request: AuthedRequest) -> HttpResponse:
+    """归档: the year's completed documents into volumes, by label; what is still held and due."""
+    if request.method == "POST":
+        year = request.POST.get("year", "")
+        return _back(
+            request,
+            lambda: services.archive_copies(
+                actor=request.user,
+                year=int(year) if year.isdigit() else 0,
+                title=request.POST.get("title", ""),
+                department=_by_id(OrgUnit.objects.all(), request, "department"),
+                cabinet=_by_id(Cabinet.objects.all(), request, "cabinet"),
+                copies=_labels(request),
+            ),
+            _("Archived."),
+            "flows:archive",
+        )
+    return render(
+        request,
+        "flows/archive.html",
+        {
+            "volumes": services.whole_volumes(request.user).annotate(copy_count=Count("copies"))[
+                :SHOWN
+            ],
+            "due": _top(services.due_for_archiving(request.user)),
+            "year": clock.today().year - 1,
+            "departments": OrgUnit.objects.order_by("path"),
+            "cabinets": Cabinet.objects.order_by("code"),
+        },
+    )

@@ -54,3 +54,54 @@ def test_classified_copies_are_not_archived_into_an_ordinary_cabinet(org, copy):
     assert "DOC.STORE" in [v.rule_id for v in raised.value.violations]
     copy.refresh_from_db()
     assert copy.state == Copy.State.IN_CABINET
+
+
+def test_a_volume_by_label_on_the_archive_page_and_the_due_list(client, org, copy, clock_at):
+    clerk = org["people"]["clerk"]
+    first, second, third = org["document"].copies.order_by("copy_no")
+    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    client.force_login(clerk)
+    form = {
+        "year": "2026",
+        "title": "2026年收文",
+        "department": org["cabinet"].department.pk,
+        "cabinet": org["cabinet"].pk,
+        "codes": f"{first.scan_code}\n{second.scan_code}",
+    }
+    client.post("/flows/archive/", {**form, "year": "2999"})  # refused: nothing archived
+    assert not Copy.objects.filter(state=Copy.State.ARCHIVED).exists()
+    client.post("/flows/archive/", form)
+    assert set(Copy.objects.filter(state=Copy.State.ARCHIVED)) == {first, second}
+    page = client.get("/flows/archive/").content.decode()
+    assert "2026年收文" in page and f"/ {third.label}" not in page  # not due before April
+    clock_at(dt.datetime(2027, 4, 1, 9, 0, tzinfo=dt.UTC))
+    client.force_login(clerk)  # a new working day, a new sign-in
+    page = client.get("/flows/archive/").content.decode()
+    assert f"/ {third.label}" in page
+    client.force_login(org["people"]["important"])  # outside the scope: no volume, no copy
+    page = client.get("/flows/archive/").content.decode()
+    assert "2026年收文" not in page and f"/ {third.label}" not in page
+
+
+def test_archive_volumes_and_the_due_list_through_the_api(org, copy):
+    from rest_framework.test import APIClient
+
+    clerk = org["people"]["clerk"]
+    client = APIClient(headers={"accept-language": "en"})
+    client.force_login(clerk)
+    request = {
+        "year": 2026,
+        "title": "2026年收文",
+        "department": org["cabinet"].department.pk,
+        "cabinet": org["cabinet"].code,
+        "copies": [copy.pk],
+    }
+    refused = client.post("/api/v1/archive-volumes/", {**request, "title": " "}, format="json")
+    assert refused.status_code == 400 and not Copy.objects.filter(state="archived").exists()
+    made = client.post("/api/v1/archive-volumes/", request, format="json")
+    assert made.status_code == 201, made.content
+    assert made.json()["copies"] == [copy.pk]
+    assert client.get("/api/v1/archive-volumes/").json()["count"] == 1
+    assert client.get("/api/v1/archive-volumes/due/").json()["count"] == 0
+    client.force_login(org["people"]["important"])
+    assert client.get("/api/v1/archive-volumes/").json()["count"] == 0

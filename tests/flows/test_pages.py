@@ -250,3 +250,22 @@ def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client,
     assert client.get("/flows/lists/everything/").status_code == 404
     client.force_login(org["people"]["important"])  # outside the knowledge scope
     assert f"/ {first.label}" not in client.get("/flows/lists/loans/").content.decode()
+
+
+def test_staff_without_a_custody_post_see_only_what_is_in_their_own_hands(client, org):
+    from baomi.flows.services import lend_copy
+
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    mine, theirs, _ = org["document"].copies.order_by("copy_no")
+    lend_copy(actor=clerk, copy=mine, borrower=insider)
+    lend_copy(actor=clerk, copy=theirs, borrower=reader2)
+    client.force_login(insider)
+    page = client.get("/flows/").content.decode()
+    assert f"/ {mine.label}" in page and f"/ {theirs.label}" not in page
+    assert "/flows/lend/" not in page and "/return/" not in page  # the clerk's actions
+    assert "/flows/lost/" in page  # anyone may report a copy missing
+    listed = client.get("/flows/lists/outside/").content.decode()
+    assert f"/ {mine.label}" in listed and f"/ {theirs.label}" not in listed
+    client.force_login(clerk)
+    page = client.get("/flows/").content.decode()
+    assert f"/ {mine.label}" in page and f"/ {theirs.label}" in page and "/return/" in page

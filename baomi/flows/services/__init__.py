@@ -1,7 +1,7 @@
 """Services of the daily flows: one function per user action (check the rules, move the copy
 through the ledger's state machine, record the event, in one transaction), one module per flow."""
 
-from .archive import archive_copies, due_for_archiving
+from .archive import archive_copies, due_for_archiving, whole_volumes
 from .circulation import (
     chase_list,
     chase_overdue_readers,
@@ -75,5 +75,6 @@ __all__ = [
     "stocktake_result",
     "take_back",
     "whole_batches",
+    "whole_volumes",
     "write_off",
 ]

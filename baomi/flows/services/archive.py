@@ -13,12 +13,14 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, visible
 
 from ..models import (
     ArchiveVolume,
 )
-from .common import S, _locked_copies, _must_be
+from .common import S, _locked_copies, _must_be, wholly_known
+
+FIRST_YEAR = 1949  # the earliest year a volume may name
 
 
 @transaction.atomic(durable=True)
@@ -28,8 +30,16 @@ def archive_copies(
     """归档: a volume of the year's completed documents; each copy, back in its cabinet,
     becomes archived in the volume's cabinet (DOC.ARCHIVE)."""
     policy.require("custody.manage", actor=actor)
+    if not FIRST_YEAR <= year <= clock.today().year:
+        raise ValidationError(
+            {"year": _("Give a year from %(first)s to this one.") % {"first": FIRST_YEAR}}
+        )
     if not title.strip():
         raise ValidationError({"title": _("Give the volume a title.")})
+    if department is None:
+        raise ValidationError({"department": _("Choose the department whose volume it is.")})
+    if cabinet is None:
+        raise ValidationError({"cabinet": _("Choose the cabinet the volume goes into.")})
     if not copies:
         raise ValidationError({"copies": _("List at least one copy.")})
     volume = ArchiveVolume.objects.create(
@@ -69,10 +79,17 @@ def due_for_archiving(person: Any, *, today: dt.date | None = None) -> Any:
         return Copy.objects.none()
     return (
         Copy.objects.filter(
+            visible(person, "document"),
             state__in=[S.CIRCULATING, S.ON_LOAN],
             document__issued_on__year__lt=today.year,
-            document__in=Document.objects.visible_to(person),
         )
         .select_related("document", "holder")
         .order_by("holder_id", "document_id", "copy_no")
+    )
+
+
+def whole_volumes(person: Any) -> Any:
+    """Archive volumes every copy of which this person may know of (see `wholly_known`)."""
+    return wholly_known(ArchiveVolume.objects.all(), "copies__document", person).order_by(
+        "-year", "title", "-id"
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -71,3 +72,11 @@ def _must_be(copy: Copy, *states: str) -> None:
             _("Copy %(copy)s is %(state)s.")
             % {"copy": copy.label, "state": Copy.State(copy.state).label}
         )
+
+
+def wholly_known(rows: QuerySet[Any], path: str, person: Any) -> QuerySet[Any]:
+    """The rows (batches, volumes) every document of which, reached through `path`, this
+    person may know of: a row mixing in a document outside the person's scope is not shown at
+    all, so nothing of it leaks, not even its number."""
+    hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
+    return rows.exclude(**{f"{path}__in": hidden}).filter(**{f"{path}__isnull": False}).distinct()

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy
 
 from ..models import (
     DestructionBatch,
     DestructionItem,
 )
-from .common import S, _locked_copies, _must_be
+from .common import S, _locked_copies, _must_be, wholly_known
 
 
 @transaction.atomic(durable=True)
@@ -109,12 +109,7 @@ def destroy_batch(
 
 
 def whole_batches(person: Any) -> Any:
-    """Batches every item of which this person may know of: a batch mixing in a document
-    outside the person's scope is not shown at all, so no number of it leaks."""
-    hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
-    return (
-        DestructionBatch.objects.exclude(items__copy__document__in=hidden)
-        .filter(items__isnull=False)
-        .distinct()
-        .order_by("-listed_at", "-id")
+    """Batches every item of which this person may know of (see `wholly_known`)."""
+    return wholly_known(DestructionBatch.objects.all(), "items__copy__document", person).order_by(
+        "-listed_at", "-id"
     )
