@@ -1,0 +1,1 @@
+"""Pre-publication secrecy review: manuscripts, the scanner (engine/), the review desk."""
