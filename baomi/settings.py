@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "baomi.approvals",
     "baomi.ledger",
     "baomi.flows",
+    "baomi.review",
     "baomi.web",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("approvals/", include("baomi.approvals.urls")),
     path("ledger/", include("baomi.ledger.urls")),
     path("flows/", include("baomi.flows.urls")),
+    path("review/", include("baomi.review.urls")),
     path("audit/", include("baomi.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("baomi.api")),

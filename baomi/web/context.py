@@ -20,6 +20,7 @@ def navigation(person: Any) -> list[tuple[str, Any]]:
         (reverse("approvals:inbox"), _("Awaiting my approval")),
         *([(reverse("ledger:register"), _("Register"))] if not person.admin_role else []),
         *([(reverse("flows:workbench"), _("Workbench"))] if not person.admin_role else []),
+        *([(reverse("review:manuscripts"), _("Review"))] if not person.admin_role else []),
         (reverse("web:rules"), _("Rules")),
     ]
     if person.admin_role == AdminRole.SECURITY:

@@ -1,0 +1,123 @@
+"""The scanner as the organization configures it: terms from the secret-item catalog, the
+sensitive-term list, the numbers of registered classified documents and the notices of internal
+material; excerpts from the index of every registered document whose text Baomi holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from baomi import audit
+from baomi.core.levels import Level
+from baomi.ledger.models import Attachment, Document, SecretItem
+
+from .engine import FingerprintIndex, Scanner, Term, TermMatcher
+from .models import SensitiveTerm
+
+#: notices printed on internal material (PUB.INTERNAL)
+NOTICES = ("内部资料", "内部文件", "内部刊物", "注意保存", "不得外传", "严禁外传", "内部使用")
+
+_matcher: tuple[tuple[Term, ...], TermMatcher] | None = None
+
+
+def terms() -> list[Term]:
+    found = [
+        Term(name, "secret_item", pk) for pk, name in SecretItem.objects.values_list("pk", "name")
+    ]
+    found += [
+        Term(text, kind, pk)
+        for pk, text, kind in SensitiveTerm.objects.values_list("pk", "text", "kind")
+    ]
+    found += [
+        Term(number, "doc_number", pk)
+        for pk, number in Document.objects.filter(
+            level__gte=Level.CONFIDENTIAL, state=Document.State.ACTIVE
+        )
+        .exclude(doc_number="")
+        .values_list("pk", "doc_number")
+    ]
+    found += [Term(text, "notice") for text in NOTICES]
+    return found
+
+
+def matcher() -> TermMatcher:
+    """The term matcher, built again only when the terms changed."""
+    global _matcher
+    current = tuple(terms())
+    if _matcher is None or _matcher[0] != current:
+        _matcher = (current, TermMatcher(current))
+    return _matcher[1]
+
+
+def index_folder() -> Path:
+    return Path(settings.DATA_DIR) / "review-index"
+
+
+def index() -> FingerprintIndex:
+    return FingerprintIndex(index_folder())
+
+
+def scanner() -> Scanner:
+    return Scanner(matcher(), index())
+
+
+def document_text(document: Document) -> str:
+    """The text of a document's stored content (text, DOCX and PDF attachments), decrypted for
+    indexing by the system: no person reads it."""
+    from baomi.ledger import content
+
+    from .extract import extract_text
+
+    parts = []
+    for attachment in Attachment.objects.filter(
+        document=document, file_type__in=("txt", "docx", "pdf")
+    ):
+        data = content.decrypt(
+            (content.store_dir() / attachment.stored_as).read_bytes(),
+            cipher=attachment.cipher,
+            nonce=bytes(attachment.nonce),
+            bound_to=f"{document.pk}/{attachment.pk}".encode(),
+        )
+        try:
+            parts.append(extract_text(data)[1])
+        except content.ContentError:
+            continue  # accepted for storage, but no text in it (a scan without a text layer)
+    return "\n".join(parts)
+
+
+def indexable() -> Any:
+    """Documents in force whose content Baomi holds."""
+    return Document.objects.filter(
+        state=Document.State.ACTIVE, attachments__file_type__in=("txt", "docx", "pdf")
+    ).distinct()
+
+
+def index_document(document: Document) -> None:
+    """Add (or replace) one document in the index; recorded as a system event."""
+    text = document_text(document)
+    if text:
+        index().add([(document.pk, text)])
+        audit_system("document.content_indexed", document, characters=len(text))
+
+
+def drop_document(document: Document) -> None:
+    """Take a document out of the index (declassified, destroyed, content withdrawn)."""
+    if index().remove([document.pk]):
+        audit_system("document.content_unindexed", document)
+
+
+def rebuild_index() -> int:
+    """Index every document in force whose content Baomi holds, afresh; returns how many."""
+    documents = list(indexable())
+    FingerprintIndex.rebuild(index_folder(), ((d.pk, document_text(d)) for d in documents))
+    audit_system("review.index_rebuilt", None, documents=len(documents))
+    return len(documents)
+
+
+def audit_system(action: str, obj: Any, **data: Any) -> None:
+    from django.db import transaction
+
+    with transaction.atomic():
+        audit.record(None, action, obj, **data)

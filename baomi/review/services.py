@@ -1,0 +1,324 @@
+"""Services of the pre-publication review: one function per user action, each checking the
+rules, changing state and recording its audit event in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from baomi import audit, policy
+from baomi.core import clock
+from baomi.ledger.content import ContentError
+
+from . import scanning
+from .engine import ScanResult
+from .extract import MAX_CHARACTERS, extract_text
+from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
+
+#: what replaces each redacted character in the released text
+REDACTED = "■"
+
+
+def may_review(person: Any) -> bool:
+    return policy.check("manuscript.review", actor=person).allowed
+
+
+def visible_manuscripts(person: Any) -> Any:
+    """What a person may open: reviewers everything, leaders of a department asked for a second
+    review what was referred to it, everyone their own submissions."""
+    if not person.is_authenticated or person.admin_role:
+        return Manuscript.objects.none()
+    if may_review(person):
+        return Manuscript.objects.all()
+    mine = Q(submitted_by=person)
+    if "leader" in person.post_codes and person.department_id:
+        mine |= Q(referrals__department=person.department_id)
+    return Manuscript.objects.filter(mine).distinct()
+
+
+@transaction.atomic(durable=True)
+def submit_manuscript(
+    *,
+    actor: Any,
+    title: str,
+    kind: str,
+    outlet: str = "",
+    text: str = "",
+    data: bytes | None = None,
+    file_name: str = "",
+) -> Manuscript:
+    """送审: a text, or a file (DOCX, PDF, plain text) whose text is extracted, for review before
+    release (PUB.REVIEW); scanned at once. A bad file is refused and nothing is stored."""
+    if not title.strip():
+        raise ValidationError({"title": _("Give the manuscript a title.")})
+    if actor.department_id is None:
+        raise ValidationError({"title": _("You belong to no department: ask to be placed in one.")})
+    if data is not None:
+        try:
+            kind, text = extract_text(data)
+        except ContentError as exc:
+            raise ValidationError({"file": str(exc)}) from exc
+    elif kind not in (Manuscript.Kind.TEXT, Manuscript.Kind.CAPTION, Manuscript.Kind.TRANSCRIPT):
+        raise ValidationError({"kind": _("Choose what kind of text this is.")})
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Give the text to review.")})
+    if len(text) > MAX_CHARACTERS:
+        raise ValidationError(
+            {
+                "text": _("The text is longer than %(n)s characters: split it.")
+                % {"n": MAX_CHARACTERS}
+            }
+        )
+    manuscript = Manuscript.objects.create(
+        title=title.strip(),
+        kind=kind,
+        outlet=outlet.strip(),
+        file_name=file_name[:200],
+        text=text,
+        department_id=actor.department_id,
+        submitted_by=actor,
+        submitted_at=clock.now(),
+    )
+    audit.record(
+        actor, "manuscript.submitted", manuscript, kind=kind, characters=len(text), file=file_name
+    )
+    _scan(actor, manuscript)
+    return manuscript
+
+
+@transaction.atomic(durable=True)
+def scan_manuscript(*, actor: Any, manuscript: Manuscript) -> ScanResult:
+    """Scan again (the catalog, the term list or the index may have changed since)."""
+    policy.require("manuscript.review", actor=actor)
+    return _scan(actor, manuscript)
+
+
+def _scan(actor: Any, manuscript: Manuscript) -> ScanResult:
+    result = scanning.scanner().scan(manuscript.text)
+    manuscript.findings.all().delete()
+    Finding.objects.bulk_create(_findings(manuscript, result))
+    manuscript.scanned_at = clock.now()
+    manuscript.save(update_fields=["scanned_at"])
+    audit.record(
+        actor,
+        "manuscript.scanned",
+        manuscript,
+        terms=len(result.terms),
+        excerpts=len(result.excerpts),
+        markings=len(result.markings),
+        documents=sorted({e.document for e in result.excerpts}),
+    )
+    return result
+
+
+def _findings(manuscript: Manuscript, result: ScanResult) -> list[Finding]:
+    found = []
+    for hit in result.terms:
+        for term in hit.terms:
+            found.append(
+                Finding(
+                    manuscript=manuscript,
+                    kind=Finding.Kind.TERM,
+                    start=hit.source_start,
+                    end=hit.source_end,
+                    detail=term.kind,
+                    secret_item_id=term.ref if term.kind == "secret_item" else None,
+                    document_id=term.ref if term.kind == "doc_number" else None,
+                )
+            )
+    for e in result.excerpts:
+        found.append(
+            Finding(
+                manuscript=manuscript,
+                kind=Finding.Kind.EXCERPT,
+                start=e.start,
+                end=e.end,
+                document_id=e.document,
+                source_start=e.source_start,
+                source_end=e.source_end,
+                similarity=e.similarity,
+            )
+        )
+    for m in result.markings:
+        found.append(
+            Finding(
+                manuscript=manuscript,
+                kind=Finding.Kind.MARKING,
+                start=m.start,
+                end=m.end,
+                detail=m.kind,
+            )
+        )
+    return found
+
+
+def _open(manuscript: Manuscript) -> None:
+    if manuscript.state not in (Manuscript.State.SUBMITTED, Manuscript.State.REFERRED):
+        raise ValidationError(
+            _("This manuscript was already decided: %(state)s.")
+            % {"state": Manuscript.State(manuscript.state).label}
+        )
+
+
+@transaction.atomic(durable=True)
+def refer_manuscript(*, actor: Any, manuscript: Manuscript, department: Any) -> Referral:
+    """会审 (PUB.REFER): ask another department to review the text too."""
+    policy.require("manuscript.review", actor=actor)
+    manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _open(manuscript)
+    if department is None or department.pk == manuscript.department_id:
+        raise ValidationError({"department": _("Choose another department.")})
+    if manuscript.referrals.filter(department=department).exists():
+        raise ValidationError({"department": _("This department was already asked.")})
+    referral = Referral.objects.create(
+        manuscript=manuscript, department=department, referred_by=actor, referred_at=clock.now()
+    )
+    manuscript.state = Manuscript.State.REFERRED
+    manuscript.save(update_fields=["state"])
+    audit.record(actor, "manuscript.referred", manuscript, department=department.pk)
+    return referral
+
+
+@transaction.atomic(durable=True)
+def sign_referral(*, actor: Any, referral: Referral, agreed: bool, comment: str = "") -> Referral:
+    """The department asked signs its second review: agreed, or not with its reasons."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if referral.signed_at is not None:
+        raise ValidationError(_("This referral was already signed."))
+    if actor.department_id != referral.department_id or "leader" not in actor.post_codes:
+        raise ValidationError(
+            _("Only a leader of %(unit)s signs this review.") % {"unit": referral.department}
+        )
+    if not agreed and not comment.strip():
+        raise ValidationError({"comment": _("Say what must change.")})
+    referral.signed_by, referral.signed_at = actor, clock.now()
+    referral.agreed, referral.comment = agreed, comment.strip()[:500]
+    referral.save()
+    audit.record(
+        actor,
+        "manuscript.referral_signed",
+        referral.manuscript,
+        referral=referral.pk,
+        agreed=agreed,
+    )
+    return referral
+
+
+@transaction.atomic(durable=True)
+def decide_manuscript(
+    *,
+    actor: Any,
+    manuscript: Manuscript,
+    verdict: str,
+    reasons: str = "",
+    redactions: Sequence[Sequence[int]] = (),
+    issuer_consent: str = "",
+) -> Decision:
+    """The reviewer's decision. Approval, with or without redactions, only once every secret is
+    cut (PUB.REVIEW, PUB.UNPUBLISHED), internal material cut or consented to (PUB.INTERNAL) and
+    every other department concerned has agreed (PUB.REFER); a rejection tells the author why.
+    The author is told what was cut and why."""
+    policy.require("manuscript.review", actor=actor)
+    manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _open(manuscript)
+    if verdict not in Decision.Verdict.values:
+        raise ValidationError({"verdict": _("Choose approve, approve with redactions or reject.")})
+    spans = _spans(redactions, len(manuscript.text)) if verdict == Decision.Verdict.REDACT else []
+    if verdict == Decision.Verdict.REDACT and not spans:
+        raise ValidationError({"redactions": _("Mark what is to be cut.")})
+    if verdict != Decision.Verdict.APPROVE and not reasons.strip():
+        raise ValidationError({"reasons": _("Tell the author why.")})
+    if verdict != Decision.Verdict.REJECT:
+        policy.require(
+            "manuscript.approve",
+            manuscript=manuscript,
+            findings=list(manuscript.findings.select_related("document__department")),
+            redactions=spans,
+            issuer_consent=issuer_consent,
+            referrals=list(manuscript.referrals.all()),
+        )
+    decision = Decision.objects.create(
+        manuscript=manuscript,
+        verdict=verdict,
+        reasons=reasons.strip(),
+        redactions=spans,
+        redacted_text=redact(manuscript.text, spans) if spans else "",
+        issuer_consent=issuer_consent.strip()[:200],
+        decided_by=actor,
+        decided_at=clock.now(),
+    )
+    manuscript.state = {
+        Decision.Verdict.APPROVE: Manuscript.State.APPROVED,
+        Decision.Verdict.REDACT: Manuscript.State.REDACTED,
+        Decision.Verdict.REJECT: Manuscript.State.REJECTED,
+    }[Decision.Verdict(verdict)]
+    manuscript.save(update_fields=["state"])
+    audit.record(
+        actor,
+        "manuscript.decided",
+        manuscript,
+        verdict=verdict,
+        redactions=spans,
+        consent=bool(issuer_consent.strip()),
+    )
+    return decision
+
+
+def _spans(redactions: Sequence[Sequence[int]], length: int) -> list[list[int]]:
+    spans = []
+    for span in redactions:
+        try:
+            start, end = (int(x) for x in span)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"redactions": _("A redaction is a start and an end.")}) from exc
+        if not 0 <= start < end <= length:
+            raise ValidationError(
+                {
+                    "redactions": _("A redaction lies outside the text: %(start)s–%(end)s.")
+                    % {"start": start, "end": end}
+                }
+            )
+        spans.append([start, end])
+    return sorted(spans)
+
+
+def redact(text: str, spans: Sequence[Sequence[int]]) -> str:
+    """The text with every character of the spans replaced, line breaks kept."""
+    chars = list(text)
+    for start, end in spans:
+        for i in range(start, end):
+            if chars[i] != "\n":
+                chars[i] = REDACTED
+    return "".join(chars)
+
+
+def findings_to_cut(manuscript: Manuscript) -> list[list[int]]:
+    """The spans of every finding: what a reviewer cuts with one click."""
+    return [[f.start, f.end] for f in manuscript.findings.all()]
+
+
+@transaction.atomic(durable=True)
+def add_sensitive_term(*, actor: Any, text: str, kind: str, note: str = "") -> SensitiveTerm:
+    """Add a term to the organization's list (the review desk flags it from then on)."""
+    policy.require("manuscript.review", actor=actor)
+    if not text.strip():
+        raise ValidationError({"text": _("Give the term.")})
+    if kind not in SensitiveTerm.Kind.values:
+        raise ValidationError({"kind": _("Choose what kind of term it is.")})
+    if SensitiveTerm.objects.filter(text=text.strip()).exists():
+        raise ValidationError({"text": _("This term is on the list already.")})
+    term = SensitiveTerm.objects.create(
+        text=text.strip()[:100],
+        kind=kind,
+        note=note.strip()[:200],
+        added_by=actor,
+        added_at=clock.now(),
+    )
+    audit.record(actor, "review.term_added", term, kind=kind)
+    return term

@@ -1,0 +1,289 @@
+"""The review desk: submit a manuscript, see its findings highlighted beside the text, refer,
+decide, download the redacted text. Each form calls one service."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi import policy
+from baomi.core.errors import report
+from baomi.core.models import OrgUnit
+from baomi.core.paging import slice_page
+from baomi.ledger.models import Document
+from baomi.people.views import AuthedRequest
+
+from . import services
+from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
+
+SPAN = re.compile(r"(\d+)\s*[-–~]\s*(\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class Piece:
+    """A run of the manuscript text and the findings covering it (none: plain text)."""
+
+    text: str
+    findings: tuple[int, ...]
+    kinds: str
+
+
+def pieces(text: str, findings: list[Finding]) -> list[Piece]:
+    """The text cut at every finding's start and end, for highlighting overlaps correctly."""
+    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        covering = [f for f in findings if f.start <= a and b <= f.end]
+        kinds = " ".join(sorted({f.kind for f in covering}))
+        out.append(Piece(text[a:b], tuple(f.pk for f in covering), kinds))
+    return out
+
+
+def describe(finding: Finding, person: Any) -> str:
+    """What a finding says to this person. A document the person may not know of is named
+    only by its level, its registering department and the departments holding its copies."""
+    if finding.kind == Finding.Kind.MARKING:
+        return str(_("Marking: %(kind)s")) % {"kind": finding.get_detail_display()}
+    if finding.kind == Finding.Kind.TERM:
+        if finding.secret_item is not None:
+            return str(_("Secret item: %(name)s (%(level)s)")) % {
+                "name": finding.secret_item.name,
+                "level": finding.secret_item.get_level_display(),
+            }
+        return str(_("Term: %(kind)s")) % {"kind": finding.get_detail_display()}
+    document = finding.document
+    if document is None:
+        return str(_("Excerpt of a document no longer registered"))
+    similarity = f"{(finding.similarity or 0) * 100:.0f}%"
+    if Document.objects.visible_to(person).filter(pk=document.pk).exists():
+        return str(_("Excerpt of %(title)s %(number)s, similarity %(similarity)s")) % {
+            "title": document.title_for(person),
+            "number": document.doc_number,
+            "similarity": similarity,
+        }
+    holders = sorted(
+        {
+            str(unit)
+            for unit in OrgUnit.objects.filter(
+                pk__in=[
+                    *document.copies.exclude(holder=None).values_list(
+                        "holder__department", flat=True
+                    ),
+                    *document.copies.exclude(cabinet=None).values_list(
+                        "cabinet__department", flat=True
+                    ),
+                ]
+            )
+        }
+    )
+    return str(
+        _(
+            "Excerpt of a %(level)s document of %(department)s, copies held by %(holders)s, "
+            "similarity %(similarity)s"
+        )
+    ) % {
+        "level": document.get_level_display(),
+        "department": document.department,
+        "holders": "、".join(holders) or "—",
+        "similarity": similarity,
+    }
+
+
+def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
+    return get_object_or_404(services.visible_manuscripts(request.user), pk=pk)
+
+
+def _back(request: AuthedRequest, action: Any, done: str, pk: int) -> HttpResponse:
+    try:
+        action()
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("review:manuscript", pk=pk)
+
+
+@login_required
+def manuscripts(request: AuthedRequest) -> HttpResponse:
+    """送审: the manuscripts a person may see, and a form to submit one."""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            manuscript = services.submit_manuscript(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                kind=request.POST.get("kind", Manuscript.Kind.TEXT),
+                outlet=request.POST.get("outlet", ""),
+                text=request.POST.get("text", ""),
+                data=upload.read() if upload else None,
+                file_name=(upload.name or "") if upload else "",
+            )
+        except ValidationError as exc:
+            report(request, exc)
+            return redirect("review:manuscripts")
+        messages.success(request, _("Submitted and scanned."))
+        return redirect("review:manuscript", pk=manuscript.pk)
+    page = slice_page(
+        services.visible_manuscripts(request.user).select_related("department", "submitted_by"),
+        request.GET.get("page"),
+        50,
+    )
+    return render(
+        request,
+        "review/manuscripts.html",
+        {
+            "page": page,
+            "kinds": Manuscript.Kind.choices,
+            "reviewer": services.may_review(request.user),
+        },
+    )
+
+
+@login_required
+def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The desk: the text with its findings highlighted, the findings beside it, and the
+    reviewer's forms."""
+    found = _manuscript(request, pk)
+    findings = list(found.findings.select_related("document__department", "secret_item"))
+    person = request.user
+    return render(
+        request,
+        "review/manuscript.html",
+        {
+            "manuscript": found,
+            "pieces": pieces(found.text, findings),
+            "findings": [(f, describe(f, person)) for f in findings],
+            "reviewer": services.may_review(person),
+            "referrals": found.referrals.select_related("department", "signed_by"),
+            "to_sign": found.referrals.filter(
+                department=person.department_id, signed_at=None
+            ).first()
+            if "leader" in person.post_codes
+            else None,
+            "decision": found.decisions.select_related("decided_by").first(),
+            "departments": OrgUnit.objects.exclude(pk=found.department_id).order_by("path"),
+            "verdicts": Decision.Verdict.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def rescan(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _manuscript(request, pk)
+    return _back(
+        request,
+        lambda: services.scan_manuscript(actor=request.user, manuscript=found),
+        _("Scanned again."),
+        pk,
+    )
+
+
+@login_required
+@require_POST
+def refer(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _manuscript(request, pk)
+    department = request.POST.get("department", "")
+    unit = OrgUnit.objects.filter(pk=int(department)).first() if department.isdigit() else None
+    return _back(
+        request,
+        lambda: services.refer_manuscript(actor=request.user, manuscript=found, department=unit),
+        _("Referred."),
+        pk,
+    )
+
+
+@login_required
+@require_POST
+def sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    referral = get_object_or_404(Referral, pk=pk)
+    _manuscript(request, referral.manuscript_id)
+    return _back(
+        request,
+        lambda: services.sign_referral(
+            actor=request.user,
+            referral=referral,
+            agreed=request.POST.get("agreed") == "1",
+            comment=request.POST.get("comment", ""),
+        ),
+        _("Signed."),
+        referral.manuscript_id,
+    )
+
+
+def redactions_posted(request: AuthedRequest) -> list[list[int]]:
+    """Spans ticked beside the findings ("start-end") and typed in ("120-135, 300-310")."""
+    typed = request.POST.get("spans", "")
+    posted = [*request.POST.getlist("cut"), *re.split(r"[,，;；\s]+", typed)]
+    return [
+        [int(a), int(b)]
+        for text in posted
+        if (m := SPAN.fullmatch(text.strip()))
+        for a, b in [m.groups()]
+    ]
+
+
+@login_required
+@require_POST
+def decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _manuscript(request, pk)
+    return _back(
+        request,
+        lambda: services.decide_manuscript(
+            actor=request.user,
+            manuscript=found,
+            verdict=request.POST.get("verdict", ""),
+            reasons=request.POST.get("reasons", ""),
+            redactions=redactions_posted(request),
+            issuer_consent=request.POST.get("consent", ""),
+        ),
+        _("Decided."),
+        pk,
+    )
+
+
+@login_required
+def redacted(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The redacted text of the decision, as plain UTF-8 text."""
+    found = _manuscript(request, pk)
+    decision = found.decisions.filter(verdict=Decision.Verdict.REDACT).first()
+    if decision is None:
+        raise Http404
+    response = HttpResponse(decision.redacted_text, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="manuscript-{found.pk}-redacted.txt"'
+    return response
+
+
+@login_required
+def terms(request: AuthedRequest) -> HttpResponse:
+    """The organization's sensitive-term list, kept by the reviewers."""
+    if not services.may_review(request.user):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.add_sensitive_term(
+                actor=request.user,
+                text=request.POST.get("text", ""),
+                kind=request.POST.get("kind", ""),
+                note=request.POST.get("note", ""),
+            )
+        except (ValidationError, policy.RuleViolation) as exc:
+            report(request, exc)
+        else:
+            messages.success(request, _("Added."))
+        return redirect("review:terms")
+    return render(
+        request,
+        "review/terms.html",
+        {"terms": SensitiveTerm.objects.all()[:500], "kinds": SensitiveTerm.Kind.choices},
+    )

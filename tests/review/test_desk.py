@@ -1,0 +1,247 @@
+"""The review desk: submission, findings, the PUB.* rules, referral, redaction, visibility."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from baomi import policy
+from baomi.audit.models import AuditEvent
+from baomi.core.levels import Level
+from baomi.ledger.services import attach_content
+from baomi.review import scanning
+from baomi.review.models import Decision, Finding, Manuscript
+from baomi.review.services import (
+    decide_manuscript,
+    refer_manuscript,
+    sign_referral,
+    submit_manuscript,
+)
+from tests.ledger.factories import register
+
+from .conftest import SOURCE
+
+pytestmark = pytest.mark.django_db
+
+EXCERPT = SOURCE[20:90]
+
+
+def submit(org, text, who="insider"):
+    return submit_manuscript(
+        actor=org["people"][who], title="新闻稿", kind="text", outlet="门户网站", text=text
+    )
+
+
+def cut_all(manuscript):
+    return [[f.start, f.end] for f in manuscript.findings.all()]
+
+
+def rules_of(raised):
+    return [v.rule_id for v in raised.value.violations]
+
+
+def test_a_manuscript_is_scanned_on_submission_for_excerpts_terms_and_markings(org):
+    text = "本报讯 " + EXCERPT + " 另据悉，机密★10年的材料均已归档。"
+    manuscript = submit(org, text)
+    kinds = {(f.kind, f.detail) for f in manuscript.findings.all()}
+    assert ("excerpt", "") in kinds and ("marking", "marking") in kinds
+    assert ("term", "secret_item") in kinds  # 集成电路制造基地, inside the excerpt
+    excerpt = manuscript.findings.get(kind="excerpt")
+    assert excerpt.document == org["document"]
+    assert text[excerpt.start : excerpt.end] in text and excerpt.end - excerpt.start >= 60
+    assert AuditEvent.objects.filter(action="manuscript.scanned").exists()
+
+
+def test_PUB_REVIEW_secrets_must_be_cut_before_release(org):
+    manuscript = submit(org, "本报讯 " + EXCERPT)
+    with pytest.raises(policy.RuleViolation) as raised:
+        decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="approve")
+    assert "PUB.REVIEW" in rules_of(raised)
+    manuscript.refresh_from_db()
+    assert manuscript.state == Manuscript.State.SUBMITTED and not Decision.objects.exists()
+    decision = decide_manuscript(
+        actor=org["people"]["reviewer"],
+        manuscript=manuscript,
+        verdict="redact",
+        reasons="删去涉及重大项目布局的内容",
+        redactions=cut_all(manuscript),
+    )
+    assert "集成电路" not in decision.redacted_text and decision.redacted_text.startswith("本报讯")
+    assert len(decision.redacted_text) == len(manuscript.text)
+
+
+def test_PUB_UNPUBLISHED_a_matter_not_yet_announced_is_cut(org):
+    manuscript = submit(org, "会议决定，新区将封闭管理三个月。")
+    with pytest.raises(policy.RuleViolation) as raised:
+        decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="approve")
+    assert rules_of(raised) == ["PUB.UNPUBLISHED"]
+    decide_manuscript(
+        actor=org["people"]["reviewer"],
+        manuscript=manuscript,
+        verdict="redact",
+        reasons="尚未公布",
+        redactions=cut_all(manuscript),
+    )
+
+
+def internal_document(org):
+    """An internal (内部, not secret) document of the confidential room, whose text is held."""
+    document = register(
+        org,
+        marking="",
+        level=Level.INTERNAL,
+        title="内部情况通报",
+        doc_number="机要室〔2026〕3号",
+        cabinet=org["plain"],
+    )
+    text = (
+        "本季度机要文件收发总量较上季度有所增加，传阅周期平均缩短一天，"
+        "各科室配合良好，未发生失泄密事件。"
+    )
+    attach_content(
+        actor=org["people"]["clerk"], document=document, name="tb.txt", data=text.encode()
+    )
+    scanning.index_document(document)
+    return text
+
+
+def test_PUB_INTERNAL_internal_material_needs_the_issuers_consent_or_a_cut(org):
+    text = internal_document(org)
+    manuscript = submit(org, "据悉，" + text[5:60])
+    reviewer = org["people"]["reviewer"]
+    with pytest.raises(policy.RuleViolation) as raised:
+        decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve")
+    assert "PUB.INTERNAL" in rules_of(raised)
+    with pytest.raises(policy.RuleViolation) as raised:  # consent given, but not yet referred
+        decide_manuscript(
+            actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
+        )
+    assert rules_of(raised) == ["PUB.REFER"]
+
+
+def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
+    text = internal_document(org)
+    manuscript = submit(org, "据悉，" + text[5:60])
+    reviewer, leader = org["people"]["reviewer"], org["people"]["room_leader"]
+    referral = refer_manuscript(
+        actor=reviewer, manuscript=manuscript, department=org["cabinet"].department
+    )
+    with pytest.raises(ValidationError):  # only that department's leader signs
+        sign_referral(actor=reviewer, referral=referral, agreed=True)
+    sign_referral(actor=leader, referral=referral, agreed=True, comment="同意")
+    decision = decide_manuscript(
+        actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
+    )
+    assert decision.verdict == "approve"
+
+
+def test_only_a_reviewer_decides_and_a_rejection_says_why(org):
+    manuscript = submit(org, "普通的新闻稿件内容，没有任何问题。")
+    with pytest.raises(policy.RuleViolation) as raised:
+        decide_manuscript(actor=org["people"]["insider"], manuscript=manuscript, verdict="approve")
+    assert rules_of(raised) == ["ACC.ROLE"]
+    with pytest.raises(ValidationError):
+        decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="reject")
+    decide_manuscript(
+        actor=org["people"]["reviewer"], manuscript=manuscript, verdict="reject", reasons="不宜发布"
+    )
+    with pytest.raises(ValidationError):  # decided once
+        decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="approve")
+
+
+def docx(paragraph: str) -> bytes:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph(paragraph)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def bomb() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"<w/>" + b"0" * (210 * 1024 * 1024))
+    return out.getvalue()
+
+
+BAD_FILES = {
+    "empty": (b"", "empty"),
+    "binary": (b"\x00\x01\x02garbage\xff", "not a PDF, DOCX, text or image"),
+    "encrypted": (b"%PDF-1.7\n1 0 obj<</Encrypt 2 0 R>>endobj\n%%EOF", "password-protected"),
+    "corrupt_docx": (b"PK\x03\x04not really a zip", "damaged"),
+    "corrupt_pdf": (b"%PDF-1.4\ngarbage without objects", "damaged"),
+    "image": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, "caption"),
+    "no_text": (b"   \n\t ", "no text"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_a_bad_file_is_refused_with_a_clear_message_and_nothing_is_stored(org, kind):
+    data, message = BAD_FILES[kind]
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        submit_manuscript(
+            actor=org["people"]["insider"], title="稿件", kind="text", data=data, file_name="x"
+        )
+    with translation.override("en"):
+        assert message in " ".join(raised.value.messages)
+    assert not Manuscript.objects.exists() and not Finding.objects.exists()
+
+
+def test_decompression_bombs_and_oversized_files_are_refused(org, monkeypatch):
+    from baomi.review import extract
+
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        submit_manuscript(actor=org["people"]["insider"], title="稿件", kind="text", data=bomb())
+    assert "too much data" in " ".join(raised.value.messages)
+    monkeypatch.setattr(extract, "MAX_BYTES", 100)
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        submit_manuscript(
+            actor=org["people"]["insider"], title="稿件", kind="text", data=b"x" * 101
+        )
+    assert "larger than" in " ".join(raised.value.messages)
+    assert not Manuscript.objects.exists()
+
+
+def test_docx_and_pdf_manuscripts_are_read(org):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    manuscript = submit_manuscript(
+        actor=org["people"]["insider"], title="稿件", kind="text", data=docx("开头。" + EXCERPT)
+    )
+    assert manuscript.kind == "docx" and manuscript.findings.filter(kind="excerpt").exists()
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    page.drawString(72, 720, "Internal release 2026 - draft for review")
+    page.save()
+    manuscript = submit_manuscript(
+        actor=org["people"]["insider"], title="PDF", kind="text", data=out.getvalue()
+    )
+    assert manuscript.kind == "pdf" and "Internal release 2026" in manuscript.text
+
+
+def test_a_finding_about_a_document_outside_the_reviewers_scope_names_no_title(org, client):
+    from tests.ledger.factories import person
+
+    outsider = person(
+        "outside_reviewer",
+        org["people"]["general"].department,
+        posts=("security_officer",),
+        tier="core",
+    )
+    manuscript = submit(org, "本报讯 " + EXCERPT)
+    client.force_login(org["people"]["reviewer"])  # inside the scope
+    page = client.get(f"/review/{manuscript.pk}/").content.decode()
+    assert org["document"].title in page
+    client.force_login(outsider)
+    page = client.get(f"/review/{manuscript.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert org["document"].title not in page and org["document"].doc_number not in page
+    assert "机要室" in page  # its registering department and the holders' departments only
+    client.force_login(org["people"]["general"])  # neither reviewer nor author
+    assert client.get(f"/review/{manuscript.pk}/").status_code == 404
