@@ -245,3 +245,28 @@ def test_a_finding_about_a_document_outside_the_reviewers_scope_names_no_title(o
     assert "机要室" in page  # its registering department and the holders' departments only
     client.force_login(org["people"]["general"])  # neither reviewer nor author
     assert client.get(f"/review/{manuscript.pk}/").status_code == 404
+
+
+def test_the_index_follows_the_ledger_content_stored_declassified_destroyed(
+    org, django_capture_on_commit_callbacks
+):
+    from baomi.ledger.services import declassify_due
+
+    document = register(org, title="另一份请示", doc_number="示政办〔2026〕13号")
+    text = (
+        "关于设立专项资金支持新材料产业发展的请示，"
+        "拟安排资金二十亿元分三年投入，重点支持高端合金研发。"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        attach_content(
+            actor=org["people"]["clerk"], document=document, name="b.txt", data=text.encode()
+        )
+    manuscript = submit(org, "消息称" + text[5:60])
+    assert manuscript.findings.filter(kind="excerpt", document=document).exists()
+    document.declassify_on = document.issued_on
+    document.save(update_fields=["declassify_on"])
+    with django_capture_on_commit_callbacks(execute=True):
+        declassify_due()
+    manuscript = submit(org, "消息称" + text[5:60])
+    assert not manuscript.findings.filter(kind="excerpt").exists()
+    assert AuditEvent.objects.filter(action="document.content_unindexed").exists()

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
-from baomi.ledger import custody
+from baomi.ledger import custody, signals
 from baomi.ledger.models import Copy
 
 from ..models import (
@@ -105,6 +105,9 @@ def destroy_batch(
         approval=approval.pk if approval else None,
         copies=[c.pk for c in copies],
     )
+    for document in {c.document for c in copies}:
+        if not document.copies.exclude(state=S.DESTROYED).exists():
+            signals.after_commit(signals.document_closed, document, reason="destroyed")
     return batch
 
 

@@ -12,6 +12,7 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Level
 
+from .. import signals
 from ..models import Document
 from ..queries import audience
 from .access import must_open
@@ -78,6 +79,7 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
     except Exception:
         path.unlink(missing_ok=True)
         raise
+    signals.after_commit(signals.content_stored, document)
     return attachment
 
 

@@ -14,6 +14,7 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.rules import parse_marking, period_in_force
 
+from .. import signals
 from ..models import Copy, Document
 from .access import must_see
 
@@ -63,6 +64,7 @@ def declassify_due(*, today: dt.date | None = None) -> int:
             declassify_on=document.declassify_on,
             notified=told,
         )
+        signals.after_commit(signals.document_closed, document, reason="declassified")
     return len(due)
 
 
@@ -156,4 +158,6 @@ def change_classification(*, actor: Any, document: Document, approval: Any) -> D
         approval=approval.pk,
         notified=told,
     )
+    if change == "declassify":
+        signals.after_commit(signals.document_closed, document, reason="declassified")
     return document

@@ -14,10 +14,12 @@ About 8 bytes per posting plus 20 per distinct hash: under 32 bytes per fingerpr
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -115,28 +117,40 @@ class FingerprintIndex:
 
     def __init__(self, folder: str | os.PathLike[str], shape: Shape | None = None) -> None:
         self.folder = Path(folder)
-        manifest = self.folder / "manifest.json"
-        if manifest.exists():
-            state = json.loads(manifest.read_text())
-            if state["format"] != FORMAT:
-                raise ValueError(f"index format {state['format']} is not {FORMAT}: rebuild it")
-            self.shape = Shape(state["k"], state["w"])
-            if shape is not None and shape != self.shape:
-                raise ValueError(f"the index at {folder} was built with {self.shape}")
-            self._next = int(state["next"])
-            self.segments = [Segment(self.folder / name) for name in state["segments"]]
-        else:
-            self.shape = shape or Shape()
-            self._next = 1
-            self.segments = []
+        self.shape = shape or Shape()
+        if not (self.folder / "manifest.json").exists():
             self.folder.mkdir(parents=True, exist_ok=True)
+            self._next = 1
+            self.segments: list[Segment] = []
             self._save_manifest()
+        self._read_state()
+        if shape is not None and shape != self.shape:
+            raise ValueError(f"the index at {folder} was built with {self.shape}")
+
+    # -- persistence --------------------------------------------------------------------------
+
+    def _read_state(self) -> None:
+        state = json.loads((self.folder / "manifest.json").read_text())
+        if state["format"] != FORMAT:
+            raise ValueError(f"index format {state['format']} is not {FORMAT}: rebuild it")
+        self.shape = Shape(state["k"], state["w"])
+        self._next = int(state["next"])
+        self.segments = [Segment(self.folder / name) for name in state["segments"]]
         self.live: I64 = self._load("live")
         self.dead: I64 = self._load("dead")
         self.removed_hashes: U64 = self._load("removed_hashes", np.uint64)
         self.removed_counts: I64 = self._load("removed_counts")
 
-    # -- persistence --------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One writer at a time, across processes, each starting from the state on disk."""
+        with open(self.folder / "lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                self._read_state()
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _load(self, name: str, dtype: type = np.int64) -> Any:
         path = self.folder / f"{name}.npy"
@@ -172,14 +186,19 @@ class FingerprintIndex:
         batch = list(documents)
         if not batch:
             return 0
+        with self._writing():
+            added = self._add(batch)
+        return added
+
+    def _add(self, batch: list[tuple[int, str]]) -> int:
         ids = np.array([d for d, _ in batch], dtype=np.int64)
         if len(np.unique(ids)) != len(ids):
             raise ValueError("a document appears twice in one batch")
         again = ids[np.isin(ids, self.live)]
         if len(again):
-            self.remove(again.tolist())
+            self._remove(again)
         if np.isin(ids, self.dead).any():
-            self.compact()  # the dead postings of a re-added document must go first
+            self._compact()  # the dead postings of a re-added document must go first
         parts = [self._postings(d, text) for d, text in batch]
         hashes = np.concatenate([p[0] for p in parts])
         docs = np.concatenate([p[1] for p in parts])
@@ -188,7 +207,7 @@ class FingerprintIndex:
         self.live = np.union1d(self.live, ids)
         self._save_state()
         if len(self.segments) > MAX_SEGMENTS:
-            self.merge_small()
+            self._merge_small()
         return len(batch)
 
     def _postings(self, document: int, text: str) -> tuple[U64, I64, I64]:
@@ -198,9 +217,11 @@ class FingerprintIndex:
     def remove(self, documents: Iterable[int]) -> int:
         """Drop documents (declassified, destroyed, content withdrawn); unknown ids are
         ignored. Returns how many were removed."""
-        ids = np.intersect1d(np.fromiter(documents, dtype=np.int64), self.live)
-        if not len(ids):
-            return 0
+        with self._writing():
+            ids = np.intersect1d(np.fromiter(documents, dtype=np.int64), self.live)
+            return self._remove(ids) if len(ids) else 0
+
+    def _remove(self, ids: I64) -> int:
         lost = np.concatenate([s.document_hashes(int(d)) for d in ids for s in self.segments])
         # one document less for each hash a removed document held, added to the earlier tally
         hashes = np.concatenate([self.removed_hashes, lost]).astype(np.uint64)
@@ -214,13 +235,17 @@ class FingerprintIndex:
 
     def compact(self) -> None:
         """Merge every segment into one without the dead documents."""
+        with self._writing():
+            self._compact()
+
+    def _compact(self) -> None:
         self._merge(self.segments, drop_dead=True)
         self.dead = np.empty(0, dtype=np.int64)
         self.removed_hashes = np.empty(0, dtype=np.uint64)
         self.removed_counts = np.empty(0, dtype=np.int64)
         self._save_state()
 
-    def merge_small(self) -> None:
+    def _merge_small(self) -> None:
         """Merge all segments but the largest (dead postings stay until `compact`)."""
         if len(self.segments) < 3:
             return
