@@ -27,6 +27,7 @@ from baomi.people.models import Person
 from baomi.policy import engine
 from baomi.policy import services as policy_services
 from baomi.policy.catalog import catalog
+from baomi.review.api import register_routes as register_review_routes
 from baomi.web.views import audit_events
 
 
@@ -214,6 +215,7 @@ router.register("audit/checkpoints", CheckpointViewSet, basename="checkpoint")
 router.register("approvals", ApprovalViewSet, basename="approval")
 register_ledger_routes(router)
 register_flows_routes(router)
+register_review_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
         "CopyVariantEnum": "baomi.ledger.models.Copy.Variant",
         "PrintWasteKindEnum": "baomi.ledger.models.PrintWaste.Kind",
         "SecretKindEnum": "baomi.core.levels.SecretKind",
+        "ManuscriptKindEnum": "baomi.review.models.Manuscript.Kind",
+        "ManuscriptStateEnum": "baomi.review.models.Manuscript.State",
+        "FindingKindEnum": "baomi.review.models.Finding.Kind",
+        "FindingDetailEnum": "baomi.review.models.Finding.Detail",
     },
 }
 

@@ -41,6 +41,14 @@ def visible_manuscripts(person: Any) -> Any:
     return Manuscript.objects.filter(mine).distinct()
 
 
+def may_see_findings(person: Any, manuscript: Manuscript) -> bool:
+    """Reviewers, and the leaders of a department asked for a second review."""
+    return may_review(person) or (
+        "leader" in person.post_codes
+        and manuscript.referrals.filter(department=person.department_id).exists()
+    )
+
+
 @transaction.atomic(durable=True)
 def submit_manuscript(
     *,

@@ -154,8 +154,14 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
     """The desk: the text with its findings highlighted, the findings beside it, and the
     reviewer's forms."""
     found = _manuscript(request, pk)
-    findings = list(found.findings.select_related("document__department", "secret_item"))
     person = request.user
+    # the author sees the decision, not the findings: a scan would otherwise answer anyone
+    # asking whether a sentence they guessed stands in some classified document
+    findings = (
+        list(found.findings.select_related("document__department", "secret_item"))
+        if services.may_see_findings(person, found)
+        else []
+    )
     return render(
         request,
         "review/manuscript.html",

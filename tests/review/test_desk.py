@@ -270,3 +270,21 @@ def test_the_index_follows_the_ledger_content_stored_declassified_destroyed(
     manuscript = submit(org, "消息称" + text[5:60])
     assert not manuscript.findings.filter(kind="excerpt").exists()
     assert AuditEvent.objects.filter(action="document.content_unindexed").exists()
+
+
+def test_the_author_sees_the_decision_but_never_the_findings(org, client):
+    manuscript = submit(org, "本报讯 " + EXCERPT)
+    client.force_login(org["people"]["insider"])
+    page = client.get(f"/review/{manuscript.pk}/").content.decode()
+    assert "<mark" not in page and "finding-" not in page
+    decide_manuscript(
+        actor=org["people"]["reviewer"],
+        manuscript=manuscript,
+        verdict="redact",
+        reasons="删去项目布局",
+        redactions=cut_all(manuscript),
+    )
+    page = client.get(f"/review/{manuscript.pk}/").content.decode()
+    assert "删去项目布局" in page
+    download = client.get(f"/review/{manuscript.pk}/redacted.txt")
+    assert download.status_code == 200 and "■" in download.content.decode()

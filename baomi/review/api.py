@@ -1,0 +1,221 @@
+"""REST API of the pre-publication review: the same services and rules as the desk.
+
+Findings are shown to reviewers (and the leaders of a department asked for a second review),
+described as the desk describes them: a document the person may not know of by its level and
+departments only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baomi.core.models import OrgUnit
+from baomi.people.models import Person
+
+from . import services
+from .models import Decision, Finding, Manuscript, Referral
+from .views import describe
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    description = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Finding
+        fields = ["id", "kind", "detail", "start", "end", "similarity", "description"]
+
+    def get_description(self, finding: Finding) -> str:
+        return describe(finding, self.context["request"].user)
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Referral
+        fields = ["id", "department", "referred_at", "signed_by", "signed_at", "agreed", "comment"]
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["verdict", "reasons", "redactions", "issuer_consent", "decided_by", "decided_at"]
+
+
+class ManuscriptSerializer(serializers.ModelSerializer):
+    findings = serializers.SerializerMethodField()
+    referrals = ReferralSerializer(many=True, read_only=True)
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Manuscript
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "outlet",
+            "file_name",
+            "department",
+            "submitted_by",
+            "submitted_at",
+            "scanned_at",
+            "state",
+            "text",
+            "findings",
+            "referrals",
+            "decision",
+        ]
+
+    def get_findings(self, manuscript: Manuscript) -> list[dict[str, Any]] | None:
+        person = self.context["request"].user
+        if not services.may_see_findings(person, manuscript):
+            return None
+        rows = manuscript.findings.select_related("document__department", "secret_item")
+        return cast(
+            list[dict[str, Any]], FindingSerializer(rows, many=True, context=self.context).data
+        )
+
+    def get_decision(self, manuscript: Manuscript) -> dict[str, Any] | None:
+        decision = manuscript.decisions.first()
+        return cast(dict[str, Any], DecisionSerializer(decision).data) if decision else None
+
+
+class SubmitSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    kind = serializers.ChoiceField(choices=Manuscript.Kind.choices, default=Manuscript.Kind.TEXT)
+    outlet = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    text = serializers.CharField(
+        required=False, allow_blank=True, default="", trim_whitespace=False
+    )
+    file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class ReferSerializer(serializers.Serializer):
+    department = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+
+
+class DecideSerializer(serializers.Serializer):
+    verdict = serializers.ChoiceField(choices=Decision.Verdict.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    redactions = serializers.ListField(
+        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        required=False,
+        default=list,
+    )
+    issuer_consent = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class SignSerializer(serializers.Serializer):
+    agreed = serializers.BooleanField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """送审稿: submit (text or a DOCX, PDF or text file), scan, refer, decide, redacted text."""
+
+    serializer_class = ManuscriptSerializer
+    queryset = Manuscript.objects.none()
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self) -> Any:
+        return services.visible_manuscripts(cast(Person, self.request.user)).prefetch_related(
+            "referrals"
+        )
+
+    @extend_schema(request=SubmitSerializer, responses={201: ManuscriptSerializer})
+    def create(self, request: Request) -> Response:
+        data = SubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        upload = v["file"]
+        manuscript = services.submit_manuscript(
+            actor=request.user,
+            title=v["title"],
+            kind=v["kind"],
+            outlet=v["outlet"],
+            text=v["text"],
+            data=upload.read() if upload else None,
+            file_name=(upload.name or "") if upload else "",
+        )
+        body = ManuscriptSerializer(manuscript, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: ManuscriptSerializer})
+    @action(detail=True, methods=["post"])
+    def scan(self, request: Request, pk: str) -> Response:
+        manuscript = self.get_object()
+        services.scan_manuscript(actor=request.user, manuscript=manuscript)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def refer(self, request: Request, pk: str) -> Response:
+        data = ReferSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.refer_manuscript(
+            actor=request.user,
+            manuscript=self.get_object(),
+            department=data.validated_data["department"],
+        )
+        return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DecideSerializer, responses={200: ManuscriptSerializer})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        data = DecideSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        services.decide_manuscript(
+            actor=request.user,
+            manuscript=self.get_object(),
+            verdict=v["verdict"],
+            reasons=v["reasons"],
+            redactions=v["redactions"],
+            issuer_consent=v["issuer_consent"],
+        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(responses={(200, "text/plain"): OpenApiTypes.STR})
+    @action(detail=True, methods=["get"])
+    def redacted(self, request: Request, pk: str) -> HttpResponse:
+        decision = self.get_object().decisions.filter(verdict=Decision.Verdict.REDACT).first()
+        if decision is None:
+            raise NotFound
+        return HttpResponse(decision.redacted_text, content_type="text/plain; charset=utf-8")
+
+
+class ReferralViewSet(viewsets.GenericViewSet):
+    """会审: the department asked signs its second review."""
+
+    serializer_class = ReferralSerializer
+    queryset = Referral.objects.none()
+
+    def get_queryset(self) -> Any:
+        person = cast(Person, self.request.user)
+        return Referral.objects.filter(manuscript__in=services.visible_manuscripts(person))
+
+    @extend_schema(request=SignSerializer, responses={200: ReferralSerializer})
+    @action(detail=True, methods=["post"])
+    def sign(self, request: Request, pk: str) -> Response:
+        data = SignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        referral = services.sign_referral(
+            actor=request.user,
+            referral=self.get_object(),
+            agreed=data.validated_data["agreed"],
+            comment=data.validated_data["comment"],
+        )
+        return Response(ReferralSerializer(referral).data)
+
+
+def register_routes(router: Any) -> None:
+    router.register("manuscripts", ManuscriptViewSet, basename="manuscript")
+    router.register("referrals", ReferralViewSet, basename="referral")
