@@ -487,6 +487,9 @@ def main() -> None:
         result.update(
             generate_flows(args.circulations, args.loans, args.overdue, args.loan_overdue)
         )
+    from baomi.flows.views import SHOWN
+
+    result["shown"] = SHOWN
     result["totals"] = totals()
     print({k: v for k, v in result.items() if k != "goals"}, flush=True)
     result["persons"] = {}

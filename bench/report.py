@@ -266,8 +266,9 @@ def flows(folder: str) -> list[str]:
         *[f"- {line}" for line in people],
         "",
         "The workbench is requested through its real URL (`/flows/`, logged in as the person) "
-        "with django.test.Client: every query of the view and the template; it shows the 20 "
-        "most urgent rows of each list, with a link to the list in full: the whole office's "
+        "with django.test.Client: every query of the view and the template; it shows the "
+        f"{first.get('shown', 20)} most urgent rows of each list, with a link to the list in "
+        "full: the whole office's "
         "lists for a custody post (clerk), the person's own items for anyone else. The chase "
         "list (催阅) "
         "is requested the same way, its first page of 50 readers past their time, and measured "

@@ -42,7 +42,7 @@ from .models import (
     Transfer,
 )
 
-SHOWN = 20  # rows of each list on the workbench: the most urgent first, the rest one click away
+SHOWN = 10  # rows of each list on the workbench: the most urgent first, the rest one click away
 LISTED = 50  # rows of a page of a list in full
 
 
@@ -165,6 +165,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
     lists = workbench_lists(person)
     context: dict[str, Any] = {kind: _top(lists[kind]) for kind in ON_WORKBENCH}
     context |= {
+        "shown": SHOWN,
         "keeps_custody": _keeps_custody(person),
         "cabinets": Cabinet.objects.order_by("code"),
         "channels": Channel.objects.filter(active=True).order_by("name"),
