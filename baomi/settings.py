@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "baomi.ledger",
     "baomi.flows",
     "baomi.review",
+    "baomi.telegrams",
     "baomi.web",
 ]
 

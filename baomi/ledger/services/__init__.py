@@ -20,6 +20,7 @@ from .classification import (
 from .registration import (
     create_cabinet,
     destroy_print_waste,
+    receive_incoming,
     record_print_waste,
     register_compilation,
     register_extract,
@@ -44,6 +45,7 @@ __all__ = [
     "holders",
     "import_register",
     "read_content",
+    "receive_incoming",
     "record_print_waste",
     "register_compilation",
     "register_extract",

@@ -63,7 +63,15 @@ def create_cabinet(
 def register_incoming(
     *, actor: Any, addressee: Any = None, signed_by: Any = None, **fields: Any
 ) -> Document:
-    """收文登记: check, register and number an incoming item; its copies go into the cabinet.
+    """收文登记 in a transaction of its own: see `receive_incoming`."""
+    return receive_incoming(actor=actor, addressee=addressee, signed_by=signed_by, **fields)
+
+
+def receive_incoming(
+    *, actor: Any, addressee: Any = None, signed_by: Any = None, **fields: Any
+) -> Document:
+    """收文登记 inside the caller's transaction (a telegram's registration is one): check,
+    register and number an incoming item; its copies go into the cabinet.
 
     A classified item carries its marking (the level comes from it, the period is checked
     against the policy's limits); the registering clerk is always in the knowledge scope; each

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from baomi.approvals.tasks import expire_approvals
 from baomi.flows.tasks import chase_readers, check_custody, remind_stocktake
 from baomi.ledger.tasks import declassify_documents
+from baomi.telegrams.tasks import warn_clocks
 
 #: (name, job) in the order they run; each returns how many items it handled
 JOBS: list[tuple[str, Callable[[], int]]] = [
@@ -21,6 +22,7 @@ JOBS: list[tuple[str, Callable[[], int]]] = [
     ("overdue readers chased", chase_readers),
     ("copies outside a cabinet at closing", check_custody),
     ("clerks reminded of a stocktake due", remind_stocktake),
+    ("telegram clocks warned", warn_clocks),
 ]
 
 

@@ -1,0 +1,125 @@
+"""Rules of the telegram desk and the duty roster (TEL.*, DUTY.*), and 明来明复，密来密复."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from baomi.core import clock
+from baomi.core.levels import Level, Urgency
+from baomi.policy import Fail, params, rule
+
+URGENCY_KEYS = {
+    "normal": Urgency.NORMAL,
+    "urgent": Urgency.URGENT,
+    "very_urgent": Urgency.VERY_URGENT,
+    "flash": Urgency.FLASH,
+}
+DAYS_PARAM = {
+    Urgency.NORMAL: "normal_days",
+    Urgency.URGENT: "urgent_days",
+    Urgency.VERY_URGENT: "very_urgent_days",
+    Urgency.FLASH: "flash_days",
+}
+
+
+def ack_due(received_at: dt.datetime) -> dt.datetime:
+    """When the acknowledgement (回单) is due: minutes after receipt (TEL.RECEIPT)."""
+    return received_at + dt.timedelta(minutes=int(params("TEL.RECEIPT")["ack_minutes"]))
+
+
+def latest_completion(received_at: dt.datetime, urgency: int) -> dt.datetime:
+    """When handling must be complete (TEL.DEADLINE): calendar days after receipt, nights and
+    weekends included (the room is staffed round the clock); flash (0 days) at once."""
+    days = int(params("TEL.DEADLINE")[DAYS_PARAM[Urgency(urgency)]])
+    return received_at + dt.timedelta(days=days)
+
+
+def must_report(important: bool, urgency: int) -> bool:
+    """Whether the head of the confidential room is told (TEL.ESCALATE)."""
+    lowest = URGENCY_KEYS[str(params("TEL.ESCALATE")["report_from_urgency"])]
+    return important or urgency >= lowest
+
+
+def _when(moment: dt.datetime) -> str:
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@rule("TEL.DEADLINE", actions=("telegram.register",))
+def within_the_deadline(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    due, latest = ctx["due_at"], ctx["latest"]
+    if due is None or due <= latest:
+        return None
+    return Fail(
+        lambda: (
+            _("A %(urgency)s telegram is completed by %(latest)s at the latest.")
+            % {"urgency": Urgency(ctx["urgency"]).label, "latest": _when(latest)}
+        ),
+        {"due_at": _when(due), "latest": _when(latest), "urgency": int(ctx["urgency"])},
+    )
+
+
+@rule("TEL.RECEIPT", actions=("telegram.complete",))
+def acknowledged_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    telegram = ctx["telegram"]
+    if telegram.acked_at is not None:
+        return None
+    return Fail(
+        lambda: (
+            _("Acknowledge receipt to %(sender)s (回单) before completing the telegram.")
+            % {"sender": telegram.correspondent}
+        ),
+        {"telegram": telegram.number, "ack_due_at": _when(telegram.ack_due_at)},
+    )
+
+
+@rule("TEL.ESCALATE", actions=("telegram.complete",))
+def reported_to_the_head(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    telegram = ctx["telegram"]
+    if not must_report(telegram.important, telegram.urgency) or telegram.head_seen_at:
+        return None
+    head = telegram.escalated_to
+    return Fail(
+        lambda: (
+            _("%(head)s, head of the confidential room, has not yet seen this telegram.")
+            % {"head": head or _("The head")}
+        ),
+        {"telegram": telegram.number, "head": head.pk if head else None},
+    )
+
+
+@rule("DUTY.ROSTER", actions=("duty.assign",))
+def every_shift_staffed(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    staffed = ctx["staffed"]  # shift → person
+    missing = [s for s in p["shifts"] if staffed.get(s) is None]
+    people = [person.pk for person in staffed.values() if person is not None]
+    if not missing and len(set(people)) == len(people):
+        return None
+    return Fail(
+        lambda: _(
+            "Each duty day has a primary and a secondary shift, held by two different people."
+        ),
+        {"missing": missing, "people": people, "day": str(ctx["day"])},
+    )
+
+
+@rule("DOC.TRANSFER.SYMMETRY", actions=("telegram.reply",))
+def same_traffic_as_the_original(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    original, traffic, level = ctx["original"], ctx["traffic"], ctx["level"]
+    if traffic != original.traffic:
+        return Fail(
+            lambda: _("A reply goes as the telegram came: plain for plain, cipher for cipher."),
+            {"original": original.traffic, "reply": traffic},
+        )
+    if level < original.level:
+        return Fail(
+            lambda: (
+                _("A reply travels at no lower level than what it answers (%(level)s).")
+                % {"level": Level(original.level).zh}
+            ),
+            {"level": Level(level).zh, "answered": Level(original.level).zh},
+        )
+    return None

@@ -1,0 +1,10 @@
+"""Scheduled work of the telegram desk, for `baomi tick`."""
+
+from __future__ import annotations
+
+from . import services
+
+
+def warn_clocks() -> int:
+    """Warn the people on duty of acknowledgements and deadlines about to run out, or past."""
+    return services.warn_running_clocks()

@@ -1,0 +1,198 @@
+"""The telegram desk and the duty roster: clocks across midnight and a weekend, escalation,
+acknowledgement, 明来明复/密来密复, the roster and shift handover."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from baomi import policy
+from baomi.core.levels import Tier, Urgency
+from baomi.core.notices import Notification
+from baomi.ledger.models import Copy
+from baomi.people.models import Post
+from baomi.telegrams import services
+from baomi.telegrams.models import Telegram
+from tests.ledger.factories import make_org, person
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+FRIDAY_NIGHT = dt.datetime(2026, 11, 20, 23, 50, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def at():
+    travellers = []
+
+    def move(moment):
+        traveller = time_machine.travel(moment, tick=False)
+        traveller.start()
+        travellers.append(traveller)
+
+    yield move
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+@pytest.fixture
+def org(at):
+    at(FRIDAY_NIGHT)
+    org = make_org()
+    room = org["cabinet"].department
+    org["people"]["head"] = person("head", room, posts=(Post.LEADER,), tier=Tier.CORE)
+    org["people"]["clerk2"] = person("clerk2", room, posts=(Post.CLERK,), tier=Tier.CORE)
+    return org
+
+
+def receive(org, number="2026-001", urgency=Urgency.NORMAL, **kw):
+    args = {
+        "actor": org["people"]["clerk"],
+        "number": number,
+        "traffic": "cipher",
+        "urgency": urgency,
+        "correspondent": "省委办公厅",
+        "subject": "关于做好岁末年初安全工作的通知",
+        "cabinet": org["cabinet"],
+        "marking": "机密★1年",
+    }
+    args.update(kw)
+    return services.register_telegram(**args)
+
+
+def rules_of(raised):
+    return [v.rule_id for v in raised.value.violations]
+
+
+def test_a_received_telegram_is_a_ledger_document_with_its_copy_in_the_cabinet(org):
+    telegram = receive(org)
+    assert telegram.document.doc_number == "2026-001"
+    assert telegram.document.copies.get().state == Copy.State.IN_CABINET
+    assert telegram.ack_due_at == FRIDAY_NIGHT + dt.timedelta(minutes=15)
+
+
+def test_TEL_DEADLINE_calendar_days_across_midnight_and_the_weekend(org):
+    normal = receive(org, "N-1", Urgency.NORMAL)
+    urgent = receive(org, "U-1", Urgency.URGENT)
+    very = receive(org, "V-1", Urgency.VERY_URGENT)
+    flash = receive(org, "F-1", Urgency.FLASH)
+    # Friday 23:50 + 3 days is Monday 23:50: Saturday and Sunday count
+    assert normal.due_at == dt.datetime(2026, 11, 23, 23, 50, tzinfo=SHANGHAI)
+    assert urgent.due_at == dt.datetime(2026, 11, 22, 23, 50, tzinfo=SHANGHAI)
+    assert very.due_at == dt.datetime(2026, 11, 21, 23, 50, tzinfo=SHANGHAI)
+    assert flash.due_at == FRIDAY_NIGHT  # at once
+
+
+def test_TEL_DEADLINE_a_later_due_time_than_the_urgency_allows_is_refused(org):
+    with pytest.raises(policy.RuleViolation) as raised:
+        receive(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=3))
+    assert rules_of(raised) == ["TEL.DEADLINE"]
+    assert not Telegram.objects.exists() and not Copy.objects.exists()
+    telegram = receive(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=1))
+    assert telegram.due_at == FRIDAY_NIGHT + dt.timedelta(days=1)
+
+
+def test_TEL_RECEIPT_no_completion_before_the_acknowledgement_and_a_late_one_is_recorded(org, at):
+    from baomi.audit.models import AuditEvent
+
+    telegram = receive(org)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.complete_telegram(actor=org["people"]["clerk"], telegram=telegram, outcome="已办")
+    assert rules_of(raised) == ["TEL.RECEIPT"]
+    at(FRIDAY_NIGHT + dt.timedelta(minutes=16))  # past midnight and past the 15 minutes
+    services.acknowledge_telegram(actor=org["people"]["clerk"], telegram=telegram)
+    event = AuditEvent.objects.filter(action="telegram.acknowledged").get()
+    assert event.event["data"]["late"] is True
+    done = services.complete_telegram(
+        actor=org["people"]["clerk"], telegram=telegram, outcome="已转办"
+    )
+    assert done.done_at is not None
+
+
+def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org):
+    head = org["people"]["head"]
+    very = receive(org, "V-1", Urgency.VERY_URGENT)
+    important = receive(org, "I-1", Urgency.NORMAL, important=True)
+    normal = receive(org, "N-1", Urgency.URGENT)
+    assert (very.escalated_to, important.escalated_to, normal.escalated_to) == (head, head, None)
+    assert Notification.objects.filter(person=head, kind="telegram.reported").count() == 2
+    clerk = org["people"]["clerk"]
+    for t in (very, normal):
+        services.acknowledge_telegram(actor=clerk, telegram=t)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.complete_telegram(actor=clerk, telegram=very, outcome="已办")
+    assert rules_of(raised) == ["TEL.ESCALATE"]
+    with pytest.raises(ValidationError):
+        services.head_has_seen(actor=clerk, telegram=very)
+    services.head_has_seen(actor=head, telegram=very)
+    services.complete_telegram(actor=clerk, telegram=very, outcome="已报告并办结")
+    services.complete_telegram(actor=clerk, telegram=normal, outcome="已办")
+
+
+def test_DOC_TRANSFER_SYMMETRY_a_cipher_telegram_is_never_answered_in_clear(org):
+    original = receive(org)
+    clerk = org["people"]["clerk"]
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.reply_telegram(
+            actor=clerk, original=original, number="R-1", traffic="plain", level=original.level
+        )
+    assert rules_of(raised) == ["DOC.TRANSFER.SYMMETRY"]
+    with pytest.raises(policy.RuleViolation):
+        services.reply_telegram(
+            actor=clerk, original=original, number="R-1", traffic="cipher", level=1
+        )
+    reply = services.reply_telegram(
+        actor=clerk, original=original, number="R-1", traffic="cipher", level=original.level
+    )
+    assert reply.in_reply_to == original and reply.direction == "outgoing"
+
+
+def test_DUTY_ROSTER_each_day_has_two_different_people_on_duty(org):
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    day = dt.date(2026, 11, 20)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=clerk)
+    assert rules_of(raised) == ["DUTY.ROSTER"]
+    with pytest.raises(policy.RuleViolation):
+        services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=None)
+    services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=clerk2)
+    # Friday 23:50 falls in Friday's duty day, which runs to Saturday 08:30
+    assert [s.person for s in services.on_duty()] == [clerk, clerk2]
+    assert services.on_duty(dt.datetime(2026, 11, 21, 8, 31, tzinfo=SHANGHAI)) == []
+
+
+def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at):
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
+    services.assign_duty(actor=clerk, day=dt.date(2026, 11, 21), primary=clerk2, secondary=clerk)
+    acked = receive(org, "A-1", Urgency.URGENT)  # due Sunday 23:50
+    services.acknowledge_telegram(actor=clerk, telegram=acked)
+    receive(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05, done Monday
+    at(dt.datetime(2026, 11, 21, 0, 10, tzinfo=SHANGHAI))  # Saturday, just past midnight
+    board = services.duty_board()
+    assert [(c.telegram.number, c.kind, c.overdue) for c in board] == [
+        ("S-1", "ack", True),
+        ("A-1", "due", False),
+        ("S-1", "due", False),
+    ]
+    assert services.warn_running_clocks() == 1
+    assert services.warn_running_clocks() == 0  # once per clock
+    assert Notification.objects.filter(kind="telegram.ack_late").count() == 2  # both on duty
+    at(dt.datetime(2026, 11, 23, 0, 0, tzinfo=SHANGHAI))  # Monday: Sunday's deadline passed
+    overdue = [(c.telegram.number, c.kind) for c in services.duty_board() if c.overdue]
+    assert overdue == [("S-1", "ack"), ("A-1", "due")]
+    handover = services.hand_over_duty(actor=clerk, taken_by=clerk2)
+    assert [(i["number"], i["clock"], i["overdue"]) for i in handover.items] == [
+        ("S-1", "ack", True),
+        ("A-1", "due", True),
+        ("S-1", "due", False),
+    ]
+    services.sign_duty_handover(actor=clerk, handover=handover)
+    with pytest.raises(ValidationError):
+        services.sign_duty_handover(actor=clerk, handover=handover)
+    signed = services.sign_duty_handover(actor=clerk2, handover=handover)
+    assert signed.handed_signed_at and signed.taken_signed_at
