@@ -28,6 +28,8 @@ from baomi.policy import engine
 from baomi.policy import services as policy_services
 from baomi.policy.catalog import catalog
 from baomi.review.api import register_routes as register_review_routes
+from baomi.telegrams.api import register_routes as register_telegram_routes
+from baomi.telegrams.api import urls as telegram_urls
 from baomi.web.views import audit_events
 
 
@@ -216,9 +218,11 @@ router.register("approvals", ApprovalViewSet, basename="approval")
 register_ledger_routes(router)
 register_flows_routes(router)
 register_review_routes(router)
+register_telegram_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),
     *flows_urls(),
+    *telegram_urls(),
     path("", include(router.urls)),
 ]

@@ -199,6 +199,8 @@ SPECTACULAR_SETTINGS = {
         "ManuscriptStateEnum": "baomi.review.models.Manuscript.State",
         "FindingKindEnum": "baomi.review.models.Finding.Kind",
         "FindingDetailEnum": "baomi.review.models.Finding.Detail",
+        "TelegramTrafficEnum": "baomi.telegrams.models.Telegram.Traffic",
+        "DutyShiftRoleEnum": "baomi.telegrams.models.DutyShift.Role",
     },
 }
 

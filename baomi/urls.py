@@ -8,6 +8,7 @@ urlpatterns = [
     path("ledger/", include("baomi.ledger.urls")),
     path("flows/", include("baomi.flows.urls")),
     path("review/", include("baomi.review.urls")),
+    path("telegrams/", include("baomi.telegrams.urls")),
     path("audit/", include("baomi.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("baomi.api")),

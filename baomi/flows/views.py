@@ -3,7 +3,6 @@ cabinet, with a scan field for every action. Each form calls one service."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
+from baomi.people.names import staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
@@ -228,17 +228,8 @@ def lend(request: AuthedRequest) -> HttpResponse:
 
 
 def _named(text: str) -> list[Person]:
-    """Readers typed in order, by user name or full name, separated by spaces, commas or 、."""
-    staff = Person.objects.filter(is_active=True, admin_role="")
-    found = []
-    for name in (n for n in re.split(r"[\s,，、;；]+", text) if n):
-        person = staff.filter(models.Q(username=name) | models.Q(full_name=name)).first()
-        if person is None:
-            raise ValidationError(
-                {"readers": _("No member of staff is called %(name)s.") % {"name": name}}
-            )
-        found.append(person)
-    return found
+    """Readers typed in order (see `staff_named`)."""
+    return staff_named(text, "readers")
 
 
 @login_required

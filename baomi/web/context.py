@@ -21,6 +21,11 @@ def navigation(person: Any) -> list[tuple[str, Any]]:
         *([(reverse("ledger:register"), _("Register"))] if not person.admin_role else []),
         *([(reverse("flows:workbench"), _("Workbench"))] if not person.admin_role else []),
         *([(reverse("review:manuscripts"), _("Review"))] if not person.admin_role else []),
+        *(
+            [(reverse("telegrams:desk"), _("Duty desk"))]
+            if policy.check("custody.manage", actor=person).allowed
+            else []
+        ),
         (reverse("web:rules"), _("Rules")),
     ]
     if person.admin_role == AdminRole.SECURITY:

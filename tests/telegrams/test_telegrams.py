@@ -4,49 +4,20 @@ acknowledgement, 明来明复/密来密复, the roster and shift handover."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.exceptions import ValidationError
 
 from baomi import policy
-from baomi.core.levels import Tier, Urgency
+from baomi.core.levels import Urgency
 from baomi.core.notices import Notification
 from baomi.ledger.models import Copy
-from baomi.people.models import Post
 from baomi.telegrams import services
 from baomi.telegrams.models import Telegram
-from tests.ledger.factories import make_org, person
+
+from .conftest import FRIDAY_NIGHT, SHANGHAI
 
 pytestmark = pytest.mark.django_db
-
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
-FRIDAY_NIGHT = dt.datetime(2026, 11, 20, 23, 50, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def at():
-    travellers = []
-
-    def move(moment):
-        traveller = time_machine.travel(moment, tick=False)
-        traveller.start()
-        travellers.append(traveller)
-
-    yield move
-    for traveller in reversed(travellers):
-        traveller.stop()
-
-
-@pytest.fixture
-def org(at):
-    at(FRIDAY_NIGHT)
-    org = make_org()
-    room = org["cabinet"].department
-    org["people"]["head"] = person("head", room, posts=(Post.LEADER,), tier=Tier.CORE)
-    org["people"]["clerk2"] = person("clerk2", room, posts=(Post.CLERK,), tier=Tier.CORE)
-    return org
 
 
 def receive(org, number="2026-001", urgency=Urgency.NORMAL, **kw):

@@ -21,8 +21,10 @@ class Grouping:
     """How hits become excerpts."""
 
     drift: int = 12
-    gap: int = 40
-    min_hits: int = 3
+    #: 40 split long excerpts where a boilerplate phrase in the source left no hit
+    gap: int = 60
+    #: 3 (and 4) let chance runs of 7-9 characters shared with unrelated text through
+    min_hits: int = 5
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "telegrams"
+
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("receive/", views.receive, name="receive"),
+    path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("<int:pk>/seen/", views.seen, name="seen"),
+    path("<int:pk>/complete/", views.complete, name="complete"),
+    path("<int:pk>/reply/", views.reply, name="reply"),
+    path("roster/", views.assign, name="assign"),
+    path("handover/", views.hand_over, name="hand-over"),
+    path("handover/<int:pk>/sign/", views.sign, name="sign"),
+]

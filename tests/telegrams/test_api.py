@@ -1,0 +1,55 @@
+"""The duty desk's REST API."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+
+def api(who):
+    client = APIClient(headers={"accept-language": "en"})
+    client.force_login(who)
+    return client
+
+
+def test_a_telegram_and_the_roster_through_the_api(org):
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    roster = api(clerk).post(
+        "/api/v1/duty-shifts/",
+        {"day": "2026-11-20", "primary": clerk.pk, "secondary": clerk.pk},
+        format="json",
+    )
+    assert roster.status_code == 403 and roster.json()["violations"][0]["rule"] == "DUTY.ROSTER"
+    roster = api(clerk).post(
+        "/api/v1/duty-shifts/",
+        {"day": "2026-11-20", "primary": clerk.pk, "secondary": clerk2.pk},
+        format="json",
+    )
+    assert roster.status_code == 201
+    made = api(clerk).post(
+        "/api/v1/telegrams/",
+        {
+            "number": "T-1",
+            "traffic": "cipher",
+            "urgency": 2,
+            "correspondent": "省委办公厅",
+            "subject": "通知",
+            "marking": "机密★1年",
+            "cabinet": org["cabinet"].code,
+        },
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    pk = made.json()["id"]
+    board = api(clerk).get("/api/v1/duty-board/").json()
+    assert [c["kind"] for c in board] == ["ack", "due"]
+    api(clerk).post(f"/api/v1/telegrams/{pk}/acknowledge/")
+    refused = api(clerk).post(f"/api/v1/telegrams/{pk}/complete/", {"outcome": "已办"})
+    assert refused.status_code == 403
+    assert [v["rule"] for v in refused.json()["violations"]] == ["TEL.ESCALATE"]
+    api(org["people"]["head"]).post(f"/api/v1/telegrams/{pk}/seen/")
+    done = api(clerk).post(f"/api/v1/telegrams/{pk}/complete/", {"outcome": "已办"})
+    assert done.status_code == 200 and done.json()["done_at"]
+    assert api(org["people"]["general"]).get("/api/v1/telegrams/").json()["count"] == 0

@@ -1,0 +1,71 @@
+"""The duty desk page: register, acknowledge, complete, reply, roster and handover by form."""
+
+from __future__ import annotations
+
+import pytest
+
+from baomi.telegrams.models import DutyHandover, DutyShift, Telegram
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_telegram_through_the_duty_desk(client, org):
+    clerk = org["people"]["clerk"]
+    client.force_login(clerk)
+    client.post(
+        "/telegrams/roster/", {"day": "2026-11-20", "primary": "clerk", "secondary": "clerk2"}
+    )
+    assert DutyShift.objects.count() == 2
+    client.post(
+        "/telegrams/receive/",
+        {
+            "number": "2026-007",
+            "traffic": "cipher",
+            "urgency": "0",
+            "correspondent": "省委办公厅",
+            "subject": "通知",
+            "marking": "秘密★6个月",
+            "cabinet": org["cabinet"].pk,
+        },
+    )
+    telegram = Telegram.objects.get()
+    page = client.get("/telegrams/").content.decode()
+    assert "2026-007" in page and f"/telegrams/{telegram.pk}/acknowledge/" in page
+    client.post(f"/telegrams/{telegram.pk}/acknowledge/")
+    client.post(f"/telegrams/{telegram.pk}/complete/", {"outcome": "已转综合规划科办理"})
+    client.post(f"/telegrams/{telegram.pk}/reply/", {"number": "R-7", "traffic": "plain"})
+    telegram.refresh_from_db()
+    assert telegram.done_at is not None and not telegram.replies.exists()  # plain reply refused
+    client.post(f"/telegrams/{telegram.pk}/reply/", {"number": "R-7", "traffic": "cipher"})
+    assert telegram.replies.get().number == "R-7"
+    client.post("/telegrams/handover/", {"taken_by": "clerk2"})
+    handover = DutyHandover.objects.get()
+    client.post(f"/telegrams/handover/{handover.pk}/sign/")
+    handover.refresh_from_db()
+    assert handover.handed_signed_at is not None and handover.taken_signed_at is None
+
+
+def test_the_duty_desk_is_the_confidential_rooms(client, org):
+    client.force_login(org["people"]["general"])
+    assert client.get("/telegrams/").status_code == 403
+
+
+def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
+    from baomi.telegrams.services import register_telegram
+
+    telegram = register_telegram(
+        actor=org["people"]["clerk"],
+        number="V-9",
+        traffic="cipher",
+        urgency=2,
+        correspondent="省委办公厅",
+        subject="特急通知",
+        cabinet=org["cabinet"],
+        marking="机密★1年",
+    )
+    client.force_login(org["people"]["head"])
+    page = client.get("/telegrams/").content.decode()
+    assert "V-9" in page and "/telegrams/receive/" not in page  # the head's part only
+    client.post(f"/telegrams/{telegram.pk}/seen/")
+    telegram.refresh_from_db()
+    assert telegram.head_seen_at is not None
