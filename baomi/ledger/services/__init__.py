@@ -20,6 +20,7 @@ from .classification import (
 from .registration import (
     create_cabinet,
     destroy_print_waste,
+    print_internal,
     receive_incoming,
     record_print_waste,
     register_compilation,
@@ -44,6 +45,7 @@ __all__ = [
     "export_register",
     "holders",
     "import_register",
+    "print_internal",
     "read_content",
     "receive_incoming",
     "record_print_waste",

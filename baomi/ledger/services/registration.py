@@ -112,7 +112,12 @@ def receive_incoming(
 
 
 @transaction.atomic(durable=True)
-def register_internal(
+def register_internal(*, actor: Any, approved_count: int, **fields: Any) -> Document:
+    """内部印制登记 in a transaction of its own: see `print_internal`."""
+    return print_internal(actor=actor, approved_count=approved_count, **fields)
+
+
+def print_internal(
     *,
     actor: Any,
     approved_count: int,
@@ -121,10 +126,10 @@ def register_internal(
     surplus: int = 0,
     **fields: Any,
 ) -> Document:
-    """内部印制登记: a print run of the organization's own document. No more formal copies than
-    the approved distribution count (DOC.PRINT.SCOPE); drafts, proofs and surplus prints are
-    numbered after the formal copies and registered like them, so each is accounted for until
-    it is destroyed."""
+    """内部印制登记 inside the caller's transaction (a meeting's documents are one): a print run
+    of the organization's own document. No more formal copies than the approved distribution
+    count (DOC.PRINT.SCOPE); drafts, proofs and surplus prints are numbered after the formal
+    copies and registered like them, so each is accounted for until it is destroyed."""
     policy.require("document.print", copies=fields.get("copies", 0), approved=approved_count)
     extra: dict[str, int] = {
         Copy.Variant.DRAFT: drafts,
