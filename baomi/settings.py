@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "baomi.flows",
     "baomi.review",
     "baomi.telegrams",
+    "baomi.meetings",
     "baomi.web",
 ]
 

@@ -1,0 +1,138 @@
+"""Classified meetings: the meeting and its security plan, participants, walk-ins refused,
+the documents handed out, recordings and relays."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from baomi.core.levels import Level
+
+
+class Meeting(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        APPROVED = "approved", _("plan approved")
+        OPEN = "open", _("in session")
+        RECESS = "recess", _("in recess")
+        CLOSED = "closed", _("closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    venue = models.CharField(_("venue"), max_length=200)
+    starts_at = models.DateTimeField(_("starts at"))
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    security_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    #: the meeting's secure room: where documents wait between sessions
+    secure_cabinet = models.ForeignKey("ledger.Cabinet", on_delete=models.PROTECT, related_name="+")
+    relay_scope = models.ManyToManyField("core.OrgUnit", related_name="+", blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PLANNED
+    )
+    # the security plan (保密方案) and its checks
+    plan = models.TextField(_("security plan"), blank=True)
+    venue_checked = models.BooleanField(_("venue and audio equipment checked"), default=False)
+    no_wireless_microphones = models.BooleanField(_("no wireless microphones"), default=False)
+    venue_not_shared = models.BooleanField(_("venue not shared with foreign guests"), default=False)
+    discipline_prepared = models.BooleanField(_("discipline prepared"), default=False)
+    recording_planned = models.BooleanField(_("recording planned"), default=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("plan approved at"), null=True, blank=True)
+    discipline_announced_at = models.DateTimeField(_("discipline announced at"), null=True)
+    left_behind_checked_at = models.DateTimeField(_("venue checked for papers at"), null=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-starts_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Participant(models.Model):
+    class Role(models.TextChoices):
+        ATTENDEE = "attendee", _("attendee")
+        OBSERVER = "observer", _("non-voting attendee")
+        STAFF = "staff", _("staff")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        ordering = ["role", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.person_id}"
+
+
+class MeetingDocument(models.Model):
+    """A document of the meeting, registered in the ledger with one copy per participant."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    document = models.OneToOneField("ledger.Document", on_delete=models.PROTECT, related_name="+")
+    recording = models.BooleanField(_("recording"), default=False)
+
+    class Meta:
+        verbose_name = _("meeting document")
+        verbose_name_plural = _("meeting documents")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.document_id}"
+
+
+class Handout(models.Model):
+    """A copy handed to a participant by name, and when it came back."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="handouts")
+    copy = models.ForeignKey("ledger.Copy", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handed_at = models.DateTimeField(_("handed out at"))
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("hand-out")
+        verbose_name_plural = _("hand-outs")
+        ordering = ["handed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["copy"], condition=models.Q(returned_at=None), name="handout_one_open"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.copy_id} → {self.person_id}"
+
+
+class Relay(models.Model):
+    """传达: the meeting relayed to a unit inside its relay scope."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="relays")
+    unit = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
+    relayed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    relayed_at = models.DateTimeField(_("relayed at"))
+
+    class Meta:
+        verbose_name = _("relay")
+        verbose_name_plural = _("relays")
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} → {self.unit_id}"

@@ -1,0 +1,209 @@
+"""Classified meetings: the plan, vetted participants and check-in, documents handed out by name
+and collected at a recess, recordings, closing with a missing copy, relay and news copy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from baomi import policy
+from baomi.audit.models import AuditEvent
+from baomi.core.levels import Level, Tier
+from baomi.flows.services import mark_found, report_lost
+from baomi.ledger.models import Copy
+from baomi.meetings import services
+from baomi.meetings.models import Meeting
+from baomi.people.models import Post
+from tests.ledger.factories import make_org, person
+
+pytestmark = pytest.mark.django_db
+
+CHECKS = {
+    "venue_checked": True,
+    "no_wireless_microphones": True,
+    "venue_not_shared": True,
+    "discipline_prepared": True,
+}
+
+
+@pytest.fixture
+def org():
+    org = make_org()
+    room = org["cabinet"].department
+    people = org["people"]
+    people["leader"] = person("leader", room, posts=(Post.LEADER,), tier=Tier.CORE)
+    people["officer"] = person("officer", room, posts=(Post.SECURITY_OFFICER,), tier=Tier.CORE)
+    people["core_planner"] = person("core_planner", org["units"]["planning"], tier=Tier.CORE)
+    return org
+
+
+def rules_of(raised):
+    return [v.rule_id for v in raised.value.violations]
+
+
+def planned(org, level=Level.TOP_SECRET, **checks):
+    clerk = org["people"]["clerk"]
+    meeting = services.plan_meeting(
+        actor=clerk,
+        title="年度重大项目布局专题会",
+        level=level,
+        venue="机关三号会议室",
+        starts_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC),
+        security_lead=org["people"]["officer"],
+        secure_cabinet=org["cabinet"],
+        relay_scope=[org["units"]["planning"]],
+    )
+    return services.write_plan(actor=clerk, meeting=meeting, plan="会场封闭管理", **checks)
+
+
+def approved(org, **extra):
+    meeting = planned(org, **{**CHECKS, **extra})
+    return services.approve_plan(actor=org["people"]["leader"], meeting=meeting)
+
+
+def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(org):
+    clerk, leader = org["people"]["clerk"], org["people"]["leader"]
+    meeting = planned(org, venue_checked=True)  # microphones, guests, discipline not ticked
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.approve_plan(actor=leader, meeting=meeting)
+    assert rules_of(raised) == ["MTG.SECURITY"]
+    assert set(raised.value.violations[0].values["missing"]) == {
+        "no_wireless_microphones",
+        "venue_not_shared",
+        "discipline_prepared",
+    }
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.open_meeting(actor=clerk, meeting=meeting, discipline_announced=True)
+    assert "MTG.SECURITY" in rules_of(raised)
+    meeting = services.write_plan(actor=clerk, meeting=meeting, plan="会场封闭管理", **CHECKS)
+    with pytest.raises(policy.RuleViolation):  # only a leader approves
+        services.approve_plan(actor=clerk, meeting=meeting)
+    meeting = services.approve_plan(actor=leader, meeting=meeting)
+    assert meeting.state == Meeting.State.APPROVED
+
+
+def test_MTG_DISCIPLINE_the_discipline_is_announced_at_the_opening(org):
+    meeting = approved(org)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.open_meeting(
+            actor=org["people"]["clerk"], meeting=meeting, discipline_announced=False
+        )
+    assert rules_of(raised) == ["MTG.DISCIPLINE"]
+    meeting = services.open_meeting(
+        actor=org["people"]["clerk"], meeting=meeting, discipline_announced=True
+    )
+    assert meeting.discipline_announced_at is not None
+
+
+def test_MTG_ATTENDEES_vetted_in_advance_and_walk_ins_refused_and_logged(org):
+    clerk = org["people"]["clerk"]
+    meeting = approved(org)
+    with pytest.raises(policy.RuleViolation) as raised:  # important tier: not for 绝密
+        services.add_participant(
+            actor=clerk, meeting=meeting, person=org["people"]["insider"], role="attendee"
+        )
+    assert rules_of(raised) == ["MTG.ATTENDEES"]
+    services.add_participant(
+        actor=clerk, meeting=meeting, person=org["people"]["core_planner"], role="attendee"
+    )
+    services.check_in(actor=clerk, meeting=meeting, person=org["people"]["core_planner"])
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.check_in(actor=clerk, meeting=meeting, person=org["people"]["leader"])
+    assert rules_of(raised) == ["MTG.ATTENDEES"]
+    refused = AuditEvent.objects.get(action="meeting.walk_in_refused")
+    assert refused.event["data"]["person"] == org["people"]["leader"].pk
+
+
+def opened_with_documents(org):
+    clerk, planner, leader = (org["people"][n] for n in ("clerk", "core_planner", "leader"))
+    meeting = approved(org, recording_planned=True)
+    for who in (planner, leader):
+        services.add_participant(actor=clerk, meeting=meeting, person=who, role="attendee")
+        services.check_in(actor=clerk, meeting=meeting, person=who)
+    item = services.register_meeting_document(
+        actor=clerk, meeting=meeting, title="重大项目布局方案（讨论稿）", marking="绝密★长期"
+    )
+    meeting = services.open_meeting(actor=clerk, meeting=meeting, discipline_announced=True)
+    first, second = item.document.copies.order_by("copy_no")
+    services.hand_out(actor=clerk, meeting=meeting, copy=first, person=planner)
+    services.hand_out(actor=clerk, meeting=meeting, copy=second, person=leader)
+    return meeting, first, second
+
+
+def test_MTG_DOCS_by_name_to_those_present_and_top_secret_collected_at_every_recess(org):
+    clerk = org["people"]["clerk"]
+    meeting, first, second = opened_with_documents(org)
+    assert Copy.objects.get(pk=first.pk).holder == org["people"]["core_planner"]
+    with pytest.raises(policy.RuleViolation) as raised:  # not on the list
+        services.hand_out(actor=clerk, meeting=meeting, copy=first, person=org["people"]["officer"])
+    assert rules_of(raised) == ["MTG.DOCS"]
+    meeting = services.adjourn(actor=clerk, meeting=meeting)
+    services.collect(actor=clerk, meeting=meeting, copy=first)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.resume(actor=clerk, meeting=meeting)
+    assert rules_of(raised) == ["MTG.DOCS"]
+    services.collect(actor=clerk, meeting=meeting, copy=second)
+    meeting = services.resume(actor=clerk, meeting=meeting)
+    assert Copy.objects.get(pk=first.pk).state == Copy.State.IN_CABINET
+    services.hand_out(
+        actor=clerk, meeting=meeting, copy=first, person=org["people"]["core_planner"]
+    )
+
+
+def test_MTG_RECORDING_only_as_the_approved_plan_provides(org):
+    clerk = org["people"]["clerk"]
+    meeting = approved(org)  # no recording planned
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.register_recording(actor=clerk, meeting=meeting, title="录音", marking="绝密★长期")
+    assert rules_of(raised) == ["MTG.RECORDING"]
+    planned_recording = approved(org, recording_planned=True)
+    item = services.register_recording(
+        actor=clerk, meeting=planned_recording, title="会议录音", marking="绝密★长期"
+    )
+    assert item.recording and item.document.form == "audio_video"
+    assert item.document.copies.get().state == Copy.State.IN_CABINET
+
+
+def test_MTG_RECALL_closing_with_a_missing_copy_on_the_chase_list_until_it_returns(org):
+    clerk, officer = org["people"]["clerk"], org["people"]["officer"]
+    meeting, first, second = opened_with_documents(org)
+    services.collect(actor=clerk, meeting=meeting, copy=first)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.close_meeting(actor=clerk, meeting=meeting, left_behind_checked=False)
+    assert rules_of(raised) == ["MTG.RECALL"]
+    chase = services.close_meeting(actor=clerk, meeting=meeting, left_behind_checked=True)
+    assert [(h.copy, h.person) for h in chase] == [(second, org["people"]["leader"])]
+    report = report_lost(actor=clerk, copy=second, circumstances="闭会清退时未交回")
+    assert Copy.objects.get(pk=second.pk).state == Copy.State.REPORTED_LOST
+    mark_found(actor=officer, report=report, note="领导办公室找到")
+    services.collect(actor=clerk, meeting=meeting, copy=second)
+    assert list(services.outstanding(meeting)) == []
+    assert Copy.objects.get(pk=second.pk).state == Copy.State.IN_CABINET
+
+
+def test_MTG_RELAY_only_within_the_scope_and_news_copy_goes_to_review(org):
+    meeting = approved(org)
+    leader = org["people"]["leader"]
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.relay(actor=leader, meeting=meeting, unit=org["people"]["general"].department)
+    assert rules_of(raised) == ["MTG.RELAY"]
+    services.relay(actor=leader, meeting=meeting, unit=org["units"]["planning"])
+    manuscript = services.submit_news_copy(
+        actor=org["people"]["insider"],
+        meeting=meeting,
+        title="会议新闻稿",
+        text="会议强调要抓好落实。",
+    )
+    assert manuscript.state == "submitted" and "年度重大项目布局专题会" in manuscript.outlet
+
+
+def test_a_plan_changed_after_approval_needs_approval_again(org):
+    meeting = approved(org)
+    changed = services.write_plan(
+        actor=org["people"]["officer"], meeting=meeting, plan="改在五号会议室", **CHECKS
+    )
+    assert changed.state == Meeting.State.PLANNED and changed.approved_at is None
+    with pytest.raises(ValidationError):
+        services.write_plan(actor=org["people"]["insider"], meeting=meeting, plan="x")
