@@ -9,6 +9,7 @@ urlpatterns = [
     path("flows/", include("baomi.flows.urls")),
     path("review/", include("baomi.review.urls")),
     path("telegrams/", include("baomi.telegrams.urls")),
+    path("meetings/", include("baomi.meetings.urls")),
     path("audit/", include("baomi.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("baomi.api")),

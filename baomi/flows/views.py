@@ -38,6 +38,7 @@ from .models import (
     DestructionBatch,
     Handover,
     Loan,
+    LossReport,
     Stocktake,
     Transfer,
 )
@@ -626,4 +627,42 @@ def archive(request: AuthedRequest) -> HttpResponse:
             "departments": OrgUnit.objects.order_by("path"),
             "cabinets": Cabinet.objects.order_by("code"),
         },
+    )
+
+
+# -- losses ------------------------------------------------------------------------------------
+
+
+@login_required
+def losses(request: AuthedRequest) -> HttpResponse:
+    """丢失: open loss reports with their clocks, for the security office to resolve."""
+    if not policy.check("security.manage", actor=request.user).allowed:
+        raise Http404
+    reports = (
+        LossReport.objects.filter(visible(request.user, "copy__document"))
+        .select_related("copy__document", "reported_by")
+        .order_by("state", "report_due_at")[:100]
+    )
+    return render(request, "flows/losses.html", {"reports": reports})
+
+
+@login_required
+@require_POST
+def resolve_loss(request: AuthedRequest, pk: int) -> HttpResponse:
+    report_ = get_object_or_404(
+        LossReport.objects.filter(visible(request.user, "copy__document")), pk=pk
+    )
+    text = request.POST.get("note", "")
+    if request.POST.get("outcome") == "found":
+        return _back(
+            request,
+            lambda: services.mark_found(actor=request.user, report=report_, note=text),
+            _("Found: back with its holder."),
+            "flows:losses",
+        )
+    return _back(
+        request,
+        lambda: services.write_off(actor=request.user, report=report_, resolution=text),
+        _("Written off."),
+        "flows:losses",
     )

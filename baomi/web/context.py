@@ -21,6 +21,12 @@ def navigation(person: Any) -> list[tuple[str, Any]]:
         *([(reverse("ledger:register"), _("Register"))] if not person.admin_role else []),
         *([(reverse("flows:workbench"), _("Workbench"))] if not person.admin_role else []),
         *([(reverse("review:manuscripts"), _("Review"))] if not person.admin_role else []),
+        *([(reverse("meetings:meetings"), _("Meetings"))] if not person.admin_role else []),
+        *(
+            [(reverse("flows:losses"), _("Missing copies"))]
+            if policy.check("security.manage", actor=person).allowed
+            else []
+        ),
         *(
             [(reverse("telegrams:desk"), _("Duty desk"))]
             if policy.check("custody.manage", actor=person).allowed

@@ -269,3 +269,19 @@ def test_staff_without_a_custody_post_see_only_what_is_in_their_own_hands(client
     client.force_login(clerk)
     page = client.get("/flows/").content.decode()
     assert f"/ {mine.label}" in page and f"/ {theirs.label}" in page and "/return/" in page
+
+
+def test_the_security_office_resolves_a_missing_copy_on_its_page(client, org, copy):
+    from baomi.flows.services import lend_copy, report_lost
+
+    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    report = report_lost(actor=org["people"]["insider"], copy=copy, circumstances="会后未见")
+    client.force_login(org["people"]["clerk"])
+    assert client.get("/flows/losses/").status_code == 404  # the security office's page
+    client.force_login(org["people"]["officer"])
+    assert copy.scan_code in client.get("/flows/losses/").content.decode()
+    client.post(f"/flows/losses/{report.pk}/resolve/", {"outcome": "found", "note": "在办公室"})
+    copy.refresh_from_db()
+    report.refresh_from_db()
+    assert report.state == "found" and copy.state == Copy.State.ON_LOAN
+    assert copy.holder == org["people"]["insider"]

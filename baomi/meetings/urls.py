@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", views.meetings, name="meetings"),
+    path("<int:pk>/", views.meeting, name="meeting"),
+    path("<int:pk>/plan/", views.plan, name="plan"),
+    path("<int:pk>/approve/", views.approve, name="approve"),
+    path("<int:pk>/participants/", views.add, name="add"),
+    path("<int:pk>/check-in/", views.check_in, name="check-in"),
+    path("<int:pk>/open/", views.open_, name="open"),
+    path("<int:pk>/documents/", views.document, name="document"),
+    path("<int:pk>/hand-out/", views.hand_out, name="hand-out"),
+    path("<int:pk>/collect/", views.collect, name="collect"),
+    path("<int:pk>/session/", views.session, name="session"),
+]

@@ -1,0 +1,292 @@
+"""Meeting pages: plan a meeting, its security plan and approval, participants and check-in at
+the door, documents handed out and collected by label, recess, close and the chase list."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi import policy
+from baomi.core import clock
+from baomi.core.errors import report
+from baomi.core.levels import Level
+from baomi.core.models import OrgUnit
+from baomi.ledger.models import Cabinet
+from baomi.ledger.queries import copy_by_code
+from baomi.people.names import staff_named
+from baomi.people.views import AuthedRequest
+
+from . import services
+from .models import Meeting, Participant
+
+
+def _organizes(person: Any) -> bool:
+    return policy.check("meeting.organize", actor=person).allowed
+
+
+def _meetings(person: Any) -> Any:
+    """Organizers see every meeting; a leader, participant or security lead sees theirs."""
+    if _organizes(person):
+        return Meeting.objects.all()
+    from django.db.models import Q
+
+    return Meeting.objects.filter(
+        Q(participants__person=person)
+        | Q(security_lead=person)
+        | Q(approved_by=person)
+        | Q(department=person.department_id, state=Meeting.State.PLANNED)
+    ).distinct()
+
+
+def _meeting(request: AuthedRequest, pk: int) -> Meeting:
+    return get_object_or_404(_meetings(request.user), pk=pk)
+
+
+def _one(text: str, field: str) -> Any:
+    found = staff_named(text, field)
+    if len(found) != 1:
+        raise ValidationError({field: _("Name one person.")})
+    return found[0]
+
+
+def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
+    try:
+        action()
+    except (ValidationError, policy.RuleViolation) as exc:
+        report(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect("meetings:meeting", pk=pk)
+
+
+@login_required
+def meetings(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        post = request.POST
+        try:
+            starts = dt.datetime.fromisoformat(post.get("starts_at", ""))
+        except ValueError:
+            report(request, ValidationError({"starts_at": _("Give the date and time.")}))
+            return redirect("meetings:meetings")
+        try:
+            meeting = services.plan_meeting(
+                actor=request.user,
+                title=post.get("title", ""),
+                level=int(post.get("level") or 0),
+                venue=post.get("venue", ""),
+                starts_at=starts
+                if starts.tzinfo
+                else clock.at(starts.date(), starts.strftime("%H:%M")),
+                security_lead=_one(post.get("security_lead", ""), "security_lead"),
+                secure_cabinet=get_object_or_404(Cabinet, pk=post.get("cabinet") or 0),
+                relay_scope=OrgUnit.objects.filter(pk__in=post.getlist("relay_scope")),
+            )
+        except (ValidationError, policy.RuleViolation) as exc:
+            report(request, exc)
+            return redirect("meetings:meetings")
+        return redirect("meetings:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/meetings.html",
+        {
+            "meetings": _meetings(request.user)[:50],
+            "organizes": _organizes(request.user),
+            "levels": [(v, label) for v, label in Level.choices if Level(v).is_classified],
+            "cabinets": Cabinet.objects.filter(for_classified=True).order_by("code"),
+            "units": OrgUnit.objects.order_by("path"),
+        },
+    )
+
+
+@login_required
+def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": found,
+            "organizes": _organizes(request.user),
+            "approves": policy.check("meeting.approve", actor=request.user).allowed,
+            "participants": found.participants.select_related("person"),
+            "documents": found.documents.select_related("document"),
+            "outstanding": services.outstanding(found),
+            "roles": Participant.Role.choices,
+            "checks": services.PLAN_CHECKS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    checks = {name: bool(request.POST.get(name)) for name in services.PLAN_CHECKS}
+    return _act(
+        request,
+        pk,
+        lambda: services.write_plan(
+            actor=request.user, meeting=found, plan=request.POST.get("plan", ""), **checks
+        ),
+        _("Plan saved."),
+    )
+
+
+@login_required
+@require_POST
+def approve(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.approve_plan(actor=request.user, meeting=found),
+        _("Approved."),
+    )
+
+
+@login_required
+@require_POST
+def add(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+
+    def action() -> Any:
+        for person in staff_named(request.POST.get("people", ""), "people"):
+            services.add_participant(
+                actor=request.user, meeting=found, person=person, role=request.POST.get("role", "")
+            )
+
+    return _act(request, pk, action, _("Added to the list."))
+
+
+@login_required
+@require_POST
+def check_in(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    name = request.POST.get("name", "").strip()
+
+    def action() -> Any:
+        people = staff_named(name, "name") if name else []
+        return services.check_in(
+            actor=request.user, meeting=found, person=people[0] if people else None, name=name
+        )
+
+    try:
+        action()
+    except ValidationError:
+        # someone unknown to the system at the door is a walk-in too, and on record
+        try:
+            services.check_in(actor=request.user, meeting=found, person=None, name=name)
+        except policy.RuleViolation as exc:
+            report(request, exc)
+        return redirect("meetings:meeting", pk=pk)
+    except policy.RuleViolation as exc:
+        report(request, exc)
+        return redirect("meetings:meeting", pk=pk)
+    messages.success(request, _("Checked in."))
+    return redirect("meetings:meeting", pk=pk)
+
+
+@login_required
+@require_POST
+def open_(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.open_meeting(
+            actor=request.user,
+            meeting=found,
+            discipline_announced=bool(request.POST.get("discipline")),
+        ),
+        _("The meeting is open."),
+    )
+
+
+@login_required
+@require_POST
+def document(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.register_meeting_document(
+            actor=request.user,
+            meeting=found,
+            title=request.POST.get("title", ""),
+            marking=request.POST.get("marking", ""),
+        ),
+        _("Registered, one copy per participant."),
+    )
+
+
+def _copy(request: AuthedRequest) -> Any:
+    copy = copy_by_code(request.user, request.POST.get("code", ""))
+    if copy is None:
+        raise ValidationError({"code": _("No copy you may know of has this label.")})
+    return copy
+
+
+@login_required
+@require_POST
+def hand_out(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.hand_out(
+            actor=request.user,
+            meeting=found,
+            copy=_copy(request),
+            person=_one(request.POST.get("person", ""), "person"),
+        ),
+        _("Handed out."),
+    )
+
+
+@login_required
+@require_POST
+def collect(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.collect(actor=request.user, meeting=found, copy=_copy(request)),
+        _("Collected."),
+    )
+
+
+@login_required
+@require_POST
+def session(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Recess, resume or close, by the button pressed."""
+    found = _meeting(request, pk)
+    step = request.POST.get("step")
+    if step == "recess":
+        return _act(
+            request, pk, lambda: services.adjourn(actor=request.user, meeting=found), _("Recess.")
+        )
+    if step == "resume":
+        return _act(
+            request, pk, lambda: services.resume(actor=request.user, meeting=found), _("Resumed.")
+        )
+    if step == "close":
+        return _act(
+            request,
+            pk,
+            lambda: services.close_meeting(
+                actor=request.user,
+                meeting=found,
+                left_behind_checked=bool(request.POST.get("left_behind")),
+            ),
+            _("The meeting is closed."),
+        )
+    raise Http404
