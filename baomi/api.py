@@ -22,6 +22,7 @@ from baomi.audit.models import AuditEvent, Checkpoint
 from baomi.flows.api import register_routes as register_flows_routes
 from baomi.flows.api import urls as flows_urls
 from baomi.ledger.api import register_routes as register_ledger_routes
+from baomi.meetings.api import register_routes as register_meeting_routes
 from baomi.people import services as people
 from baomi.people.models import Person
 from baomi.policy import engine
@@ -219,6 +220,7 @@ register_ledger_routes(router)
 register_flows_routes(router)
 register_review_routes(router)
 register_telegram_routes(router)
+register_meeting_routes(router)
 
 urlpatterns = [
     path("auth/token/", obtain_token, name="api-token"),

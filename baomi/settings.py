@@ -202,6 +202,8 @@ SPECTACULAR_SETTINGS = {
         "FindingDetailEnum": "baomi.review.models.Finding.Detail",
         "TelegramTrafficEnum": "baomi.telegrams.models.Telegram.Traffic",
         "DutyShiftRoleEnum": "baomi.telegrams.models.DutyShift.Role",
+        "MeetingStateEnum": "baomi.meetings.models.Meeting.State",
+        "ParticipantRoleEnum": "baomi.meetings.models.Participant.Role",
     },
 }
 

@@ -52,11 +52,21 @@ def same_day_levels() -> frozenset[int]:
     return frozenset(LEVEL_KEYS[k] for k in params("DOC.READ.SAME_DAY")["levels"])
 
 
+def is_cipher_telegram(document: Document) -> bool:
+    """A received cipher telegram: returned the same day and destroyed on site, like 绝密."""
+    return hasattr(document, "telegram") and document.telegram.traffic == "cipher"
+
+
+def same_day(document: Document) -> bool:
+    """Whether a copy handed out comes back the same day (DOC.READ.SAME_DAY)."""
+    return document.level in same_day_levels() or is_cipher_telegram(document)
+
+
 def latest_return(document: Document, urgency: int | None = None) -> dt.datetime:
     """When a copy handed out now must be back: the same day for 绝密 (DOC.READ.SAME_DAY), else
     the circulation deadline by urgency, at closing time."""
     today = clock.today()
-    if document.level in same_day_levels():
+    if same_day(document):
         return _same_day_time(today)
     days = reading_days(document.urgency if urgency is None else urgency)
     return closing(today + dt.timedelta(days=days))
@@ -137,7 +147,7 @@ def within_circulation_deadline(ctx: Mapping[str, Any], p: Mapping[str, Any]) ->
 @rule("DOC.READ.SAME_DAY", actions=("copy.lend", "circulation.hand"))
 def top_secret_back_the_same_day(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     document, due = ctx["document"], ctx["due_at"]
-    if document.level not in same_day_levels():
+    if not same_day(document):
         return None
     latest = _same_day_time(clock.today())
     if due <= latest:
@@ -331,10 +341,15 @@ def destroyed_as_the_rules_say(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> 
             final=True,
         )
     on_site = {LEVEL_KEYS[k] for k in p["on_site_levels"]}
-    if levels & on_site and not ctx["on_site"]:
+    if (levels & on_site or ctx.get("cipher_telegrams")) and not ctx["on_site"]:
         return Fail(
-            lambda: _("绝密 items are destroyed on site by designated people."),
-            {"levels": sorted(Level(x).zh for x in levels & on_site)},
+            lambda: _(
+                "绝密 items and cipher telegrams are destroyed on site by designated people."
+            ),
+            {
+                "levels": sorted(Level(x).zh for x in levels & on_site),
+                "cipher_telegrams": bool(ctx.get("cipher_telegrams")),
+            },
             final=True,
         )
     if ctx["escort"] is None and not ctx["on_site"]:

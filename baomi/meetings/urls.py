@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/hand-out/", views.hand_out, name="hand-out"),
     path("<int:pk>/collect/", views.collect, name="collect"),
     path("<int:pk>/session/", views.session, name="session"),
+    path("<int:pk>/recording/", views.record, name="record"),
+    path("<int:pk>/relay/", views.relay, name="relay"),
+    path("<int:pk>/news/", views.news, name="news"),
 ]

@@ -122,6 +122,8 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
             "outstanding": services.outstanding(found),
             "roles": Participant.Role.choices,
             "checks": services.PLAN_CHECKS,
+            "units": found.relay_scope.order_by("path"),
+            "relays": found.relays.select_related("unit", "relayed_by"),
         },
     )
 
@@ -290,3 +292,52 @@ def session(request: AuthedRequest, pk: int) -> HttpResponse:
             _("The meeting is closed."),
         )
     raise Http404
+
+
+@login_required
+@require_POST
+def record(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.register_recording(
+            actor=request.user,
+            meeting=found,
+            title=request.POST.get("title", ""),
+            marking=request.POST.get("marking", ""),
+        ),
+        _("The recording is registered as a carrier."),
+    )
+
+
+@login_required
+@require_POST
+def relay(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    unit = OrgUnit.objects.filter(pk=request.POST.get("unit") or 0).first()
+    if unit is None:
+        raise Http404
+    return _act(
+        request,
+        pk,
+        lambda: services.relay(actor=request.user, meeting=found, unit=unit),
+        _("Relay recorded."),
+    )
+
+
+@login_required
+@require_POST
+def news(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.submit_news_copy(
+            actor=request.user,
+            meeting=found,
+            title=request.POST.get("title", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _("Sent to the pre-publication review."),
+    )

@@ -78,8 +78,12 @@ def register_telegram(
     received = clock.now()
     latest = latest_completion(received, urgency)
     policy.require("telegram.register", due_at=due_at, latest=latest, urgency=urgency)
+    head = head_of_room(actor.department_id) if must_report(important, urgency) else None
     document = receive_incoming(
         actor=actor,
+        # the confidential room handles it; the head it is reported to reads it
+        scope_departments=[actor.department] if actor.department_id else [],
+        scope_persons=[head] if head else [],
         title=subject,
         issuer=correspondent,
         issued_on=clock.today(),
@@ -90,7 +94,6 @@ def register_telegram(
         urgency=min(int(urgency), Urgency.VERY_URGENT),
         doc_number=number.strip(),
     )
-    head = head_of_room(actor.department_id) if must_report(important, urgency) else None
     telegram = Telegram.objects.create(
         direction=Telegram.Direction.INCOMING,
         number=number.strip(),

@@ -94,7 +94,7 @@ def test_DOC_DESTROY_top_secret_is_destroyed_on_site(org):
     approval = approval_of_the_list(org)
     with pytest.raises(policy.RuleViolation) as raised:
         destroy(org, batch, approval=approval)
-    assert raised.value.violations[0].values == {"levels": ["绝密"]}
+    assert raised.value.violations[0].values == {"levels": ["绝密"], "cipher_telegrams": False}
     destroy(org, batch, approval=approval, on_site=True, escort=None, place="机要室")
     assert top.copies.get().state == Copy.State.DESTROYED
 

@@ -167,3 +167,33 @@ def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at
         services.sign_duty_handover(actor=clerk, handover=handover)
     signed = services.sign_duty_handover(actor=clerk2, handover=handover)
     assert signed.handed_signed_at and signed.taken_signed_at
+
+
+def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org):
+    from baomi.flows.rules import latest_return
+    from baomi.flows.services import destroy_batch, lend_copy, list_for_destruction
+
+    clerk = org["people"]["clerk"]
+    cipher = receive(org, "C-1")  # 机密: a document of that level alone would stay for days
+    plain = receive(org, "P-1", traffic="plain", marking="机密★1年")
+    assert latest_return(cipher.document) < latest_return(plain.document)
+    with pytest.raises(policy.RuleViolation) as raised:
+        lend_copy(
+            actor=clerk,
+            copy=cipher.document.copies.get(),
+            borrower=org["people"]["head"],
+            due_at=latest_return(plain.document),
+        )
+    assert rules_of(raised) == ["DOC.READ.SAME_DAY"]
+    batch = list_for_destruction(actor=clerk, copies=[cipher.document.copies.get()])
+    with pytest.raises(policy.RuleViolation) as raised:
+        destroy_batch(
+            actor=clerk,
+            batch=batch,
+            method="粉碎",
+            place="销毁中心",
+            escort=org["people"]["clerk2"],
+            supervisors=[org["people"]["head"], org["people"]["important"]],
+        )
+    assert "DOC.DESTROY" in rules_of(raised)
+    assert raised.value.violations[0].values["cipher_telegrams"] is True

@@ -18,6 +18,7 @@ from ..models import (
     DestructionBatch,
     DestructionItem,
 )
+from ..rules import is_cipher_telegram
 from .common import S, _locked_copies, _must_be, wholly_known
 
 
@@ -80,6 +81,7 @@ def destroy_batch(
         escort=escort,
         on_site=on_site,
         levels={c.document.level for c in copies},
+        cipher_telegrams=any(is_cipher_telegram(c.document) for c in copies),
         count=len(copies),
         approvals=granted,
     )

@@ -1,0 +1,271 @@
+"""REST API of classified meetings: the same services and rules as the pages."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baomi.core.models import OrgUnit
+from baomi.ledger.models import Cabinet, Copy
+from baomi.ledger.queries import copy_by_code
+from baomi.people.models import Person
+
+from . import services
+from .models import Handout, Meeting, Participant
+from .views import _meetings
+
+
+def _staff() -> Any:
+    return Person.objects.filter(is_active=True, admin_role="")
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "level",
+            "venue",
+            "starts_at",
+            "organizer",
+            "security_lead",
+            "secure_cabinet",
+            "relay_scope",
+            "state",
+            "plan",
+            *services.PLAN_CHECKS,
+            "approved_by",
+            "approved_at",
+            "discipline_announced_at",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class PlanMeetingSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    level = serializers.IntegerField()
+    venue = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField()
+    security_lead = serializers.PrimaryKeyRelatedField(queryset=_staff())
+    secure_cabinet = serializers.SlugRelatedField(slug_field="code", queryset=Cabinet.objects.all())
+    relay_scope = serializers.PrimaryKeyRelatedField(
+        queryset=OrgUnit.objects.all(), many=True, required=False, default=list
+    )
+
+
+class PlanSerializer(serializers.Serializer):
+    plan = serializers.CharField()
+    venue_checked = serializers.BooleanField(default=False)
+    no_wireless_microphones = serializers.BooleanField(default=False)
+    venue_not_shared = serializers.BooleanField(default=False)
+    discipline_prepared = serializers.BooleanField(default=False)
+    recording_planned = serializers.BooleanField(default=False)
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Participant
+        fields = ["id", "person", "role", "checked_in_at"]
+
+
+class AddSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=_staff())
+    role = serializers.ChoiceField(choices=Participant.Role.choices)
+
+
+class CheckInSerializer(serializers.Serializer):
+    person = serializers.PrimaryKeyRelatedField(queryset=_staff(), required=False, allow_null=True)
+    name = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class OpenSerializer(serializers.Serializer):
+    discipline_announced = serializers.BooleanField()
+
+
+class MeetingDocumentSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    marking = serializers.CharField(max_length=40)
+
+
+class LabelSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="the copy's label code")
+    person = serializers.PrimaryKeyRelatedField(queryset=_staff(), required=False)
+
+
+class HandoutSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Handout
+        fields = ["id", "copy", "person", "handed_at", "returned_at"]
+
+
+class CloseSerializer(serializers.Serializer):
+    left_behind_checked = serializers.BooleanField()
+
+
+class RelaySerializer(serializers.Serializer):
+    unit = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
+
+
+class NewsSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    text = serializers.CharField()
+
+
+def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    data = serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    return cast(dict[str, Any], data.validated_data)
+
+
+class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """涉密会议: plan, approve, participants and check-in, documents, session, close, relay."""
+
+    serializer_class = MeetingSerializer
+    queryset = Meeting.objects.none()
+
+    def get_queryset(self) -> Any:
+        return _meetings(self.request.user)
+
+    def _copy(self, code: str) -> Copy:
+        copy = copy_by_code(self.request.user, code)
+        if copy is None:
+            raise NotFound
+        return copy
+
+    def _done(self, meeting: Meeting) -> Response:
+        return Response(MeetingSerializer(meeting).data)
+
+    @extend_schema(request=PlanMeetingSerializer, responses={201: MeetingSerializer})
+    def create(self, request: Request) -> Response:
+        meeting = services.plan_meeting(
+            actor=request.user, **_valid(PlanMeetingSerializer, request)
+        )
+        return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PlanSerializer, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def plan(self, request: Request, pk: str) -> Response:
+        v = _valid(PlanSerializer, request)
+        return self._done(services.write_plan(actor=request.user, meeting=self.get_object(), **v))
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, pk: str) -> Response:
+        return self._done(services.approve_plan(actor=request.user, meeting=self.get_object()))
+
+    @extend_schema(request=AddSerializer, responses={201: ParticipantSerializer})
+    @action(detail=True, methods=["post"])
+    def participants(self, request: Request, pk: str) -> Response:
+        participant = services.add_participant(
+            actor=request.user, meeting=self.get_object(), **_valid(AddSerializer, request)
+        )
+        return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CheckInSerializer, responses={200: ParticipantSerializer})
+    @action(detail=True, methods=["post"], url_path="check-in")
+    def check_in(self, request: Request, pk: str) -> Response:
+        v = _valid(CheckInSerializer, request)
+        participant = services.check_in(
+            actor=request.user, meeting=self.get_object(), person=v.get("person"), name=v["name"]
+        )
+        return Response(ParticipantSerializer(participant).data)
+
+    @extend_schema(request=OpenSerializer, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_(self, request: Request, pk: str) -> Response:
+        v = _valid(OpenSerializer, request)
+        return self._done(services.open_meeting(actor=request.user, meeting=self.get_object(), **v))
+
+    @extend_schema(request=MeetingDocumentSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def documents(self, request: Request, pk: str) -> Response:
+        item = services.register_meeting_document(
+            actor=request.user,
+            meeting=self.get_object(),
+            **_valid(MeetingDocumentSerializer, request),
+        )
+        return Response({"document": item.document_id}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LabelSerializer, responses={201: HandoutSerializer})
+    @action(detail=True, methods=["post"], url_path="hand-out")
+    def hand_out(self, request: Request, pk: str) -> Response:
+        v = _valid(LabelSerializer, request)
+        if "person" not in v:
+            raise serializers.ValidationError({"person": "required"})
+        handout = services.hand_out(
+            actor=request.user,
+            meeting=self.get_object(),
+            copy=self._copy(v["code"]),
+            person=v["person"],
+        )
+        return Response(HandoutSerializer(handout).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LabelSerializer, responses={200: HandoutSerializer})
+    @action(detail=True, methods=["post"])
+    def collect(self, request: Request, pk: str) -> Response:
+        v = _valid(LabelSerializer, request)
+        handout = services.collect(
+            actor=request.user, meeting=self.get_object(), copy=self._copy(v["code"])
+        )
+        return Response(HandoutSerializer(handout).data)
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def recess(self, request: Request, pk: str) -> Response:
+        return self._done(services.adjourn(actor=request.user, meeting=self.get_object()))
+
+    @extend_schema(request=None, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        return self._done(services.resume(actor=request.user, meeting=self.get_object()))
+
+    @extend_schema(request=CloseSerializer, responses={200: HandoutSerializer(many=True)})
+    @action(detail=True, methods=["post"])
+    def close(self, request: Request, pk: str) -> Response:
+        chase = services.close_meeting(
+            actor=request.user, meeting=self.get_object(), **_valid(CloseSerializer, request)
+        )
+        return Response(HandoutSerializer(chase, many=True).data)
+
+    @extend_schema(responses={200: HandoutSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def outstanding(self, request: Request, pk: str) -> Response:
+        return Response(HandoutSerializer(services.outstanding(self.get_object()), many=True).data)
+
+    @extend_schema(request=MeetingDocumentSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def recording(self, request: Request, pk: str) -> Response:
+        item = services.register_recording(
+            actor=request.user,
+            meeting=self.get_object(),
+            **_valid(MeetingDocumentSerializer, request),
+        )
+        return Response({"document": item.document_id}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RelaySerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def relay(self, request: Request, pk: str) -> Response:
+        done = services.relay(
+            actor=request.user, meeting=self.get_object(), **_valid(RelaySerializer, request)
+        )
+        return Response({"relay": done.pk}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=NewsSerializer, responses={201: None})
+    @action(detail=True, methods=["post"])
+    def news(self, request: Request, pk: str) -> Response:
+        manuscript = services.submit_news_copy(
+            actor=request.user, meeting=self.get_object(), **_valid(NewsSerializer, request)
+        )
+        return Response({"manuscript": manuscript.pk}, status=status.HTTP_201_CREATED)
+
+
+def register_routes(router: Any) -> None:
+    router.register("meetings", MeetingViewSet, basename="meeting")
