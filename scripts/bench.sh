@@ -39,5 +39,7 @@ BAOMI_DATA_DIR="$out/flows" DATABASE_URL="${url%/*}/baomi_flows" "$bin/python" -
   --json "$out/flows_postgres.json"
 echo "== policy decisions"
 DATABASE_URL= "$bin/python" -m bench.policy_bench --json "$out/policy.json"
+echo "== review scanner (20,000 documents of 3,000 characters, one core)"
+"$bin/python" -m bench.review_scan --json "$out/review.json"
 "$bin/python" -m bench.report "$out" docs/benchmarks.md
 echo "written: docs/benchmarks.md"
