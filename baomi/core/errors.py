@@ -4,11 +4,12 @@ message, clause and the parameter values in force."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -95,6 +96,23 @@ def report(request: Any, exc: RuleViolation | ValidationError) -> None:
     lines = violation_messages(exc) if isinstance(exc, RuleViolation) else exc.messages
     for line in lines:
         messages.error(request, line)
+
+
+def act_then_show(
+    request: Any, action: Callable[[], Any], done: str, to: str, **kwargs: Any
+) -> HttpResponse:
+    """Run one service for a posted button: on success say `done`, on a denial or a validation
+    error show its messages; either way show the page `to` (a URL name and its arguments)."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    try:
+        action()
+    except (ValidationError, RuleViolation) as exc:
+        report(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(to, **kwargs)
 
 
 def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -20,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core import clock
-from baomi.core.errors import report
+from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
@@ -195,13 +194,7 @@ def full_list(request: AuthedRequest, kind: str) -> HttpResponse:
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except (ValidationError, policy.RuleViolation) as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("flows:workbench")
+    return act_then_show(request, action, done, "flows:workbench")
 
 
 def _scanned(request: AuthedRequest) -> Any:
@@ -300,14 +293,7 @@ def return_loan(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: AuthedRequest, action: Callable[[], Any], done: str, to: str) -> HttpResponse:
-    """Run one service; on success say so; either way show the page `to` again."""
-    try:
-        action()
-    except (ValidationError, policy.RuleViolation) as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(to)
+    return act_then_show(request, action, done, to)
 
 
 def _by_id(rows: Any, request: AuthedRequest, name: str) -> Any:

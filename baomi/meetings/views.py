@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core import clock
-from baomi.core.errors import report
+from baomi.core.errors import act_then_show, report
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.ledger.models import Cabinet
@@ -59,13 +59,7 @@ def _one(text: str, field: str) -> Any:
 
 
 def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except (ValidationError, policy.RuleViolation) as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("meetings:meeting", pk=pk)
+    return act_then_show(request, action, done, "meetings:meeting", pk=pk)
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baomi import policy
-from baomi.core.errors import report
+from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
 from baomi.ledger.models import Document
@@ -104,13 +104,7 @@ def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
 
 
 def _back(request: AuthedRequest, action: Any, done: str, pk: int) -> HttpResponse:
-    try:
-        action()
-    except (ValidationError, policy.RuleViolation) as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("review:manuscript", pk=pk)
+    return act_then_show(request, action, done, "review:manuscript", pk=pk)
 
 
 @login_required

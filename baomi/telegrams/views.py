@@ -7,17 +7,16 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core import clock
-from baomi.core.errors import report
+from baomi.core.errors import act_then_show
 from baomi.core.levels import Level, Urgency
 from baomi.ledger.models import Cabinet
 from baomi.people.names import staff_named
@@ -30,13 +29,7 @@ DAYS_AHEAD = 7  # the roster shown
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
-    try:
-        action()
-    except (ValidationError, policy.RuleViolation) as exc:
-        report(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect("telegrams:desk")
+    return act_then_show(request, action, done, "telegrams:desk")
 
 
 def _one(text: str, field: str) -> Any:
