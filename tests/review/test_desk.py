@@ -288,3 +288,11 @@ def test_the_author_sees_the_decision_but_never_the_findings(org, client):
     assert "删去项目布局" in page
     download = client.get(f"/review/{manuscript.pk}/redacted.txt")
     assert download.status_code == 200 and "■" in download.content.decode()
+
+
+def test_document_numbers_are_terms_and_a_new_one_is_found_at_once(org):
+    found = submit(org, "依据示政办〔2026〕12号文件精神")
+    assert found.findings.filter(detail="doc_number", document=org["document"]).exists()
+    newer = register(org, title="另一份请示", doc_number="示政办〔2026〕99号")
+    found = submit(org, "依据示政办（2026）99号文件")  # other brackets: the same number
+    assert found.findings.filter(detail="doc_number", document=newer).exists()
