@@ -167,6 +167,7 @@ def load_demo() -> list[Login]:
     for username, kind, summary in PENDING_REQUESTS:
         request_approval(actor=people[username], kind=kind, summary=summary)
     _load_documents(people, units)
+    _load_desks(people)
     return logins
 
 
@@ -224,4 +225,34 @@ def _load_documents(people: dict[str, Person], units: dict[str, OrgUnit]) -> Non
         copies=1,
         cabinet=cabinets["JYS-01"],
         addressee=people["zhangwei"],
+    )
+
+
+def _load_desks(people: dict[str, Person]) -> None:
+    """The review desk's term list, the duty roster from today, and a telegram on its clocks."""
+    from baomi.core import clock
+    from baomi.core.levels import Urgency
+    from baomi.review.services import add_sensitive_term
+    from baomi.telegrams.services import assign_duty, duty_day, register_telegram
+
+    reviewer, clerk = people["wuhui"], people["yangxue"]
+    add_sensitive_term(actor=reviewer, text="高新区扩区方案", kind="unpublished", note="尚未公布")
+    add_sensitive_term(actor=reviewer, text="内部测算数据", kind="sensitive")
+    today = duty_day(clock.now())
+    for offset in range(7):
+        first, second = (
+            (clerk, people["huangtao"]) if offset % 2 == 0 else (people["huangtao"], clerk)
+        )
+        assign_duty(
+            actor=clerk, day=today + dt.timedelta(days=offset), primary=first, secondary=second
+        )
+    register_telegram(
+        actor=clerk,
+        number="省委办〔2026〕电87号",
+        traffic="cipher",
+        urgency=Urgency.URGENT,
+        correspondent="省委办公厅",
+        subject="关于做好岁末年初安全稳定工作的通知",
+        cabinet=Cabinet.objects.get(code="JYS-01"),
+        marking="秘密★6个月",
     )

@@ -67,3 +67,15 @@ def test_a_leader_finds_routed_documents_and_notices_on_the_dashboard(client):
     assert "重大产业布局决策意见" in page and "routed to you" in page
     client.force_login(Person.objects.get(username="sunli"))  # outside every scope
     assert "重大产业布局决策意见" not in client.get("/").content.decode()
+
+
+def test_the_demo_desks_have_a_term_list_a_week_of_duty_and_a_telegram_on_its_clocks():
+    from baomi.review.models import SensitiveTerm
+    from baomi.telegrams.models import DutyShift, Telegram
+    from baomi.telegrams.services import duty_board, on_duty
+
+    call_command("demo", stdout=StringIO())
+    assert SensitiveTerm.objects.count() == 2
+    assert DutyShift.objects.count() == 14 and len(on_duty()) == 2
+    assert Telegram.objects.count() == 1
+    assert [c.kind for c in duty_board()] == ["ack", "due"]
