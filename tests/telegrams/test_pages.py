@@ -69,3 +69,21 @@ def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
     client.post(f"/telegrams/{telegram.pk}/seen/")
     telegram.refresh_from_db()
     assert telegram.head_seen_at is not None
+
+
+def test_the_head_reads_the_report_on_the_dashboard(client, org):
+    from baomi.telegrams.services import register_telegram
+
+    register_telegram(
+        actor=org["people"]["clerk"],
+        number="F-1",
+        traffic="cipher",
+        urgency=3,
+        correspondent="省委办公厅",
+        subject="特提",
+        cabinet=org["cabinet"],
+        marking="机密★1年",
+    )
+    client.force_login(org["people"]["head"])
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "A telegram was reported to you" in page and "/telegrams/" in page
