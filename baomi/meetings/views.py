@@ -34,17 +34,16 @@ def _organizes(person: Any) -> bool:
 
 
 def _meetings(person: Any) -> Any:
-    """Organizers see every meeting; a leader, participant or security lead sees theirs."""
+    """Organizers see every meeting; a participant or the security lead sees theirs, and a
+    leader those of the department, whose plans the leader approves."""
     if _organizes(person):
         return Meeting.objects.all()
     from django.db.models import Q
 
-    return Meeting.objects.filter(
-        Q(participants__person=person)
-        | Q(security_lead=person)
-        | Q(approved_by=person)
-        | Q(department=person.department_id, state=Meeting.State.PLANNED)
-    ).distinct()
+    mine = Q(participants__person=person) | Q(security_lead=person) | Q(approved_by=person)
+    if "leader" in person.post_codes:
+        mine |= Q(department=person.department_id)
+    return Meeting.objects.filter(mine).distinct()
 
 
 def _meeting(request: AuthedRequest, pk: int) -> Meeting:

@@ -207,3 +207,12 @@ def test_a_plan_changed_after_approval_needs_approval_again(org):
     assert changed.state == Meeting.State.PLANNED and changed.approved_at is None
     with pytest.raises(ValidationError):
         services.write_plan(actor=org["people"]["insider"], meeting=meeting, plan="x")
+
+
+def test_a_meeting_page_is_for_its_organizers_participants_and_department_leaders(org, client):
+    meeting = approved(org)
+    client.force_login(org["people"]["leader"])  # leader of the organizing department
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+    client.force_login(org["people"]["insider"])  # neither on the list nor a leader there
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+    assert meeting.title not in client.get("/meetings/").content.decode()
