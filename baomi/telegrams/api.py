@@ -85,7 +85,7 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def get_queryset(self) -> Any:
         if policy.check("custody.manage", actor=self.request.user).allowed:
-            return Telegram.objects.all()
+            return services.visible_telegrams(self.request.user)
         # the head of the confidential room sees what was reported to them
         return Telegram.objects.filter(escalated_to=self.request.user.pk)
 
@@ -222,7 +222,7 @@ class ClockSerializer(serializers.Serializer):
 def duty_board(request: Request) -> Response:
     """Every running clock, soonest first."""
     _desk(request)
-    return Response(ClockSerializer(services.duty_board(), many=True).data)
+    return Response(ClockSerializer(services.duty_board(request.user), many=True).data)
 
 
 def register_routes(router: Any) -> None:

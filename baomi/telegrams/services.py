@@ -16,7 +16,7 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Level, Urgency
 from baomi.core.notices import notify
-from baomi.ledger.models import Cabinet
+from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.services import receive_incoming
 from baomi.people.models import Person, Post
 
@@ -265,18 +265,28 @@ class Clock:
     overdue: bool
 
 
-def open_telegrams() -> Any:
+def visible_telegrams(person: Any) -> Any:
+    """The telegrams a person may know of: a received one as its ledger document, a reply as
+    the telegram it answers."""
     return Telegram.objects.filter(
-        direction=Telegram.Direction.INCOMING, done_at__isnull=True
-    ).select_related("escalated_to")
+        visible(person, "document") | visible(person, "in_reply_to__document")
+    )
 
 
-def duty_board(moment: dt.datetime | None = None) -> list[Clock]:
+def open_telegrams(person: Any = None) -> Any:
+    """Received telegrams not yet completed (for a person: those they may know of)."""
+    rows = visible_telegrams(person) if person is not None else Telegram.objects.all()
+    return rows.filter(direction=Telegram.Direction.INCOMING, done_at__isnull=True).select_related(
+        "escalated_to"
+    )
+
+
+def duty_board(person: Any = None, moment: dt.datetime | None = None) -> list[Clock]:
     """Every running clock, soonest first: acknowledgements not yet sent, handling not yet
-    complete."""
+    complete (for a person: of the telegrams they may know of)."""
     moment = moment or clock.now()
     clocks = []
-    for t in open_telegrams():
+    for t in open_telegrams(person):
         if t.acked_at is None and t.ack_due_at is not None:
             clocks.append(Clock(t, "ack", t.ack_due_at, moment > t.ack_due_at))
         if t.due_at is not None:
@@ -300,7 +310,7 @@ def hand_over_duty(*, actor: Any, taken_by: Any) -> DutyHandover:
             "due_at": clock.local(c.due_at).isoformat(timespec="minutes"),
             "overdue": c.overdue,
         }
-        for c in duty_board(now)
+        for c in duty_board(actor, now)
     ]
     handover = DutyHandover.objects.create(
         day=duty_day(now), handed_by=actor, taken_by=taken_by, opened_at=now, items=items

@@ -58,9 +58,11 @@ def desk(request: AuthedRequest) -> HttpResponse:
         "telegrams/desk.html",
         {
             "on_duty": services.on_duty(),
-            "board": services.duty_board(),
+            "board": services.duty_board(request.user),
             "roster": sorted(roster.items()),
-            "recent": Telegram.objects.select_related("escalated_to", "in_reply_to")[:30],
+            "recent": services.visible_telegrams(request.user).select_related(
+                "escalated_to", "in_reply_to"
+            )[:30],
             "handovers": DutyHandover.objects.filter(taken_signed_at__isnull=True).select_related(
                 "handed_by", "taken_by"
             )[:10],

@@ -87,3 +87,27 @@ def test_the_head_reads_the_report_on_the_dashboard(client, org):
     client.force_login(org["people"]["head"])
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A telegram was reported to you" in page and "/telegrams/" in page
+
+
+def test_a_clerk_of_another_department_sees_none_of_the_rooms_telegrams(client, org):
+    from baomi.core.levels import Tier
+    from baomi.people.models import Post
+    from baomi.telegrams.services import duty_board, register_telegram
+    from tests.ledger.factories import person
+
+    register_telegram(
+        actor=org["people"]["clerk"],
+        number="S-3",
+        traffic="cipher",
+        urgency=0,
+        correspondent="省委办公厅",
+        subject="通知",
+        cabinet=org["cabinet"],
+        marking="秘密★6个月",
+    )
+    other = person(
+        "finance_clerk", org["people"]["general"].department, posts=(Post.CLERK,), tier=Tier.CORE
+    )
+    assert duty_board(other) == [] and len(duty_board(org["people"]["clerk"])) == 2
+    client.force_login(other)
+    assert "S-3" not in client.get("/telegrams/").content.decode()
