@@ -67,7 +67,7 @@ def desk(request: AuthedRequest) -> HttpResponse:
                 "handed_by", "taken_by"
             )[:10],
             "seen_by_me": reported,
-            "cabinets": Cabinet.objects.filter(for_classified=True).order_by("code"),
+            "cabinets": Cabinet.objects.order_by("-for_classified", "code"),
             "urgencies": Urgency.choices,
             "levels": Level.choices,
             "traffics": Telegram.Traffic.choices,

@@ -111,3 +111,22 @@ def test_a_clerk_of_another_department_sees_none_of_the_rooms_telegrams(client, 
     assert duty_board(other) == [] and len(duty_board(org["people"]["clerk"])) == 2
     client.force_login(other)
     assert "S-3" not in client.get("/telegrams/").content.decode()
+
+
+def test_a_plain_telegram_goes_into_an_ordinary_cabinet_from_the_desk(client, org):
+    client.force_login(org["people"]["clerk"])
+    page = client.get("/telegrams/").content.decode()
+    assert f'value="{org["plain"].pk}"' in page
+    client.post(
+        "/telegrams/receive/",
+        {
+            "number": "M-1",
+            "traffic": "plain",
+            "urgency": "0",
+            "correspondent": "市政府办公厅",
+            "subject": "会议通知",
+            "cabinet": org["plain"].pk,
+        },
+    )
+    telegram = Telegram.objects.get(number="M-1")
+    assert telegram.document.copies.get().cabinet == org["plain"]
