@@ -24,7 +24,7 @@ from baomi.people.models import Person
 
 from . import services
 from .models import Decision, Finding, Manuscript, Referral
-from .views import describe
+from .views import describe_all
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -35,7 +35,7 @@ class FindingSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "detail", "start", "end", "similarity", "description"]
 
     def get_description(self, finding: Finding) -> str:
-        return describe(finding, self.context["request"].user)
+        return str(self.context["descriptions"][finding.pk])
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -78,10 +78,9 @@ class ManuscriptSerializer(serializers.ModelSerializer):
         person = self.context["request"].user
         if not services.may_see_findings(person, manuscript):
             return None
-        rows = manuscript.findings.select_related("document__department", "secret_item")
-        return cast(
-            list[dict[str, Any]], FindingSerializer(rows, many=True, context=self.context).data
-        )
+        rows = list(manuscript.findings.select_related("document__department", "secret_item"))
+        context = {**self.context, "descriptions": describe_all(rows, person)}
+        return cast(list[dict[str, Any]], FindingSerializer(rows, many=True, context=context).data)
 
     def get_decision(self, manuscript: Manuscript) -> dict[str, Any] | None:
         decision = manuscript.decisions.first()

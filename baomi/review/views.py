@@ -20,7 +20,7 @@ from baomi import policy
 from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
-from baomi.ledger.models import Document
+from baomi.ledger.models import Copy, Document
 from baomi.people.views import AuthedRequest
 
 from . import services
@@ -49,9 +49,23 @@ def pieces(text: str, findings: list[Finding]) -> list[Piece]:
     return out
 
 
-def describe(finding: Finding, person: Any) -> str:
-    """What a finding says to this person. A document the person may not know of is named
-    only by its level, its registering department and the departments holding its copies."""
+def describe_all(findings: list[Finding], person: Any) -> dict[int, str]:
+    """What each finding says to this person, by finding id. A document the person may not
+    know of is named only by its level, its registering department and the departments
+    holding its copies. Two queries for all the findings, whatever their number."""
+    documents = {f.document_id for f in findings if f.document_id}
+    known = set(
+        Document.objects.visible_to(person).filter(pk__in=documents).values_list("pk", flat=True)
+    )
+    holders: dict[int, set[str]] = {}
+    for document, held_by, kept_by in Copy.objects.filter(
+        document__in=documents - known
+    ).values_list("document", "holder__department__name", "cabinet__department__name"):
+        holders.setdefault(document, set()).update(n for n in (held_by, kept_by) if n)
+    return {f.pk: _describe(f, person, known, holders) for f in findings}
+
+
+def _describe(finding: Finding, person: Any, known: set[int], holders: dict[int, set[str]]) -> str:
     if finding.kind == Finding.Kind.MARKING:
         return str(_("Marking: %(kind)s")) % {"kind": finding.get_detail_display()}
     if finding.kind == Finding.Kind.TERM:
@@ -65,27 +79,12 @@ def describe(finding: Finding, person: Any) -> str:
     if document is None:
         return str(_("Excerpt of a document no longer registered"))
     similarity = f"{(finding.similarity or 0) * 100:.0f}%"
-    if Document.objects.visible_to(person).filter(pk=document.pk).exists():
+    if document.pk in known:
         return str(_("Excerpt of %(title)s %(number)s, similarity %(similarity)s")) % {
             "title": document.title_for(person),
             "number": document.doc_number,
             "similarity": similarity,
         }
-    holders = sorted(
-        {
-            str(unit)
-            for unit in OrgUnit.objects.filter(
-                pk__in=[
-                    *document.copies.exclude(holder=None).values_list(
-                        "holder__department", flat=True
-                    ),
-                    *document.copies.exclude(cabinet=None).values_list(
-                        "cabinet__department", flat=True
-                    ),
-                ]
-            )
-        }
-    )
     return str(
         _(
             "Excerpt of a %(level)s document of %(department)s, copies held by %(holders)s, "
@@ -94,9 +93,14 @@ def describe(finding: Finding, person: Any) -> str:
     ) % {
         "level": document.get_level_display(),
         "department": document.department,
-        "holders": "、".join(holders) or "—",
+        "holders": "、".join(sorted(holders.get(document.pk, ()))) or "—",
         "similarity": similarity,
     }
+
+
+def _texts(findings: list[Finding], person: Any) -> list[str]:
+    described = describe_all(findings, person)
+    return [described[f.pk] for f in findings]
 
 
 def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
@@ -162,7 +166,9 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "manuscript": found,
             "pieces": pieces(found.text, findings),
-            "findings": [(f, describe(f, person)) for f in findings],
+            "findings": [
+                (f, text) for f, text in zip(findings, _texts(findings, person), strict=True)
+            ],
             "reviewer": services.may_review(person),
             "referrals": found.referrals.select_related("department", "signed_by"),
             "to_sign": found.referrals.filter(
