@@ -23,7 +23,7 @@ from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
-from baomi.ledger.queries import copy_by_code
+from baomi.ledger.queries import copy_by_code, scanned_copy
 from baomi.people.models import Person
 from baomi.people.names import staff_named
 from baomi.people.views import AuthedRequest
@@ -198,10 +198,7 @@ def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpRe
 
 
 def _scanned(request: AuthedRequest) -> Any:
-    copy = copy_by_code(request.user, request.POST.get("code", ""))
-    if copy is None:
-        raise ValidationError({"code": _("No copy you may know of has this label.")})
-    return copy
+    return scanned_copy(request.user, request.POST.get("code", ""))
 
 
 @login_required

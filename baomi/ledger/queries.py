@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from .models import Copy, Document
 
@@ -71,6 +73,15 @@ def audience(document: Document) -> Any:
         departments=frozenset(d for _p, d, _post in rows if d is not None),
         posts=frozenset(post for _p, _d, post in rows if post),
     )
+
+
+def scanned_copy(person: Any, code: str) -> Copy:
+    """The copy a scanned label names; a label naming nothing this person may know of is an
+    error on the form's `code` field."""
+    copy = copy_by_code(person, code)
+    if copy is None:
+        raise ValidationError({"code": _("No copy you may know of has this label.")})
+    return copy
 
 
 def copy_by_code(person: Any, code: str) -> Copy | None:

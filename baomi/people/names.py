@@ -25,3 +25,11 @@ def staff_named(text: str, field: str = "person") -> list[Person]:
             )
         found.append(person)
     return found
+
+
+def one_staff_named(text: str, field: str = "person") -> Person:
+    """Exactly one member of staff typed by name (see `staff_named`)."""
+    found = staff_named(text, field)
+    if len(found) != 1:
+        raise ValidationError({field: _("Name one person.")})
+    return found[0]

@@ -19,7 +19,7 @@ from baomi.core import clock
 from baomi.core.errors import act_then_show
 from baomi.core.levels import Level, Urgency
 from baomi.ledger.models import Cabinet
-from baomi.people.names import staff_named
+from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
@@ -30,13 +30,6 @@ DAYS_AHEAD = 7  # the roster shown
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
     return act_then_show(request, action, done, "telegrams:desk")
-
-
-def _one(text: str, field: str) -> Any:
-    found = staff_named(text, field)
-    if len(found) != 1:
-        raise ValidationError({field: _("Name one person.")})
-    return found[0]
 
 
 @login_required
@@ -166,8 +159,8 @@ def assign(request: AuthedRequest) -> HttpResponse:
         return services.assign_duty(
             actor=request.user,
             day=day,
-            primary=_one(request.POST.get("primary", ""), "primary"),
-            secondary=_one(request.POST.get("secondary", ""), "secondary"),
+            primary=one_staff_named(request.POST.get("primary", ""), "primary"),
+            secondary=one_staff_named(request.POST.get("secondary", ""), "secondary"),
         )
 
     return _act(request, action, _("Roster saved."))
@@ -179,7 +172,8 @@ def hand_over(request: AuthedRequest) -> HttpResponse:
     return _act(
         request,
         lambda: services.hand_over_duty(
-            actor=request.user, taken_by=_one(request.POST.get("taken_by", ""), "taken_by")
+            actor=request.user,
+            taken_by=one_staff_named(request.POST.get("taken_by", ""), "taken_by"),
         ),
         _("Handover listed; both of you sign it."),
     )

@@ -22,7 +22,7 @@ from ..models import (
     CirculationStep,
 )
 from ..rules import latest_return
-from .common import S, _locked_copy, _must_be, _not_sealed
+from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
 
 @transaction.atomic(durable=True)
@@ -89,8 +89,7 @@ def hand_to_reader(
     # the reader may have changed post or tier since the circulation was opened
     policy.require("circulation.start", document=copy.document, readers=[step.reader])
     now = clock.now()
-    if due_at <= now:
-        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    _due_ahead(due_at)
     step.state, step.handed_at, step.due_at = CirculationStep.State.HANDED, now, due_at
     step.save(update_fields=["state", "handed_at", "due_at"])
     custody.move(

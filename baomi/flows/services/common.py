@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import policy
+from baomi.core import clock
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.queries import audience
 from baomi.ledger.services.access import must_see
@@ -80,3 +81,9 @@ def wholly_known(rows: QuerySet[Any], path: str, person: Any) -> QuerySet[Any]:
     all, so nothing of it leaks, not even its number."""
     hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
     return rows.exclude(**{f"{path}__in": hidden}).filter(**{f"{path}__isnull": False}).distinct()
+
+
+def _due_ahead(due_at: Any) -> None:
+    """A copy handed out is due back at a time still to come."""
+    if due_at <= clock.now():
+        raise ValidationError({"due_at": _("The due time must lie ahead.")})

@@ -22,7 +22,7 @@ from ..models import (
     Loan,
 )
 from ..rules import closing, latest_return
-from .common import S, _locked_copy, _may_hold, _must_be, _not_sealed
+from .common import S, _due_ahead, _locked_copy, _may_hold, _must_be, _not_sealed
 
 
 @transaction.atomic(durable=True)
@@ -64,8 +64,7 @@ def lend_copy(
         approvals=granted,
     )
     _must_be(copy, S.IN_CABINET)
-    if due_at <= clock.now():
-        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    _due_ahead(due_at)
     assert copy.cabinet is not None
     loan = Loan.objects.create(
         copy=copy,

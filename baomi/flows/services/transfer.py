@@ -21,7 +21,7 @@ from ..models import (
     Channel,
     Transfer,
 )
-from .common import S, _locked_copy, _may_hold, _must_be, _not_sealed
+from .common import S, _due_ahead, _locked_copy, _may_hold, _must_be, _not_sealed
 from .loans import _back_in_cabinet
 
 
@@ -184,8 +184,7 @@ def carry_out(
         approvals=granted,
     )
     _must_be(copy, S.IN_CABINET)
-    if due_at <= clock.now():
-        raise ValidationError({"due_at": _("The due time must lie ahead.")})
+    _due_ahead(due_at)
     assert copy.cabinet is not None
     record = CarryOut.objects.create(
         copy=copy,
