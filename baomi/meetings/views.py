@@ -20,9 +20,9 @@ from baomi.core import clock
 from baomi.core.errors import act_then_show, report
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
-from baomi.ledger.models import Cabinet
-from baomi.ledger.queries import copy_by_code
-from baomi.people.names import staff_named
+from baomi.ledger.models import Cabinet, visible
+from baomi.ledger.queries import scanned_copy
+from baomi.people.names import one_staff_named, staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
@@ -34,27 +34,25 @@ def _organizes(person: Any) -> bool:
 
 
 def _meetings(person: Any) -> Any:
-    """Organizers see every meeting; a participant or the security lead sees theirs, and a
-    leader those of the department, whose plans the leader approves."""
-    if _organizes(person):
-        return Meeting.objects.all()
+    """The meetings a person is part of: as organizer, participant, security lead or approver;
+    and those of the person's department for its leaders (who approve the plans) and its
+    organizing posts (who run them). A meeting's title can itself be sensitive: no one else
+    sees it."""
     from django.db.models import Q
 
-    mine = Q(participants__person=person) | Q(security_lead=person) | Q(approved_by=person)
-    if "leader" in person.post_codes:
+    mine = (
+        Q(organizer=person)
+        | Q(participants__person=person)
+        | Q(security_lead=person)
+        | Q(approved_by=person)
+    )
+    if "leader" in person.post_codes or _organizes(person):
         mine |= Q(department=person.department_id)
     return Meeting.objects.filter(mine).distinct()
 
 
 def _meeting(request: AuthedRequest, pk: int) -> Meeting:
     return get_object_or_404(_meetings(request.user), pk=pk)
-
-
-def _one(text: str, field: str) -> Any:
-    found = staff_named(text, field)
-    if len(found) != 1:
-        raise ValidationError({field: _("Name one person.")})
-    return found[0]
 
 
 def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
@@ -79,7 +77,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
                 starts_at=starts
                 if starts.tzinfo
                 else clock.at(starts.date(), starts.strftime("%H:%M")),
-                security_lead=_one(post.get("security_lead", ""), "security_lead"),
+                security_lead=one_staff_named(post.get("security_lead", ""), "security_lead"),
                 secure_cabinet=get_object_or_404(Cabinet, pk=post.get("cabinet") or 0),
                 relay_scope=OrgUnit.objects.filter(pk__in=post.getlist("relay_scope")),
             )
@@ -111,7 +109,10 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
             "organizes": _organizes(request.user),
             "approves": policy.check("meeting.approve", actor=request.user).allowed,
             "participants": found.participants.select_related("person"),
-            "documents": found.documents.select_related("document"),
+            # a document listed by title only to those who may know it
+            "documents": found.documents.filter(visible(request.user, "document"))
+            .select_related("document")
+            .prefetch_related("document__copies"),
             "outstanding": services.outstanding(found),
             "roles": Participant.Role.choices,
             "checks": services.PLAN_CHECKS,
@@ -224,10 +225,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _copy(request: AuthedRequest) -> Any:
-    copy = copy_by_code(request.user, request.POST.get("code", ""))
-    if copy is None:
-        raise ValidationError({"code": _("No copy you may know of has this label.")})
-    return copy
+    return scanned_copy(request.user, request.POST.get("code", ""))
 
 
 @login_required
@@ -241,7 +239,7 @@ def hand_out(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user,
             meeting=found,
             copy=_copy(request),
-            person=_one(request.POST.get("person", ""), "person"),
+            person=one_staff_named(request.POST.get("person", ""), "person"),
         ),
         _("Handed out."),
     )

@@ -216,3 +216,12 @@ def test_a_meeting_page_is_for_its_organizers_participants_and_department_leader
     client.force_login(org["people"]["insider"])  # neither on the list nor a leader there
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
     assert meeting.title not in client.get("/meetings/").content.decode()
+
+
+def test_an_organizer_of_another_department_does_not_see_the_meeting(org, client):
+    meeting = approved(org)
+    other = person("finance_secretary", org["people"]["general"].department, posts=("secretary",))
+    client.force_login(other)
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+    client.force_login(org["people"]["clerk"])  # its organizer
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
