@@ -6,6 +6,8 @@ import pytest
 
 from baomi.telegrams.models import DutyHandover, DutyShift, Telegram
 
+from .conftest import receive
+
 pytestmark = pytest.mark.django_db
 
 
@@ -51,18 +53,7 @@ def test_the_duty_desk_is_the_confidential_rooms(client, org):
 
 
 def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
-    from baomi.telegrams.services import register_telegram
-
-    telegram = register_telegram(
-        actor=org["people"]["clerk"],
-        number="V-9",
-        traffic="cipher",
-        urgency=2,
-        correspondent="省委办公厅",
-        subject="特急通知",
-        cabinet=org["cabinet"],
-        marking="机密★1年",
-    )
+    telegram = receive(org, "V-9", urgency=2, subject="特急通知")
     client.force_login(org["people"]["head"])
     page = client.get("/telegrams/").content.decode()
     assert "V-9" in page and "/telegrams/receive/" not in page  # the head's part only
@@ -72,18 +63,7 @@ def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
 
 
 def test_the_head_reads_the_report_on_the_dashboard(client, org):
-    from baomi.telegrams.services import register_telegram
-
-    register_telegram(
-        actor=org["people"]["clerk"],
-        number="F-1",
-        traffic="cipher",
-        urgency=3,
-        correspondent="省委办公厅",
-        subject="特提",
-        cabinet=org["cabinet"],
-        marking="机密★1年",
-    )
+    receive(org, "F-1", urgency=3, subject="特提")
     client.force_login(org["people"]["head"])
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A telegram was reported to you" in page and "/telegrams/" in page
@@ -92,19 +72,10 @@ def test_the_head_reads_the_report_on_the_dashboard(client, org):
 def test_a_clerk_of_another_department_sees_none_of_the_rooms_telegrams(client, org):
     from baomi.core.levels import Tier
     from baomi.people.models import Post
-    from baomi.telegrams.services import duty_board, register_telegram
+    from baomi.telegrams.services import duty_board
     from tests.ledger.factories import person
 
-    register_telegram(
-        actor=org["people"]["clerk"],
-        number="S-3",
-        traffic="cipher",
-        urgency=0,
-        correspondent="省委办公厅",
-        subject="通知",
-        cabinet=org["cabinet"],
-        marking="秘密★6个月",
-    )
+    receive(org, "S-3", urgency=0, subject="通知", marking="秘密★6个月")
     other = person(
         "finance_clerk", org["people"]["general"].department, posts=(Post.CLERK,), tier=Tier.CORE
     )

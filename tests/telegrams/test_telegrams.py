@@ -15,24 +15,9 @@ from baomi.ledger.models import Copy
 from baomi.telegrams import services
 from baomi.telegrams.models import Telegram
 
-from .conftest import FRIDAY_NIGHT, SHANGHAI
+from .conftest import FRIDAY_NIGHT, SHANGHAI, receive
 
 pytestmark = pytest.mark.django_db
-
-
-def receive(org, number="2026-001", urgency=Urgency.NORMAL, **kw):
-    args = {
-        "actor": org["people"]["clerk"],
-        "number": number,
-        "traffic": "cipher",
-        "urgency": urgency,
-        "correspondent": "省委办公厅",
-        "subject": "关于做好岁末年初安全工作的通知",
-        "cabinet": org["cabinet"],
-        "marking": "机密★1年",
-    }
-    args.update(kw)
-    return services.register_telegram(**args)
 
 
 def rules_of(raised):
