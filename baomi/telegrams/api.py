@@ -87,7 +87,9 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         if policy.check("custody.manage", actor=self.request.user).allowed:
             return services.visible_telegrams(self.request.user)
         # the head of the confidential room sees what was reported to them
-        return Telegram.objects.filter(escalated_to=self.request.user.pk)
+        return services.visible_telegrams(self.request.user).filter(
+            escalated_to=self.request.user.pk
+        )
 
     @extend_schema(request=ReceiveSerializer, responses={201: TelegramSerializer})
     def create(self, request: Request) -> Response:

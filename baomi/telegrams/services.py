@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
+from baomi.core.access import Audience
 from baomi.core.levels import Level, Urgency
 from baomi.core.notices import notify
+from baomi.core.rules import parse_marking
 from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.services import receive_incoming
 from baomi.people.models import Person, Post
@@ -30,15 +32,16 @@ WARN_ACK = dt.timedelta(minutes=5)
 WARN_DUE = dt.timedelta(hours=2)
 
 
-def head_of_room(department_id: int | None) -> Person | None:
-    """The leader of the confidential room (the registering clerk's department)."""
-    return (
-        Person.objects.filter(
-            department_id=department_id, posts__post=Post.LEADER, is_active=True, admin_role=""
-        )
-        .order_by("pk")
-        .first()
-    )
+def head_of_room(department_id: int | None, level: int) -> Person | None:
+    """The leader of the confidential room (the registering clerk's department) cleared for a
+    telegram of `level`: one who may hold it once in its knowledge scope by name (ACC.CLEARANCE,
+    ACC.SOD). None when the room has no such leader."""
+    leaders = Person.objects.holding(Post.LEADER).filter(department_id=department_id)
+    for leader in leaders.order_by("pk"):
+        admitted = Audience(persons=frozenset({leader.pk}))
+        if policy.check("copy.hold", person=leader, level=level, audience=admitted).allowed:
+            return leader
+    return None
 
 
 @transaction.atomic(durable=True)
@@ -78,7 +81,11 @@ def register_telegram(
     received = clock.now()
     latest = latest_completion(received, urgency)
     policy.require("telegram.register", due_at=due_at, latest=latest, urgency=urgency)
-    head = head_of_room(actor.department_id) if must_report(important, urgency) else None
+    # the level the ledger will give it: from the marking, or unclassified
+    level = (
+        parse_marking(marking, issued=clock.today()).level if marking.strip() else Level.INTERNAL
+    )
+    head = head_of_room(actor.department_id, level) if must_report(important, urgency) else None
     document = receive_incoming(
         actor=actor,
         # the confidential room handles it; the head it is reported to reads it
@@ -348,6 +355,7 @@ def warn_running_clocks() -> int:
             Q(acked_at__isnull=True, ack_due_at__lte=now + WARN_ACK) | Q(due_at__lte=now + WARN_DUE)
         )
     ):
+        warned_before = t.warned
         for kind, due, warn in (("ack", t.ack_due_at, WARN_ACK), ("due", t.due_at, WARN_DUE)):
             if due is None or (kind == "ack" and t.acked_at is not None):
                 continue
@@ -356,5 +364,6 @@ def warn_running_clocks() -> int:
                 t.warned = [*t.warned, state]
                 notify([*duty, t.escalated_to], f"telegram.{state}", t, due_at=due.isoformat())
                 sent += 1
-        t.save(update_fields=["warned"])
+        if t.warned != warned_before:
+            t.save(update_fields=["warned"])
     return sent

@@ -34,7 +34,9 @@ def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpRe
 
 @login_required
 def desk(request: AuthedRequest) -> HttpResponse:
-    reported = Telegram.objects.filter(escalated_to=request.user, head_seen_at__isnull=True)
+    reported = services.visible_telegrams(request.user).filter(
+        escalated_to=request.user, head_seen_at__isnull=True
+    )
     if not policy.check("custody.manage", actor=request.user).allowed:
         # the head of the confidential room comes here for what was reported to them
         closed = not reported.exists()
@@ -93,14 +95,15 @@ def receive(request: AuthedRequest) -> HttpResponse:
     return _act(request, action, _("Registered; the clocks are running."))
 
 
-def _telegram(pk: int) -> Telegram:
-    return get_object_or_404(Telegram, pk=pk)
+def _telegram(request: AuthedRequest, pk: int) -> Telegram:
+    """A telegram the user may know of; any other answers 404, as in the API."""
+    return get_object_or_404(services.visible_telegrams(request.user), pk=pk)
 
 
 @login_required
 @require_POST
 def acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
-    telegram = _telegram(pk)
+    telegram = _telegram(request, pk)
     return _act(
         request,
         lambda: services.acknowledge_telegram(actor=request.user, telegram=telegram),
@@ -111,7 +114,7 @@ def acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seen(request: AuthedRequest, pk: int) -> HttpResponse:
-    telegram = _telegram(pk)
+    telegram = _telegram(request, pk)
     return _act(
         request, lambda: services.head_has_seen(actor=request.user, telegram=telegram), _("Seen.")
     )
@@ -120,7 +123,7 @@ def seen(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complete(request: AuthedRequest, pk: int) -> HttpResponse:
-    telegram = _telegram(pk)
+    telegram = _telegram(request, pk)
     return _act(
         request,
         lambda: services.complete_telegram(
@@ -133,7 +136,7 @@ def complete(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reply(request: AuthedRequest, pk: int) -> HttpResponse:
-    telegram = _telegram(pk)
+    telegram = _telegram(request, pk)
     level = request.POST.get("level", "")
     return _act(
         request,

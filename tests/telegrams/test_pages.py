@@ -101,3 +101,27 @@ def test_a_plain_telegram_goes_into_an_ordinary_cabinet_from_the_desk(client, or
     )
     telegram = Telegram.objects.get(number="M-1")
     assert telegram.document.copies.get().cabinet == org["plain"]
+
+
+def test_a_clerk_of_another_department_cannot_act_on_the_rooms_telegram(client, org):
+    from baomi.audit.models import AuditEvent
+    from baomi.core.levels import Tier
+    from baomi.people.models import Post
+    from tests.ledger.factories import person
+
+    telegram = receive(org, "S-4", urgency=0, subject="通知", marking="秘密★6个月")
+    other = person(
+        "finance_clerk", org["people"]["general"].department, posts=(Post.CLERK,), tier=Tier.CORE
+    )
+    events = AuditEvent.objects.count()
+    client.force_login(other)
+    for action, data in (
+        ("acknowledge", {}),
+        ("seen", {}),
+        ("complete", {"outcome": "已办"}),
+        ("reply", {"number": "R-4", "traffic": "cipher"}),
+    ):
+        assert client.post(f"/telegrams/{telegram.pk}/{action}/", data).status_code == 404
+    after = Telegram.objects.get(pk=telegram.pk)
+    assert (after.acked_at, after.head_seen_at, after.done_at) == (None, None, None)
+    assert not after.replies.exists() and AuditEvent.objects.count() == events

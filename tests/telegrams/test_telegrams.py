@@ -182,3 +182,54 @@ def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org)
         )
     assert "DOC.DESTROY" in rules_of(raised)
     assert raised.value.violations[0].values["cipher_telegrams"] is True
+
+
+def test_TEL_ESCALATE_only_a_head_cleared_for_the_level_is_reported_to(org):
+    from baomi.core.levels import Tier
+    from baomi.people.models import Person, Post
+    from tests.ledger.factories import person
+
+    head = org["people"]["head"]
+    Person.objects.filter(pk=head.pk).update(tier=Tier.IMPORTANT)  # up to 机密
+    head.refresh_from_db()
+    deputy = person("deputy", head.department, posts=(Post.LEADER,), tier=Tier.CORE)
+    flash = receive(org, "F-1", Urgency.FLASH, marking="绝密★10年")
+    secret = receive(org, "F-2", Urgency.FLASH, marking="机密★1年")
+    assert (flash.escalated_to, secret.escalated_to) == (deputy, head)
+    assert list(services.visible_telegrams(head).filter(escalated_to=head)) == [secret]
+    assert not services.visible_telegrams(head).filter(pk=flash.pk).exists()
+    assert list(
+        Notification.objects.filter(kind="telegram.reported")
+        .values_list("person", flat=True)
+        .order_by("pk")
+    ) == [deputy.pk, head.pk]
+
+
+def test_TEL_ESCALATE_no_cleared_head_is_like_no_head(org):
+    from baomi.core.levels import Tier
+    from baomi.people.models import Person
+
+    head = org["people"]["head"]
+    Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)  # up to 秘密
+    telegram = receive(org, "F-3", Urgency.FLASH, marking="绝密★10年")
+    assert telegram.escalated_to is None and telegram.escalated_at is None
+    assert not Notification.objects.filter(kind="telegram.reported").exists()
+    assert not telegram.document.scope.filter(person=head).exists()
+
+
+def test_a_second_tick_writes_nothing_and_warns_no_one_again(org, at):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
+    receive(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05
+    at(dt.datetime(2026, 11, 21, 0, 10, tzinfo=SHANGHAI))
+    assert services.warn_running_clocks() == 1
+    warned = Notification.objects.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert services.warn_running_clocks() == 0
+    updates = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    assert not [sql for sql in updates if Telegram._meta.db_table in sql]
+    assert Notification.objects.count() == warned
+    assert Telegram.objects.get(number="S-1").warned == ["ack_late"]
