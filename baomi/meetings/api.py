@@ -18,7 +18,6 @@ from baomi.people.models import Person
 
 from . import services
 from .models import Handout, Meeting, Participant
-from .views import _meetings
 
 
 def _staff() -> Any:
@@ -132,7 +131,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     queryset = Meeting.objects.none()
 
     def get_queryset(self) -> Any:
-        return _meetings(self.request.user)
+        return Meeting.objects.visible_to(self.request.user)
 
     def _copy(self, code: str) -> Copy:
         copy = copy_by_code(self.request.user, code)

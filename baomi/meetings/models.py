@@ -3,11 +3,36 @@ the documents handed out, recordings and relays."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baomi.core.levels import Level
+from baomi.core.levels import Level, Tier
+
+
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, person: Any) -> MeetingQuerySet:
+        """The meetings a person may know of: those the person organizes, takes part in, keeps
+        safe or approved; and the department's meetings, up to the level the person is cleared
+        for, for its leaders (who approve the plans) and its organizing posts (who run them).
+        A meeting's title can itself be sensitive: no one else sees it."""
+        from baomi import policy
+        from baomi.people.models import Post
+
+        if not person.is_authenticated or not person.is_active or person.admin_role:
+            return self.none()
+        mine = (
+            models.Q(organizer=person)
+            | models.Q(participants__person=person)
+            | models.Q(security_lead=person)
+            | models.Q(approved_by=person)
+        )
+        if person.holds(Post.LEADER) or policy.check("meeting.organize", actor=person).allowed:
+            ceiling = Tier(person.tier).ceiling
+            mine |= models.Q(department=person.department_id, level__lte=ceiling)
+        return self.filter(mine).distinct()
 
 
 class Meeting(models.Model):
@@ -49,6 +74,8 @@ class Meeting(models.Model):
     discipline_announced_at = models.DateTimeField(_("discipline announced at"), null=True)
     left_behind_checked_at = models.DateTimeField(_("venue checked for papers at"), null=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -17,6 +17,7 @@ from baomi.core.levels import Level
 from baomi.ledger import custody
 from baomi.ledger.models import Cabinet, Copy, Document
 from baomi.ledger.services import print_internal
+from baomi.ledger.services.access import may_hold
 
 from .models import Handout, Meeting, MeetingDocument, Participant, Relay
 from .rules import recess_levels
@@ -142,8 +143,9 @@ def check_in(*, actor: Any, meeting: Meeting, person: Any, name: str = "") -> Pa
     is on record (MTG.ATTENDEES)."""
     try:
         return _check_in(actor=actor, meeting=meeting, person=person, name=name)
-    except policy.RuleViolation:
-        _walk_in_refused(actor=actor, meeting=meeting, person=person, name=name)
+    except policy.RuleViolation as exc:
+        if "MTG.ATTENDEES" in (v.rule_id for v in exc.violations):
+            _walk_in_refused(actor=actor, meeting=meeting, person=person, name=name)
         raise
 
 
@@ -227,13 +229,21 @@ def _copy_of(meeting: Meeting, copy: Copy) -> Copy:
 
 @transaction.atomic(durable=True)
 def hand_out(*, actor: Any, meeting: Meeting, copy: Copy, person: Any) -> Handout:
-    """A copy handed to a participant present, by name; the participant holds it."""
+    """A copy in the secure room handed to a participant present, by name, who may hold it
+    (cleared, in the scope: a participant added after the document was registered is not);
+    the participant holds it."""
     policy.require("meeting.organize", actor=actor)
     meeting = _locked(meeting)
     _must_be(meeting, Meeting.State.OPEN)
     participant = meeting.participants.filter(person=person).first()
     policy.require("meeting.hand_out", participant=participant, person=person)
     locked = _copy_of(meeting, copy)
+    if locked.state != S.IN_CABINET:
+        raise ValidationError(
+            _("Copy %(copy)s is %(state)s.")
+            % {"copy": locked.label, "state": locked.get_state_display()}
+        )
+    may_hold(person, locked.document)
     custody.move(
         actor=actor,
         copy=locked,
@@ -297,7 +307,7 @@ def resume(*, actor: Any, meeting: Meeting) -> Meeting:
     meeting = _locked(meeting)
     _must_be(meeting, Meeting.State.RECESS)
     levels = recess_levels()
-    still_out = [h.copy for h in outstanding(meeting) if h.copy.document.level in levels]
+    still_out = [h.copy for h in outstanding(meeting).filter(copy__document__level__in=levels)]
     policy.require("meeting.resume", still_out=still_out)
     meeting.state = Meeting.State.OPEN
     meeting.save(update_fields=["state"])

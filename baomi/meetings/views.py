@@ -7,7 +7,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -33,26 +32,8 @@ def _organizes(person: Any) -> bool:
     return policy.check("meeting.organize", actor=person).allowed
 
 
-def _meetings(person: Any) -> Any:
-    """The meetings a person is part of: as organizer, participant, security lead or approver;
-    and those of the person's department for its leaders (who approve the plans) and its
-    organizing posts (who run them). A meeting's title can itself be sensitive: no one else
-    sees it."""
-    from django.db.models import Q
-
-    mine = (
-        Q(organizer=person)
-        | Q(participants__person=person)
-        | Q(security_lead=person)
-        | Q(approved_by=person)
-    )
-    if "leader" in person.post_codes or _organizes(person):
-        mine |= Q(department=person.department_id)
-    return Meeting.objects.filter(mine).distinct()
-
-
 def _meeting(request: AuthedRequest, pk: int) -> Meeting:
-    return get_object_or_404(_meetings(request.user), pk=pk)
+    return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
 
 
 def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:
@@ -89,7 +70,7 @@ def meetings(request: AuthedRequest) -> HttpResponse:
         request,
         "meetings/meetings.html",
         {
-            "meetings": _meetings(request.user)[:50],
+            "meetings": Meeting.objects.visible_to(request.user)[:50],
             "organizes": _organizes(request.user),
             "levels": [(v, label) for v, label in Level.choices if Level(v).is_classified],
             "cabinets": Cabinet.objects.filter(for_classified=True).order_by("code"),
@@ -168,27 +149,16 @@ def add(request: AuthedRequest, pk: int) -> HttpResponse:
 def check_in(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _meeting(request, pk)
     name = request.POST.get("name", "").strip()
-
-    def action() -> Any:
-        people = staff_named(name, "name") if name else []
-        return services.check_in(
-            actor=request.user, meeting=found, person=people[0] if people else None, name=name
-        )
-
     try:
-        action()
+        person = one_staff_named(name, "name") if name else None
     except ValidationError:
-        # someone unknown to the system at the door is a walk-in too, and on record
-        try:
-            services.check_in(actor=request.user, meeting=found, person=None, name=name)
-        except policy.RuleViolation as exc:
-            report(request, exc)
-        return redirect("meetings:meeting", pk=pk)
-    except policy.RuleViolation as exc:
-        report(request, exc)
-        return redirect("meetings:meeting", pk=pk)
-    messages.success(request, _("Checked in."))
-    return redirect("meetings:meeting", pk=pk)
+        person = None  # a name that is not one member of staff: a walk-in, refused on record
+    return _act(
+        request,
+        pk,
+        lambda: services.check_in(actor=request.user, meeting=found, person=person, name=name),
+        _("Checked in."),
+    )
 
 
 @login_required

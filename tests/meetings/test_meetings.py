@@ -225,3 +225,64 @@ def test_an_organizer_of_another_department_does_not_see_the_meeting(org, client
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
     client.force_login(org["people"]["clerk"])  # its organizer
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+
+
+def test_a_participant_added_after_the_documents_were_registered_is_not_handed_a_copy(org):
+    clerk, planner = org["people"]["clerk"], org["people"]["core_planner"]
+    meeting = approved(org)
+    services.add_participant(actor=clerk, meeting=meeting, person=planner, role="attendee")
+    item = services.register_meeting_document(
+        actor=clerk,
+        meeting=meeting,
+        title="重大项目布局方案（讨论稿）",
+        marking="绝密★长期",
+        copies=2,
+    )
+    late = person("late_planner", org["units"]["planning"], tier=Tier.CORE)
+    services.add_participant(actor=clerk, meeting=meeting, person=late, role="attendee")
+    services.check_in(actor=clerk, meeting=meeting, person=late)
+    meeting = services.open_meeting(actor=clerk, meeting=meeting, discipline_announced=True)
+    copy = item.document.copies.first()
+    with pytest.raises(policy.RuleViolation) as raised:  # outside the knowledge scope
+        services.hand_out(actor=clerk, meeting=meeting, copy=copy, person=late)
+    assert "ACC.NEED_TO_KNOW" in rules_of(raised)
+    assert Copy.objects.get(pk=copy.pk).state == Copy.State.IN_CABINET
+
+
+def test_a_copy_already_out_is_not_handed_out_again(org):
+    clerk = org["people"]["clerk"]
+    meeting, first, _second = opened_with_documents(org)
+    with pytest.raises(ValidationError, match=r"is on loan|借出"):
+        services.hand_out(actor=clerk, meeting=meeting, copy=first, person=org["people"]["leader"])
+    assert Copy.objects.get(pk=first.pk).holder == org["people"]["core_planner"]
+
+
+def test_a_refusal_for_another_reason_is_not_logged_as_a_walk_in(org, client):
+    meeting = approved(org)
+    services.add_participant(
+        actor=org["people"]["clerk"],
+        meeting=meeting,
+        person=org["people"]["core_planner"],
+        role="attendee",
+    )
+    with pytest.raises(policy.RuleViolation) as raised:  # not an organizer
+        services.check_in(
+            actor=org["people"]["insider"], meeting=meeting, person=org["people"]["core_planner"]
+        )
+    assert "MTG.ATTENDEES" not in rules_of(raised)
+    assert not AuditEvent.objects.filter(action="meeting.walk_in_refused").exists()
+    planned_only = planned(org)
+    client.force_login(org["people"]["clerk"])
+    response = client.post(f"/meetings/{planned_only.pk}/check-in/", {"name": "无名氏"})
+    assert response.status_code == 302  # the plan is not approved: a message, not a crash
+    assert not AuditEvent.objects.filter(action="meeting.walk_in_refused").exists()
+
+
+def test_a_leader_sees_the_departments_meetings_only_up_to_his_clearance(org, client):
+    meeting = approved(org)  # 绝密
+    room = org["cabinet"].department
+    deputy = person("deputy", room, posts=(Post.LEADER,), tier=Tier.IMPORTANT)
+    assert not Meeting.objects.visible_to(deputy).filter(pk=meeting.pk).exists()
+    client.force_login(deputy)
+    assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
+    assert Meeting.objects.visible_to(org["people"]["leader"]).filter(pk=meeting.pk).exists()

@@ -14,12 +14,25 @@ from baomi.core import clock
 from baomi.core.levels import Level
 
 from ..models import Copy, Document, Instruction, ScopeEntry
+from ..queries import audience
 
 
 def must_see(actor: Any, document_id: int) -> None:
     """A document outside what `actor` may know exists answers as if it did not exist."""
     if not Document.objects.visible_to(actor).filter(pk=document_id).exists():
         raise Http404
+
+
+def may_hold(person: Any, document: Document) -> None:
+    """`person` may hold a copy of `document`: cleared for the level, inside the scope, not an
+    administrator (ACC.CLEARANCE, ACC.NEED_TO_KNOW, ACC.SOD)."""
+    policy.require(
+        "copy.hold",
+        person=person,
+        level=document.level,
+        audience=audience(document),
+        posts=person.post_codes,
+    )
 
 
 def must_open(actor: Any, document: Document) -> None:
