@@ -12,6 +12,7 @@ import io
 import os
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -19,6 +20,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from baomi.core.keyfiles import read_or_create
+
+if TYPE_CHECKING:
+    from .models import Attachment
 
 CIPHERS = ("aes-256-gcm", "sm4-gcm")
 #: a DOCX whose parts would unpack to more than this is refused as a decompression bomb
@@ -100,3 +104,14 @@ def store_dir() -> Path:
     path = Path(settings.DATA_DIR) / "content"
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
+
+
+def decrypted_attachment(attachment: Attachment) -> bytes:
+    """The plaintext of a stored attachment. It checks nobody: the caller decides who may have
+    it (a person through the ledger's services, the system for the review index)."""
+    return decrypt(
+        (store_dir() / attachment.stored_as).read_bytes(),
+        cipher=attachment.cipher,
+        nonce=bytes(attachment.nonce),
+        bound_to=f"{attachment.document_id}/{attachment.pk}".encode(),
+    )

@@ -50,6 +50,26 @@ class DecisionSerializer(serializers.ModelSerializer):
         fields = ["verdict", "reasons", "redactions", "issuer_consent", "decided_by", "decided_at"]
 
 
+class ManuscriptSummarySerializer(serializers.ModelSerializer):
+    """A row of the list: what a manuscript is and where it stands, without its text, findings
+    or decision (those are on the manuscript itself)."""
+
+    class Meta:
+        model = Manuscript
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "outlet",
+            "file_name",
+            "department",
+            "submitted_by",
+            "submitted_at",
+            "scanned_at",
+            "state",
+        ]
+
+
 class ManuscriptSerializer(serializers.ModelSerializer):
     findings = serializers.SerializerMethodField()
     referrals = ReferralSerializer(many=True, read_only=True)
@@ -125,9 +145,13 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self) -> Any:
-        return services.visible_manuscripts(cast(Person, self.request.user)).prefetch_related(
-            "referrals"
-        )
+        visible = services.visible_manuscripts(cast(Person, self.request.user))
+        if self.action == "list":
+            return visible.defer("text")
+        return visible.prefetch_related("referrals")
+
+    def get_serializer_class(self) -> Any:
+        return ManuscriptSummarySerializer if self.action == "list" else ManuscriptSerializer
 
     @extend_schema(request=SubmitSerializer, responses={201: ManuscriptSerializer})
     def create(self, request: Request) -> Response:

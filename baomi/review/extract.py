@@ -38,11 +38,16 @@ def extract_text(data: bytes) -> tuple[str, str]:
     text = text.strip()
     if not text:
         raise ContentError(_("The file holds no text to review."))
+    within_limit(text)
+    return kind, text
+
+
+def within_limit(text: str) -> None:
+    """ContentError when the text is longer than one manuscript may be (typed or read)."""
     if len(text) > MAX_CHARACTERS:
         raise ContentError(
             _("The text is longer than %(n)s characters: split it.") % {"n": MAX_CHARACTERS}
         )
-    return kind, text
 
 
 def _docx_text(data: bytes) -> str:

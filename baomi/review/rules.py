@@ -39,7 +39,7 @@ def is_secret(finding: Finding) -> bool:
     if finding.kind == Finding.Kind.TERM:
         return finding.detail in SECRET_TERMS
     document = finding.document
-    return document is None or document.level >= Level.CONFIDENTIAL
+    return document is None or Level(document.level).is_classified
 
 
 def is_internal(finding: Finding) -> bool:

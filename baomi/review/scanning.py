@@ -4,11 +4,12 @@ material; excerpts from the index of every registered document whose text Baomi 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Prefetch
 
 from baomi import audit
 from baomi.core.levels import Level
@@ -80,35 +81,42 @@ def scanner() -> Scanner:
     return Scanner(matcher(), index())
 
 
-def document_text(document: Document) -> str:
+#: the attachments whose text is indexed
+TEXT_TYPES = ("txt", "docx", "pdf")
+
+
+def document_text(document: Document, attachments: Iterable[Attachment] | None = None) -> str:
     """The text of a document's stored content (text, DOCX and PDF attachments), decrypted for
-    indexing by the system: no person reads it."""
+    indexing by the system: no person reads it. `attachments`: those attachments of the
+    document, when the caller has fetched them already."""
     from baomi.ledger import content
 
     from .extract import extract_text
 
+    if attachments is None:
+        attachments = Attachment.objects.filter(document=document, file_type__in=TEXT_TYPES)
     parts = []
-    for attachment in Attachment.objects.filter(
-        document=document, file_type__in=("txt", "docx", "pdf")
-    ):
-        data = content.decrypt(
-            (content.store_dir() / attachment.stored_as).read_bytes(),
-            cipher=attachment.cipher,
-            nonce=bytes(attachment.nonce),
-            bound_to=f"{document.pk}/{attachment.pk}".encode(),
-        )
+    for attachment in attachments:
         try:
-            parts.append(extract_text(data)[1])
+            parts.append(extract_text(content.decrypted_attachment(attachment))[1])
         except content.ContentError:
             continue  # accepted for storage, but no text in it (a scan without a text layer)
     return "\n".join(parts)
 
 
 def indexable() -> Any:
-    """Documents in force whose content Baomi holds."""
-    return Document.objects.filter(
-        state=Document.State.ACTIVE, attachments__file_type__in=("txt", "docx", "pdf")
-    ).distinct()
+    """Documents in force whose content Baomi holds, with those attachments (`text_attachments`)."""
+    return (
+        Document.objects.filter(state=Document.State.ACTIVE, attachments__file_type__in=TEXT_TYPES)
+        .distinct()
+        .prefetch_related(
+            Prefetch(
+                "attachments",
+                queryset=Attachment.objects.filter(file_type__in=TEXT_TYPES),
+                to_attr="text_attachments",
+            )
+        )
+    )
 
 
 def index_document(document: Document) -> None:
@@ -128,7 +136,9 @@ def drop_document(document: Document) -> None:
 def rebuild_index() -> int:
     """Index every document in force whose content Baomi holds, afresh; returns how many."""
     documents = list(indexable())
-    FingerprintIndex.rebuild(index_folder(), ((d.pk, document_text(d)) for d in documents))
+    FingerprintIndex.rebuild(
+        index_folder(), ((d.pk, document_text(d, d.text_attachments)) for d in documents)
+    )
     audit_system("review.index_rebuilt", None, documents=len(documents))
     return len(documents)
 

@@ -17,7 +17,7 @@ from baomi.ledger.content import ContentError
 
 from . import scanning
 from .engine import ScanResult
-from .extract import MAX_CHARACTERS, extract_text
+from .extract import extract_text, within_limit
 from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
 
 #: what replaces each redacted character in the released text
@@ -28,12 +28,13 @@ def may_review(person: Any) -> bool:
     return policy.check("manuscript.review", actor=person).allowed
 
 
-def visible_manuscripts(person: Any) -> Any:
+def visible_manuscripts(person: Any, *, reviewer: bool | None = None) -> Any:
     """What a person may open: reviewers everything, leaders of a department asked for a second
-    review what was referred to it, everyone their own submissions."""
+    review what was referred to it, everyone their own submissions. `reviewer`: may_review(person)
+    when the caller knows it already."""
     if not person.is_authenticated or person.admin_role:
         return Manuscript.objects.none()
-    if may_review(person):
+    if may_review(person) if reviewer is None else reviewer:
         return Manuscript.objects.all()
     mine = Q(submitted_by=person)
     if "leader" in person.post_codes and person.department_id:
@@ -41,15 +42,14 @@ def visible_manuscripts(person: Any) -> Any:
     return Manuscript.objects.filter(mine).distinct()
 
 
-def may_see_findings(person: Any, manuscript: Manuscript) -> bool:
+def may_see_findings(person: Any, manuscript: Manuscript, *, reviewer: bool | None = None) -> bool:
     """Reviewers, and the leaders of a department asked for a second review."""
-    return may_review(person) or (
+    return (may_review(person) if reviewer is None else reviewer) or (
         "leader" in person.post_codes
         and manuscript.referrals.filter(department=person.department_id).exists()
     )
 
 
-@transaction.atomic(durable=True)
 def submit_manuscript(
     *,
     actor: Any,
@@ -61,7 +61,10 @@ def submit_manuscript(
     file_name: str = "",
 ) -> Manuscript:
     """送审: a text, or a file (DOCX, PDF, plain text) whose text is extracted, for review before
-    release (PUB.REVIEW); scanned at once. A bad file is refused and nothing is stored."""
+    release (PUB.REVIEW); scanned at once. A bad file is refused and nothing is stored.
+
+    The file is read and the text scanned before the transaction begins (seconds for a long
+    text), so no other audited write waits for them."""
     if not title.strip():
         raise ValidationError({"title": _("Give the manuscript a title.")})
     if actor.department_id is None:
@@ -71,22 +74,36 @@ def submit_manuscript(
             kind, text = extract_text(data)
         except ContentError as exc:
             raise ValidationError({"file": str(exc)}) from exc
-    elif kind not in (Manuscript.Kind.TEXT, Manuscript.Kind.CAPTION, Manuscript.Kind.TRANSCRIPT):
-        raise ValidationError({"kind": _("Choose what kind of text this is.")})
-    text = text.strip()
-    if not text:
-        raise ValidationError({"text": _("Give the text to review.")})
-    if len(text) > MAX_CHARACTERS:
-        raise ValidationError(
-            {
-                "text": _("The text is longer than %(n)s characters: split it.")
-                % {"n": MAX_CHARACTERS}
-            }
-        )
-    manuscript = Manuscript.objects.create(
+    else:
+        if kind not in (Manuscript.Kind.TEXT, Manuscript.Kind.CAPTION, Manuscript.Kind.TRANSCRIPT):
+            raise ValidationError({"kind": _("Choose what kind of text this is.")})
+        text = text.strip()
+        if not text:
+            raise ValidationError({"text": _("Give the text to review.")})
+        try:
+            within_limit(text)
+        except ContentError as exc:
+            raise ValidationError({"text": str(exc)}) from exc
+    result = scanning.scanner().scan(text)
+    return _store_submitted(
+        actor=actor,
         title=title.strip(),
         kind=kind,
         outlet=outlet.strip(),
+        text=text,
+        file_name=file_name,
+        result=result,
+    )
+
+
+@transaction.atomic(durable=True)
+def _store_submitted(
+    *, actor: Any, title: str, kind: str, outlet: str, text: str, file_name: str, result: ScanResult
+) -> Manuscript:
+    manuscript = Manuscript.objects.create(
+        title=title,
+        kind=kind,
+        outlet=outlet,
         file_name=file_name[:200],
         text=text,
         department_id=actor.department_id,
@@ -96,19 +113,30 @@ def submit_manuscript(
     audit.record(
         actor, "manuscript.submitted", manuscript, kind=kind, characters=len(text), file=file_name
     )
-    _scan(actor, manuscript)
+    _store_scan(actor, manuscript, result)
     return manuscript
 
 
-@transaction.atomic(durable=True)
 def scan_manuscript(*, actor: Any, manuscript: Manuscript) -> ScanResult:
-    """Scan again (the catalog, the term list or the index may have changed since)."""
+    """Scan again (the catalog, the term list or the index may have changed since), while the
+    manuscript awaits its decision: the findings of a decided manuscript are those it was
+    decided on. The text is scanned before the transaction begins."""
     policy.require("manuscript.review", actor=actor)
-    return _scan(actor, manuscript)
-
-
-def _scan(actor: Any, manuscript: Manuscript) -> ScanResult:
+    _open(Manuscript.objects.only("state").get(pk=manuscript.pk))  # refused before the scan
     result = scanning.scanner().scan(manuscript.text)
+    _store_rescan(actor=actor, manuscript=manuscript, result=result)
+    return result
+
+
+@transaction.atomic(durable=True)
+def _store_rescan(*, actor: Any, manuscript: Manuscript, result: ScanResult) -> None:
+    policy.require("manuscript.review", actor=actor)
+    manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _open(manuscript)  # it may have been decided during the scan
+    _store_scan(actor, manuscript, result)
+
+
+def _store_scan(actor: Any, manuscript: Manuscript, result: ScanResult) -> None:
     manuscript.findings.all().delete()
     Finding.objects.bulk_create(_findings(manuscript, result))
     manuscript.scanned_at = clock.now()
@@ -122,7 +150,6 @@ def _scan(actor: Any, manuscript: Manuscript) -> ScanResult:
         markings=len(result.markings),
         documents=sorted({e.document for e in result.excerpts}),
     )
-    return result
 
 
 def _findings(manuscript: Manuscript, result: ScanResult) -> list[Finding]:
@@ -304,11 +331,6 @@ def redact(text: str, spans: Sequence[Sequence[int]]) -> str:
             if chars[i] != "\n":
                 chars[i] = REDACTED
     return "".join(chars)
-
-
-def findings_to_cut(manuscript: Manuscript) -> list[list[int]]:
-    """The spans of every finding: what a reviewer cuts with one click."""
-    return [[f.start, f.end] for f in manuscript.findings.all()]
 
 
 @transaction.atomic(durable=True)

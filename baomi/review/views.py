@@ -41,9 +41,20 @@ class Piece:
 def pieces(text: str, findings: list[Finding]) -> list[Piece]:
     """The text cut at every finding's start and end, for highlighting overlaps correctly."""
     cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+    # one sweep over the cuts: no finding starts or ends inside a piece, so the findings
+    # covering the piece a..b are those open at a (start <= a < end)
+    opening: dict[int, list[int]] = {}
+    closing: dict[int, list[int]] = {}
+    for i, f in enumerate(findings):
+        if f.start < f.end:
+            opening.setdefault(f.start, []).append(i)
+            closing.setdefault(f.end, []).append(i)
+    open_now: set[int] = set()
     out = []
     for a, b in itertools.pairwise(cuts):
-        covering = [f for f in findings if f.start <= a and b <= f.end]
+        open_now.difference_update(closing.get(a, ()))
+        open_now.update(opening.get(a, ()))
+        covering = [findings[i] for i in sorted(open_now)]  # in the order given
         kinds = " ".join(sorted({f.kind for f in covering}))
         out.append(Piece(text[a:b], tuple(f.pk for f in covering), kinds))
     return out
@@ -103,8 +114,8 @@ def _texts(findings: list[Finding], person: Any) -> list[str]:
     return [described[f.pk] for f in findings]
 
 
-def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
-    return get_object_or_404(services.visible_manuscripts(request.user), pk=pk)
+def _manuscript(request: AuthedRequest, pk: int, *, reviewer: bool | None = None) -> Manuscript:
+    return get_object_or_404(services.visible_manuscripts(request.user, reviewer=reviewer), pk=pk)
 
 
 def _back(request: AuthedRequest, action: Any, done: str, pk: int) -> HttpResponse:
@@ -131,19 +142,18 @@ def manuscripts(request: AuthedRequest) -> HttpResponse:
             return redirect("review:manuscripts")
         messages.success(request, _("Submitted and scanned."))
         return redirect("review:manuscript", pk=manuscript.pk)
+    reviewer = services.may_review(request.user)
     page = slice_page(
-        services.visible_manuscripts(request.user).select_related("department", "submitted_by"),
+        services.visible_manuscripts(request.user, reviewer=reviewer)
+        .select_related("department", "submitted_by")
+        .defer("text"),
         request.GET.get("page"),
         50,
     )
     return render(
         request,
         "review/manuscripts.html",
-        {
-            "page": page,
-            "kinds": Manuscript.Kind.choices,
-            "reviewer": services.may_review(request.user),
-        },
+        {"page": page, "kinds": Manuscript.Kind.choices, "reviewer": reviewer},
     )
 
 
@@ -151,13 +161,14 @@ def manuscripts(request: AuthedRequest) -> HttpResponse:
 def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
     """The desk: the text with its findings highlighted, the findings beside it, and the
     reviewer's forms."""
-    found = _manuscript(request, pk)
     person = request.user
+    reviewer = services.may_review(person)
+    found = _manuscript(request, pk, reviewer=reviewer)
     # the author sees the decision, not the findings: a scan would otherwise answer anyone
     # asking whether a sentence they guessed stands in some classified document
     findings = (
         list(found.findings.select_related("document__department", "secret_item"))
-        if services.may_see_findings(person, found)
+        if services.may_see_findings(person, found, reviewer=reviewer)
         else []
     )
     return render(
@@ -169,7 +180,7 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
             "findings": [
                 (f, text) for f, text in zip(findings, _texts(findings, person), strict=True)
             ],
-            "reviewer": services.may_review(person),
+            "reviewer": reviewer,
             "referrals": found.referrals.select_related("department", "signed_by"),
             "to_sign": found.referrals.filter(
                 department=person.department_id, signed_at=None

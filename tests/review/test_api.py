@@ -75,3 +75,38 @@ def test_referral_and_signing_through_the_api(org):
     )
     assert signed.status_code == 200 and signed.json()["agreed"] is True
     assert api(org["people"]["general"]).get(f"/api/v1/manuscripts/{pk}/").status_code == 404
+
+
+def test_the_list_is_a_summary_in_a_fixed_number_of_queries(org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    author, reviewer = org["people"]["insider"], org["people"]["reviewer"]
+
+    def submit(n):
+        for i in range(n):
+            api(author).post(
+                "/api/v1/manuscripts/",
+                {"title": f"稿{i}", "text": "本报讯 " + SOURCE[20:90]},
+                format="json",
+            )
+
+    def listed(who):
+        client = api(who)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/api/v1/manuscripts/")
+        assert response.status_code == 200
+        return response.json()["results"], len(queries)
+
+    submit(1)
+    one, few = listed(reviewer)
+    submit(4)
+    five, more = listed(reviewer)
+    assert len(one) == 1 and len(five) == 5 and more == few
+    mine, queries = listed(author)
+    assert len(mine) == 5 and queries == few
+    for row in five:
+        assert {"id", "title", "state"} <= row.keys()
+        assert not {"text", "findings", "decision", "referrals"} & row.keys()
+    detail = api(reviewer).get(f"/api/v1/manuscripts/{five[0]['id']}/").json()
+    assert detail["text"].startswith("本报讯") and detail["findings"]

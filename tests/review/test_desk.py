@@ -296,3 +296,76 @@ def test_document_numbers_are_terms_and_a_new_one_is_found_at_once(org):
     newer = register(org, title="另一份请示", doc_number="示政办〔2026〕99号")
     found = submit(org, "依据示政办（2026）99号文件")  # other brackets: the same number
     assert found.findings.filter(detail="doc_number", document=newer).exists()
+
+
+def test_a_decided_manuscript_is_not_scanned_again_and_nothing_changes(org):
+    from baomi.review.services import add_sensitive_term, scan_manuscript
+
+    reviewer = org["people"]["reviewer"]
+    manuscript = submit(org, "普通的新闻稿件，提到春季运动会。")
+    decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve")
+    # a term added since: a rescan would find it
+    add_sensitive_term(actor=reviewer, text="春季运动会", kind="sensitive")
+    manuscript.refresh_from_db()
+    before = (manuscript.scanned_at, list(manuscript.findings.values_list("pk", flat=True)))
+    events = AuditEvent.objects.count()
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        scan_manuscript(actor=reviewer, manuscript=manuscript)
+    assert "already decided" in str(raised.value)
+    manuscript.refresh_from_db()
+    assert (manuscript.scanned_at, list(manuscript.findings.values_list("pk", flat=True))) == before
+    assert AuditEvent.objects.count() == events
+    open_one = submit(org, "普通的新闻稿件，提到春季运动会。")
+    scan_manuscript(actor=reviewer, manuscript=open_one)  # one awaiting review is scanned again
+    assert open_one.findings.filter(detail="sensitive").exists()
+
+
+def test_the_text_is_scanned_before_the_submission_takes_any_lock(org, monkeypatch):
+    from django.db import connection
+
+    real = scanning.scanner()
+    outside = len(connection.atomic_blocks)
+    seen = []
+
+    class Watching:
+        def scan(self, text):
+            written = (Manuscript.objects.count(), AuditEvent.objects.count())
+            seen.append((len(connection.atomic_blocks), *written))
+            return real.scan(text)
+
+    monkeypatch.setattr(scanning, "scanner", Watching)
+    events = AuditEvent.objects.count()
+    manuscript = submit(org, "本报讯 " + EXCERPT)
+    assert seen == [(outside, 0, events)]  # outside the service's transaction, nothing written yet
+    assert manuscript.findings.filter(kind="excerpt").exists()
+
+
+def test_highlighting_cuts_the_text_as_the_plain_definition_does():
+    import itertools
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from baomi.review.views import Piece, pieces
+
+    def reference(text, findings):
+        cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
+        out = []
+        for a, b in itertools.pairwise(cuts):
+            covering = [f for f in findings if f.start <= a and b <= f.end]
+            kinds = " ".join(sorted({f.kind for f in covering}))
+            out.append(Piece(text[a:b], tuple(f.pk for f in covering), kinds))
+        return out
+
+    spans = st.tuples(st.integers(0, 40), st.integers(0, 40), st.sampled_from(Finding.Kind.values))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text(max_size=30), st.lists(spans, max_size=12))
+    def check(text, drawn):
+        findings = [
+            Finding(pk=i + 1, kind=kind, start=min(a, b), end=max(a, b))
+            for i, (a, b, kind) in enumerate(drawn)
+        ]
+        assert pieces(text, findings) == reference(text, findings)
+
+    check()

@@ -150,9 +150,4 @@ def _decrypted(actor: Any, attachment: Any) -> bytes:
             audience=audience(document),
             posts=actor.post_codes,
         )
-    return content.decrypt(
-        (content.store_dir() / attachment.stored_as).read_bytes(),
-        cipher=attachment.cipher,
-        nonce=bytes(attachment.nonce),
-        bound_to=f"{document.pk}/{attachment.pk}".encode(),
-    )
+    return content.decrypted_attachment(attachment)

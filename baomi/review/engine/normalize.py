@@ -34,7 +34,6 @@ class Normalized:
     text: str
     codes: npt.NDArray[np.uint32]
     origin: npt.NDArray[np.int64]
-    source_length: int
 
     def __len__(self) -> int:
         return len(self.text)
@@ -115,4 +114,4 @@ def normalize(text: str) -> Normalized:
     keep = mapped != 0
     origin = np.flatnonzero(keep)
     kept = np.ascontiguousarray(mapped[keep], dtype=np.uint32)
-    return Normalized(kept.tobytes().decode("utf-32-le"), kept, origin, len(text))
+    return Normalized(kept.tobytes().decode("utf-32-le"), kept, origin)

@@ -33,7 +33,6 @@ class ExcerptFinding:
 class ScanResult:
     """Everything the scanner found in one manuscript, and how long each step took."""
 
-    length: int
     terms: list[TermHit]
     excerpts: list[ExcerptFinding]
     markings: list[MarkingHit]
@@ -92,6 +91,4 @@ class Scanner:
         started = clock()
         markings = find_markings(text)
         seconds["markings"] = clock() - started
-        return ScanResult(
-            len(text), terms, sorted(excerpts, key=lambda e: e.start), markings, seconds
-        )
+        return ScanResult(terms, sorted(excerpts, key=lambda e: e.start), markings, seconds)
