@@ -1,9 +1,9 @@
 """The audit chain's tables.
 
 An `AuditEvent` row is exactly what is hashed: `body` is the event's canonical JSON and `hash` is
-H(previous hash ‖ body). The columns used for searching (action, actor, object) are
-derived by the database from `body`, so they cannot drift from what the chain protects: generated
-columns on SQLite, and on PostgreSQL one trigger that parses the body once (migration 0003).
+H(previous hash ‖ body). The columns used for searching (action, actor, object) are generated
+by the database from `body`, so they cannot drift from what the chain protects; `verify` checks
+that they are still generated (migration 0004 says why not a trigger).
 Database triggers (see the migrations) reject UPDATE and DELETE on events and checkpoints.
 """
 
@@ -59,8 +59,7 @@ class AuditEvent(models.Model):
     hash = models.BinaryField(_("hash"), max_length=32)
     body = models.TextField(_("event"))
 
-    # what the auditor filters by; the time and the actor's name are read from the body.
-    # On PostgreSQL a trigger fills them instead of these expressions (migration 0003).
+    # what the auditor filters by; the time and the actor's name are read from the body
     action = _generated("action")
     actor_id = _generated("actor", "id")
     object_type = _generated("object", "type")

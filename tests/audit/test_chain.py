@@ -54,17 +54,32 @@ def test_the_search_columns_are_derived_from_the_body_whatever_a_writer_supplies
         "INSERT INTO audit_auditevent (seq, hash, body, action, actor_id, object_type, object_id)"
         " VALUES (1, %s, %s, 'forged', '1', 'forged', '1')"
     )
-    if connection.vendor == "sqlite":
-        # generated columns: SQLite refuses to write them at all
-        with pytest.raises(DatabaseError, match="generated column"), transaction.atomic():
-            sql(forge, [bytes(32), body])
-        return
+    # generated columns: the database refuses to write them at all
+    with pytest.raises(DatabaseError, match="generated column"), transaction.atomic():
+        sql(forge, [bytes(32), body])
+    sql_insert = "INSERT INTO audit_auditevent (seq, hash, body) VALUES (1, %s, %s)"
     with transaction.atomic():
-        sql(forge, [bytes(32), body])  # PostgreSQL: the trigger overwrites what was supplied
+        sql(sql_insert, [bytes(32), body])
     with transaction.atomic(), triggers_dropped():
+        # not even with the append-only triggers out of the way
+        with pytest.raises(DatabaseError, match="generated column"), transaction.atomic():
+            sql("UPDATE audit_auditevent SET object_id = '8' WHERE seq = 1")
         sql("UPDATE audit_auditevent SET body = REPLACE(body, '9', '8') WHERE seq = 1")
     stored = AuditEvent.objects.values_list("action", "actor_id", "object_type", "object_id")
     assert list(stored) == [("thing.done", "7", "a.b", "8")]
+
+
+@pytest.mark.django_db
+def test_verify_reports_search_columns_no_longer_generated():
+    append(2)
+    assert verify_chain().ok
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot make a generated column writable short of rebuilding the table")
+    with transaction.atomic():
+        sql("ALTER TABLE audit_auditevent ALTER COLUMN object_id DROP EXPRESSION")
+        verdict = verify_chain()
+        transaction.set_rollback(True)
+    assert not verdict.ok and "object_id" in verdict.reason
 
 
 @pytest.mark.django_db

@@ -72,10 +72,8 @@ class Command(BaseCommand):
         verdict = verify_chain()
         seconds = time.perf_counter() - started
         if not verdict.ok:
-            raise CommandError(
-                f"audit chain broken at position {verdict.first_bad}: {verdict.reason}",
-                returncode=1,
-            )
+            where = "" if verdict.first_bad is None else f" at position {verdict.first_bad}"
+            raise CommandError(f"audit chain broken{where}: {verdict.reason}", returncode=1)
         self.stdout.write(
             f"audit chain intact: {verdict.events} events, head {verdict.head.hex()} "
             f"({seconds:.2f} s)"
