@@ -4,6 +4,7 @@ every copy destroyed: the scanner forgets it). Receivers must not change ledger 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import transaction
@@ -13,6 +14,19 @@ content_stored = Signal()  # sender: Document; kwargs: document
 document_closed = Signal()  # sender: Document; kwargs: document, reason
 
 
+log = logging.getLogger(__name__)
+
+
 def after_commit(signal: Signal, document: Any, **kwargs: Any) -> None:
-    """Send `signal` for `document` once the current transaction has committed."""
-    transaction.on_commit(lambda: signal.send(sender=type(document), document=document, **kwargs))
+    """Send `signal` for `document` once the current transaction has committed. The change is
+    done by then: a receiver that fails is logged, and neither the other receivers, nor the
+    other documents of the same transaction, nor the caller's answer suffer for it."""
+
+    def send() -> None:
+        for receiver, outcome in signal.send_robust(
+            sender=type(document), document=document, **kwargs
+        ):
+            if isinstance(outcome, Exception):
+                log.error("%s failed for document %s", receiver, document.pk, exc_info=outcome)
+
+    transaction.on_commit(send, robust=True)
