@@ -24,7 +24,7 @@ scalars = (
     | st.integers(min_value=-(2**70), max_value=2**70)
     | st.text()
     | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: "e" not in repr(f))
-)
+)  # floats whose standard text has an exponent are written shorter: see the next test
 values = st.recursive(
     scalars,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
@@ -47,6 +47,12 @@ def test_canonical_json_is_the_standard_compact_sorted_text(value):
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_every_float_reads_back_as_itself(number):
     assert json.loads(canonical_bytes({"x": number})) == {"x": number}
+
+
+def test_numbers_that_are_not_json_are_never_written_as_such():
+    assert canonical_json({"x": float("nan"), "y": float("inf")}) == '{"x":null,"y":null}'
+    with pytest.raises(ValueError):  # beside an integer only the standard encoder writes
+        canonical_json({"big": 2**64, "x": float("nan")})
 
 
 class _Thing:
