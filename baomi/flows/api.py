@@ -183,24 +183,17 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=LendSerializer, responses={201: LoanSerializer})
     def create(self, request: Request) -> Response:
-        from baomi.approvals.models import Approval
-
         data = LendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        approval = None
-        if data.validated_data["approval"]:
-            # the borrower's own approval to read the copy at home, used up by this loan
-            approval = Approval.objects.filter(
-                pk=data.validated_data["approval"], requester=data.validated_data["borrower"]
-            ).first()
-            if approval is None:
-                raise NotFound
+        v = data.validated_data
+        # the borrower's own approval to read the copy at home, used up by this loan
+        approval = _approval(v["approval"], v["borrower"])
         loan = services.lend_copy(
             actor=request.user,
-            copy=_copy(request, data.validated_data),
-            borrower=data.validated_data["borrower"],
-            place=data.validated_data["place"],
-            due_at=data.validated_data["due_at"],
+            copy=_copy(request, v),
+            borrower=v["borrower"],
+            place=v["place"],
+            due_at=v["due_at"],
             approval=approval,
         )
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
@@ -561,9 +554,14 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         data = CopyRefSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         handover = self.get_object()
-        services.check_handover_item(
-            actor=request.user, handover=handover, copy=_copy(request, data.validated_data)
+        # named among the list's own copies: the receiver checks what he is taking over, a copy
+        # in a cabinet he will keep included, whether or not he may know its document
+        copy = services.listed_copy(
+            handover, code=data.validated_data.get("code", ""), pk=data.validated_data.get("copy")
         )
+        if copy is None:
+            raise NotFound
+        services.check_handover_item(actor=request.user, handover=handover, copy=copy)
         return Response(HandoverSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses={200: HandoverSerializer})
@@ -663,8 +661,16 @@ class StocktakeSerializer(serializers.ModelSerializer):
         model = Stocktake
         fields = ["id", "opened_at", "closed_at", "cabinet", "missing", "unexpected", "misplaced"]
 
+    def to_representation(self, instance: Stocktake) -> Any:
+        # one reading of the lines per stocktake, shared by the three lists below
+        self._found = (instance.pk, services.stocktake_result(instance))
+        return super().to_representation(instance)
+
     def _result(self, stocktake: Stocktake) -> Any:
-        return services.stocktake_result(stocktake)
+        found = getattr(self, "_found", None)
+        if found is None or found[0] != stocktake.pk:
+            found = self._found = (stocktake.pk, services.stocktake_result(stocktake))
+        return found[1]
 
     def get_missing(self, stocktake: Stocktake) -> list[int]:
         return [x.copy_id for x in self._result(stocktake).missing]

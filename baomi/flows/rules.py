@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -55,6 +55,12 @@ def same_day_levels() -> frozenset[int]:
 def is_cipher_telegram(document: Document) -> bool:
     """A received cipher telegram: returned the same day and destroyed on site, like 绝密."""
     return hasattr(document, "telegram") and document.telegram.traffic == "cipher"
+
+
+def any_cipher_telegram(document_ids: Iterable[int]) -> bool:
+    """Whether any of these documents is a received cipher telegram (see `is_cipher_telegram`),
+    in one query however many there are."""
+    return Document.objects.filter(pk__in=list(document_ids), telegram__traffic="cipher").exists()
 
 
 def same_day(document: Document) -> bool:

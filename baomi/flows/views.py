@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, Q, Value, When
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from baomi.core.paging import slice_page
 from baomi.ledger.models import Cabinet, visible
 from baomi.ledger.queries import copy_by_code, scanned_copy
 from baomi.people.models import Person
-from baomi.people.names import staff_named
+from baomi.people.names import one_staff_named, staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
@@ -205,22 +205,24 @@ def _scanned(request: AuthedRequest) -> Any:
 @require_POST
 def lend(request: AuthedRequest) -> HttpResponse:
     def action() -> Any:
-        borrower = _named(request.POST.get("borrower", ""))
-        if not borrower:
-            raise ValidationError({"borrower": _("Choose the borrower.")})
+        borrower = _one(request, "borrower", _("Choose the borrower."))
         return services.lend_copy(
             actor=request.user,
             copy=_scanned(request),
-            borrower=borrower[0],
+            borrower=borrower,
             place=request.POST.get("place", Loan.Place.OFFICE),
         )
 
     return _act(request, action, _("Lent."))
 
 
-def _named(text: str) -> list[Person]:
-    """Readers typed in order (see `staff_named`)."""
-    return staff_named(text, "readers")
+def _one(request: AuthedRequest, field: str, missing: str) -> Person:
+    """The one member of staff typed under `field`: nothing typed is `missing`, two or more
+    names are refused (see `one_staff_named`), never silently cut to the first."""
+    text = request.POST.get(field, "")
+    if not text.strip():
+        raise ValidationError({field: missing})
+    return one_staff_named(text, field)
 
 
 @login_required
@@ -230,7 +232,7 @@ def circulate(request: AuthedRequest) -> HttpResponse:
         return services.start_circulation(
             actor=request.user,
             copy=_scanned(request),
-            readers=_named(request.POST.get("readers", "")),
+            readers=staff_named(request.POST.get("readers", ""), "readers"),
         )
 
     return _act(request, action, _("Circulation opened."))
@@ -337,7 +339,7 @@ def destroy(request: AuthedRequest, pk: int) -> HttpResponse:
     def action() -> Any:
         from baomi.approvals.models import Approval
 
-        escort = _named(request.POST.get("escort", ""))
+        escort = request.POST.get("escort", "").strip()
         approval = _by_id(Approval.objects.filter(requester=request.user), request, "approval")
         return services.destroy_batch(
             actor=request.user,
@@ -345,8 +347,8 @@ def destroy(request: AuthedRequest, pk: int) -> HttpResponse:
             method=request.POST.get("method", ""),
             place=request.POST.get("place", ""),
             on_site=bool(request.POST.get("on_site")),
-            escort=escort[0] if escort else None,
-            supervisors=_named(request.POST.get("supervisors", "")),
+            escort=one_staff_named(escort, "escort") if escort else None,
+            supervisors=staff_named(request.POST.get("supervisors", ""), "supervisors"),
             approval=approval,
         )
 
@@ -430,10 +432,11 @@ def close_stocktake(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def open_handover(request: AuthedRequest) -> HttpResponse:
     try:
-        people = _named(request.POST.get("person", "")) + _named(request.POST.get("receiver", ""))
-        if len(people) != 2:
-            raise ValidationError({"person": _("Name the person leaving and the receiver.")})
-        handover = services.open_handover(actor=request.user, person=people[0], receiver=people[1])
+        handover = services.open_handover(
+            actor=request.user,
+            person=_one(request, "person", _("Name the person leaving and the receiver.")),
+            receiver=_one(request, "receiver", _("Name the person leaving and the receiver.")),
+        )
     except (ValidationError, policy.RuleViolation) as exc:
         report(request, exc)
         return redirect("flows:workbench")
@@ -457,11 +460,22 @@ def handover(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
 
         def action() -> Any:
-            copy = _scanned(request)
+            # the label is looked up on the list itself: a copy in a cabinet the receiver takes
+            # over may lie outside what he may know of, and he still checks it
+            copy = services.listed_copy(found, code=request.POST.get("code", ""))
+            if copy is None:
+                raise ValidationError({"code": _("This copy is not on the handover list.")})
             return services.check_handover_item(actor=request.user, handover=found, copy=copy)
 
         return _back(request, action, _("Checked."), f"/flows/handovers/{pk}/")
-    items = found.items.select_related("copy__document", "copy__cabinet")
+    # a document's number only where the viewer may know the document; otherwise the label
+    items = found.items.select_related("copy__document", "copy__cabinet").annotate(
+        known=Case(
+            When(visible(request.user, "copy__document"), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
     return render(request, "flows/handover.html", {"handover": found, "items": items})
 
 
@@ -506,7 +520,7 @@ def send(request: AuthedRequest) -> HttpResponse:
             actor=request.user,
             copy=_scanned(request),
             channel=channel,
-            couriers=_named(request.POST.get("couriers", "")),
+            couriers=staff_named(request.POST.get("couriers", ""), "couriers"),
             recipient=request.POST.get("recipient", ""),
         )
 
@@ -530,18 +544,16 @@ def deliver(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def carry(request: AuthedRequest) -> HttpResponse:
     def action() -> Any:
-        people = _named(request.POST.get("person", ""))
-        if not people:
-            raise ValidationError({"person": _("Name who takes it out.")})
+        person = _one(request, "person", _("Name who takes it out."))
         return services.carry_out(
             actor=request.user,
             copy=_scanned(request),
-            person=people[0],
-            companions=_named(request.POST.get("companions", "")),
+            person=person,
+            companions=staff_named(request.POST.get("companions", ""), "companions"),
             destination=request.POST.get("destination", ""),
             due_at=_due(request),
             abroad=bool(request.POST.get("abroad")),
-            approval=_approval_of(request, people[0]),
+            approval=_approval_of(request, person),
         )
 
     return _act(request, action, _("Taken out."))
@@ -602,9 +614,9 @@ def archive(request: AuthedRequest) -> HttpResponse:
         request,
         "flows/archive.html",
         {
-            "volumes": services.whole_volumes(request.user).annotate(copy_count=Count("copies"))[
-                :SHOWN
-            ],
+            "volumes": services.whole_volumes(request.user)
+            .select_related("department", "cabinet")
+            .annotate(copy_count=Count("copies"))[:SHOWN],
             "due": _top(services.due_for_archiving(request.user)),
             "year": clock.today().year - 1,
             "departments": OrgUnit.objects.order_by("path"),

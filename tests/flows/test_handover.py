@@ -99,3 +99,32 @@ def test_a_lower_clearance_while_holding_a_copy_needs_a_handover(org, copy):
     lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
     with pytest.raises(policy.RuleViolation):
         update_person(actor=None, person=org["people"]["insider"], tier="general")
+
+
+def test_a_receiver_outside_a_cabinet_copys_scope_checks_it_on_the_page_and_signs(
+    client, org, copy
+):
+    """Cleared for the level is enough to take over a cabinet: the receiver scans its copies
+    on the list though he may not know their documents, and the page keeps their numbers
+    from him."""
+    from baomi.ledger.models import Document
+
+    clerk, important = org["people"]["clerk"], org["people"]["important"]
+    assert not Document.objects.visible_to(important).filter(pk=copy.document_id).exists()
+    handover = open_handover(actor=clerk, person=clerk, receiver=important)
+    items = list(handover.items.select_related("copy"))
+    assert copy.pk in {i.copy_id for i in items}
+    client.force_login(important)
+    page = client.get(f"/flows/handovers/{handover.pk}/").content.decode()
+    assert "示政办〔2026〕12号" not in page and copy.scan_code in page
+    for item in items:
+        client.post(f"/flows/handovers/{handover.pk}/", {"code": item.copy.scan_code})
+    assert not handover.items.filter(checked_at__isnull=True).exists()
+    client.force_login(clerk)
+    assert "示政办〔2026〕12号" in client.get(f"/flows/handovers/{handover.pk}/").content.decode()
+    client.post(f"/flows/handovers/{handover.pk}/sign/")
+    client.force_login(important)
+    client.post(f"/flows/handovers/{handover.pk}/sign/")
+    handover.refresh_from_db()
+    assert handover.completed_at is not None
+    assert set(Cabinet.objects.values_list("custodian__username", flat=True)) == {"important"}

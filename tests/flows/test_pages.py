@@ -285,3 +285,17 @@ def test_the_security_office_resolves_a_missing_copy_on_its_page(client, org, co
     report.refresh_from_db()
     assert report.state == "found" and copy.state == Copy.State.ON_LOAN
     assert copy.holder == org["people"]["insider"]
+
+
+def test_two_names_typed_for_the_borrower_are_refused_and_nothing_is_lent(client, org, copy):
+    client.force_login(org["people"]["clerk"])
+    response = client.post(
+        "/flows/lend/",
+        {"code": copy.scan_code, "borrower": "insider reader2"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Name one person." in response.content.decode()
+    assert not Loan.objects.exists()
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.IN_CABINET

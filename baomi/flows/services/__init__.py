@@ -17,6 +17,7 @@ from .handover import (
     cancel_handover,
     check_handover_item,
     held_by,
+    listed_copy,
     open_handover,
     sign_handover,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "held_by",
     "lend_copy",
     "list_for_destruction",
+    "listed_copy",
     "mark_found",
     "open_handover",
     "open_stocktake",

@@ -1,4 +1,4 @@
-"""Steps every flow shares: locking copies, who may hold them, sealed items, states."""
+"""Steps every flow shares: locking copies, sealed items, states."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from baomi import policy
 from baomi.core import clock
 from baomi.ledger.models import Copy, Document
-from baomi.ledger.queries import audience
 from baomi.ledger.services.access import must_see
 
 S = Copy.State
@@ -35,7 +34,16 @@ def _locked_copy(actor: Any, copy: Copy) -> Copy:
 
 def _locked_copies(actor: Any, copies: Sequence[Copy]) -> list[Copy]:
     """Several copies locked at once, in one order, so that two services locking overlapping
-    sets never wait for each other crosswise."""
+    sets never wait for each other crosswise; each only if `actor` may know its document."""
+    locked = _locked_in_order(copies)
+    for copy in locked:
+        must_see(actor, copy.document_id)
+    return locked
+
+
+def _locked_in_order(copies: Sequence[Copy]) -> list[Copy]:
+    """The copies locked in one order (see `_locked_copies`), with no check of who may know
+    them: for a list that is itself the authority, such as a signed handover."""
     pks = sorted({c.pk for c in copies})
     locked = list(
         Copy.objects.select_for_update(of=("self",))
@@ -45,21 +53,7 @@ def _locked_copies(actor: Any, copies: Sequence[Copy]) -> list[Copy]:
     )
     if len(locked) != len(pks):
         raise Http404
-    for copy in locked:
-        must_see(actor, copy.document_id)
     return locked
-
-
-def _may_hold(person: Any, document: Document) -> None:
-    """`person` may hold a copy of `document`: cleared for the level, inside the scope, not an
-    administrator (ACC.CLEARANCE, ACC.NEED_TO_KNOW, ACC.SOD)."""
-    policy.require(
-        "copy.hold",
-        person=person,
-        level=document.level,
-        audience=audience(document),
-        posts=person.post_codes,
-    )
 
 
 def _not_sealed(actor: Any, document: Document) -> None:

@@ -18,7 +18,7 @@ from ..models import (
     DestructionBatch,
     DestructionItem,
 )
-from ..rules import is_cipher_telegram
+from ..rules import any_cipher_telegram
 from .common import S, _locked_copies, _must_be, wholly_known
 
 
@@ -81,7 +81,7 @@ def destroy_batch(
         escort=escort,
         on_site=on_site,
         levels={c.document.level for c in copies},
-        cipher_telegrams=any(is_cipher_telegram(c.document) for c in copies),
+        cipher_telegrams=any_cipher_telegram({c.document_id for c in copies}),
         count=len(copies),
         approvals=granted,
     )
@@ -107,8 +107,17 @@ def destroy_batch(
         approval=approval.pk if approval else None,
         copies=[c.pk for c in copies],
     )
-    for document in {c.document for c in copies}:
-        if not document.copies.exclude(state=S.DESTROYED).exists():
+    documents = {c.document_id: c.document for c in copies}
+    # one query for all the batch's documents: those with a copy left are not closed
+    remaining = set(
+        Copy.objects.filter(document_id__in=documents)
+        .exclude(state=S.DESTROYED)
+        .order_by()
+        .values_list("document_id", flat=True)
+        .distinct()
+    )
+    for pk, document in sorted(documents.items()):
+        if pk not in remaining:
             signals.after_commit(signals.document_closed, document, reason="destroyed")
     return batch
 

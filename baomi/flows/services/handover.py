@@ -12,12 +12,13 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.ledger import custody
 from baomi.ledger.models import Copy
+from baomi.ledger.services.access import may_hold
 
 from ..models import (
     Handover,
     HandoverItem,
 )
-from .common import S, _locked_copies, _may_hold
+from .common import S, _locked_in_order
 
 
 def held_by(person: Any) -> Any:
@@ -50,7 +51,7 @@ def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
     held = list(held_by(person))
     for copy in held:
         if copy.holder_id == person.pk:  # in hand: the receiver must be entitled to know it
-            _may_hold(receiver, copy.document)
+            may_hold(receiver, copy.document)
         else:  # in a cabinet the receiver will keep: cleared for its level is enough
             policy.require(
                 "copy.hold",
@@ -71,6 +72,27 @@ def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
         copies=[i.copy_id for i in items],
     )
     return handover
+
+
+def listed_copy(handover: Handover, *, code: str = "", pk: int | None = None) -> Copy | None:
+    """The copy on this handover's list that a scanned label (`code`) or an id (`pk`) names, or
+    None. The receiver checks what is on the list he is taking over: a copy in a cabinet he will
+    keep may lie outside the knowledge scope of its document (he is cleared for its level, see
+    `open_handover`), so the label is looked up among the list's items, not among the
+    documents he may know of."""
+    listed = Copy.objects.filter(
+        pk__in=HandoverItem.objects.filter(handover=handover).values("copy_id")
+    )
+    if code:
+        parsed = Copy.parse_scan_code(code)
+        if parsed is None:
+            return None
+        listed = listed.filter(document_id=parsed[0], copy_no=parsed[1])
+    elif pk is not None:
+        listed = listed.filter(pk=pk)
+    else:
+        return None
+    return listed.first()
 
 
 @transaction.atomic(durable=True)
@@ -121,7 +143,9 @@ def _complete(actor: Any, handover: Handover) -> None:
 
     receiver = handover.receiver
     items = list(handover.items.select_related("copy"))
-    for copy in _locked_copies(actor, [item.copy for item in items]):
+    # the checked, signed list is the authority here: the receiver who signs last may take over
+    # cabinet copies outside what he may know of (cleared for their level, see `open_handover`)
+    for copy in _locked_in_order([item.copy for item in items]):
         if copy.holder_id == handover.person_id:
             custody.move(
                 actor=actor,

@@ -16,13 +16,14 @@ from baomi.core.levels import Level
 from baomi.core.notices import notify
 from baomi.ledger import custody
 from baomi.ledger.models import Copy, visible
+from baomi.ledger.services.access import may_hold
 
 from ..models import (
     ClosingCheck,
     Loan,
 )
 from ..rules import closing, latest_return
-from .common import S, _due_ahead, _locked_copy, _may_hold, _must_be, _not_sealed
+from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
 
 @transaction.atomic(durable=True)
@@ -55,7 +56,7 @@ def lend_copy(
         raise ValidationError({"place": _("Choose where the copy is read.")})
     policy.require("custody.manage", actor=actor)
     _not_sealed(actor, document)
-    _may_hold(borrower, document)
+    may_hold(borrower, document)
     policy.require(
         "copy.lend",
         document=document,

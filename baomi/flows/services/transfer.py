@@ -15,13 +15,14 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.ledger import custody
 from baomi.ledger.models import Copy, Document
+from baomi.ledger.services.access import may_hold
 
 from ..models import (
     CarryOut,
     Channel,
     Transfer,
 )
-from .common import S, _due_ahead, _locked_copy, _may_hold, _must_be, _not_sealed
+from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 from .loans import _back_in_cabinet
 
 
@@ -86,7 +87,7 @@ def send_copy(
     policy.require("custody.manage", actor=actor)
     _not_sealed(actor, copy.document)
     for courier in couriers:
-        _may_hold(courier, copy.document)
+        may_hold(courier, copy.document)
     policy.require(
         "copy.transfer",
         channel=channel,
@@ -175,7 +176,7 @@ def carry_out(
     _not_sealed(actor, document)
     carriers = list(dict.fromkeys([person, *companions]))
     for carrier in carriers:
-        _may_hold(carrier, document)
+        may_hold(carrier, document)
     policy.require(
         "copy.carry_out",
         document=document,
