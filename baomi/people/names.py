@@ -14,16 +14,25 @@ from .models import Person
 
 def staff_named(text: str, field: str = "person") -> list[Person]:
     """Active members of staff typed in order, by user name or full name, separated by spaces,
-    commas or 、; a name that matches no one is an error on `field`."""
+    commas or 、. A user name is exact; a full name two people share is not: it is an error on
+    `field`, as is a name that matches no one."""
     staff = Person.objects.filter(is_active=True, admin_role="")
     found = []
     for name in (n for n in re.split(r"[\s,，、;；]+", text) if n):
-        person = staff.filter(models.Q(username=name) | models.Q(full_name=name)).first()
-        if person is None:
+        matches = list(staff.filter(models.Q(username=name) | models.Q(full_name=name))[:3])
+        exact = [p for p in matches if p.username == name]
+        if not exact and len(matches) > 1:
+            raise ValidationError(
+                {
+                    field: _("Several members of staff are called %(name)s: type the user name.")
+                    % {"name": name}
+                }
+            )
+        if not matches:
             raise ValidationError(
                 {field: _("No member of staff is called %(name)s.") % {"name": name}}
             )
-        found.append(person)
+        found.append((exact or matches)[0])
     return found
 
 
