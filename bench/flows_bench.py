@@ -386,15 +386,10 @@ def slowest(fn: Callable[[], Any], top: int = 3) -> dict[str, Any]:
 
 def workbench_sizes(person: Any) -> dict[str, int]:
     """How many rows each list behind the workbench holds for this person."""
-    from baomi.flows.models import CirculationStep
     from baomi.flows.views import ON_WORKBENCH, workbench_lists
 
     lists = workbench_lists(person)
-    sizes = {kind: lists[kind].count() for kind in ON_WORKBENCH}
-    sizes["to_sign"] = CirculationStep.objects.filter(
-        reader=person, state="handed", signed_at__isnull=True
-    ).count()
-    return sizes
+    return {kind: lists[kind].count() for kind in ON_WORKBENCH}
 
 
 def describe(person: Any) -> dict[str, Any]:
