@@ -28,6 +28,11 @@ def may_review(person: Any) -> bool:
     return policy.check("manuscript.review", actor=person).allowed
 
 
+def signs_referrals(person: Any) -> bool:
+    """Holds a post that signs a department's second review (ACC.ROLE, manuscript.sign)."""
+    return policy.check("manuscript.sign", actor=person).allowed
+
+
 def visible_manuscripts(person: Any, *, reviewer: bool | None = None) -> Any:
     """What a person may open: reviewers everything, leaders of a department asked for a second
     review what was referred to it, everyone their own submissions. `reviewer`: may_review(person)
@@ -37,7 +42,7 @@ def visible_manuscripts(person: Any, *, reviewer: bool | None = None) -> Any:
     if may_review(person) if reviewer is None else reviewer:
         return Manuscript.objects.all()
     mine = Q(submitted_by=person)
-    if "leader" in person.post_codes and person.department_id:
+    if signs_referrals(person) and person.department_id:
         mine |= Q(referrals__department=person.department_id)
     return Manuscript.objects.filter(mine).distinct()
 
@@ -45,7 +50,7 @@ def visible_manuscripts(person: Any, *, reviewer: bool | None = None) -> Any:
 def may_see_findings(person: Any, manuscript: Manuscript, *, reviewer: bool | None = None) -> bool:
     """Reviewers, and the leaders of a department asked for a second review."""
     return (may_review(person) if reviewer is None else reviewer) or (
-        "leader" in person.post_codes
+        signs_referrals(person)
         and manuscript.referrals.filter(department=person.department_id).exists()
     )
 
@@ -226,10 +231,11 @@ def sign_referral(*, actor: Any, referral: Referral, agreed: bool, comment: str 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.signed_at is not None:
         raise ValidationError(_("This referral was already signed."))
-    if actor.department_id != referral.department_id or "leader" not in actor.post_codes:
+    if actor.department_id != referral.department_id:
         raise ValidationError(
             _("Only a leader of %(unit)s signs this review.") % {"unit": referral.department}
         )
+    policy.require("manuscript.sign", actor=actor)
     if not agreed and not comment.strip():
         raise ValidationError({"comment": _("Say what must change.")})
     referral.signed_by, referral.signed_at = actor, clock.now()

@@ -185,7 +185,7 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
             "to_sign": found.referrals.filter(
                 department=person.department_id, signed_at=None
             ).first()
-            if "leader" in person.post_codes
+            if services.signs_referrals(person)
             else None,
             "decision": found.decisions.select_related("decided_by").first(),
             "departments": OrgUnit.objects.exclude(pk=found.department_id).order_by("path"),

@@ -132,6 +132,10 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
     )
     with pytest.raises(ValidationError):  # only that department's leader signs
         sign_referral(actor=reviewer, referral=referral, agreed=True)
+    assert org["people"]["clerk"].department_id == referral.department_id
+    with pytest.raises(policy.RuleViolation) as raised:  # of that department, but no leader
+        sign_referral(actor=org["people"]["clerk"], referral=referral, agreed=True)
+    assert rules_of(raised) == ["ACC.ROLE"]
     sign_referral(actor=leader, referral=referral, agreed=True, comment="同意")
     decision = decide_manuscript(
         actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
