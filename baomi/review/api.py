@@ -70,24 +70,14 @@ class ManuscriptSummarySerializer(serializers.ModelSerializer):
         ]
 
 
-class ManuscriptSerializer(serializers.ModelSerializer):
+class ManuscriptSerializer(ManuscriptSummarySerializer):
     findings = serializers.SerializerMethodField()
     referrals = ReferralSerializer(many=True, read_only=True)
     decision = serializers.SerializerMethodField()
 
-    class Meta:
-        model = Manuscript
+    class Meta(ManuscriptSummarySerializer.Meta):
         fields = [
-            "id",
-            "title",
-            "kind",
-            "outlet",
-            "file_name",
-            "department",
-            "submitted_by",
-            "submitted_at",
-            "scanned_at",
-            "state",
+            *ManuscriptSummarySerializer.Meta.fields,
             "text",
             "findings",
             "referrals",
