@@ -511,17 +511,22 @@ def main(folder: str, target: str) -> None:
     rows = []
     for label, r in (("SQLite", lite), ("PostgreSQL", pg)):
         raw = r["raw"]
+        compiled = raw.get("compiled_chain_events_per_s", 0)
+        floor = compiled or raw["chain_events_per_s"]
         rows.append(
             f"| {label} | {r['single_appends_per_s']:,.0f} | {r['service_appends_per_s']:,.0f} "
             f"| {r['batched_appends_per_s']:,.0f} | {r['verify_events']:,} "
             f"| {r['verify_seconds']:.2f} s | {r['verify_events_per_s']:,.0f} "
-            f"| {raw['chain_events_per_s']:,.0f} "
-            f"| {r['verify_seconds'] * raw['chain_events_per_s'] / r['verify_events']:.2f}× |"
+            f"| {r.get('verifier', 'python')} "
+            f"| {raw['chain_events_per_s']:,.0f} | {compiled:,.0f} "
+            f"| {r['verify_seconds'] * floor / r['verify_events']:.2f}× |"
         )
     m = lite["merkle"]
 
     def within_twice(r: dict) -> bool:
-        return r["verify_seconds"] * r["raw"]["chain_events_per_s"] <= 2 * r["verify_events"]
+        raw = r["raw"]
+        floor = raw.get("compiled_chain_events_per_s", raw["chain_events_per_s"])
+        return r["verify_seconds"] * floor <= 2 * r["verify_events"]
 
     lines = [
         "# Benchmarks",
@@ -538,13 +543,17 @@ def main(folder: str, target: str) -> None:
         "does. Service appends: a whole service (`create_org_unit`: insert, update, audit event). "
         "Batched: `record_many()` of 10,000 events per transaction (COPY on PostgreSQL), the "
         "median of 20 batches. Verify: `verify_chain()` re-hashing every event from the "
-        "database, one worker per core, the median of 3 runs. "
-        "Raw: the same chain of SHA-256 computations over the same bodies already in memory, one "
-        "core — the floor any verifier pays.",
+        "database, one worker per core, the median of 3 runs, by the compiled link check "
+        "(`audit/_links.c`: OpenSSL, the SQLite file read directly, binary COPY through libpq) "
+        "or its Python fallback. "
+        "Raw: the same chain of SHA-256 computations over the same events already in memory, one "
+        "core, in Python (hashlib) and compiled (the verifier's own loop) — the floor any "
+        "verifier pays. Verify ÷ raw compares with the compiled floor.",
         "",
         "| database | single appends/s | service calls/s | batched appends/s | events "
-        "| verify time | verify events/s | raw hashing events/s | verify ÷ raw time |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| verify time | verify events/s | verifier | raw events/s, Python "
+        "| raw events/s, compiled | verify ÷ raw time |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
         *rows,
         "",
         f"Bulk SHA-256 on this machine: {lite['raw']['bulk_mb_per_s']:,.0f} MB/s; mean event "

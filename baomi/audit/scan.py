@@ -2,6 +2,10 @@
 
 Each link is checked against the *stored* hash of its predecessor, so ranges of the chain are
 independent: with every range checked, every link is, and the work spreads over the cores.
+
+The links are checked by the compiled `_links` module where it was built: OpenSSL for the
+digests, reading the SQLite file itself or a binary COPY through libpq, two to three times the
+speed. Where it was not built, the same check runs in Python.
 """
 
 from __future__ import annotations
@@ -10,6 +14,11 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+try:
+    from . import _links
+except ImportError:  # built without a C compiler: the same check in Python
+    _links = None  # type: ignore[assignment]
 
 FETCH = 20_000
 TABLE = "audit_auditevent"
@@ -95,32 +104,53 @@ def check_chunks(
     parts: Iterable[tuple[int, list[Any]]], alg: str, start: int, stop: int, prev: bytes
 ) -> RangeResult:
     """Re-hash events start..stop as `chunks()` yields them, the first linked to `prev`."""
-    new = new_hash(alg)
+    first_bad = _links.first_bad_link if _links is not None else _first_bad_link
     try:
         for lo, rows in parts:
-            for digest, body in rows:
-                if new(prev + body).digest() != digest:
-                    bad = lo + _index_of(rows, digest, body)
-                    return RangeResult(
-                        start, stop, bad - start, prev, bad, f"event {bad} does not match its hash"
-                    )
-                prev = digest
+            if (index := first_bad(alg, prev, rows)) >= 0:
+                last = bytes(rows[index - 1][0]) if index else prev
+                return _broken(start, stop, last, lo + index, "hash")
+            if rows:
+                prev = bytes(rows[-1][0])
     except MissingPosition as gap:
-        return RangeResult(
-            start,
-            stop,
-            gap.position - start,
-            prev,
-            gap.position,
-            f"position {gap.position} is missing",
-        )
+        return _broken(start, stop, prev, gap.position, "missing")
     return RangeResult(start, stop, stop - start + 1, prev)
+
+
+def _first_bad_link(alg: str, prev: bytes, rows: list[Any]) -> int:
+    """`_links.first_bad_link` in Python."""
+    new = new_hash(alg)
+    for index, (digest, body) in enumerate(rows):
+        if body is None or new(b"".join((prev, body))).digest() != digest:
+            return index
+        prev = digest
+    return -1
+
+
+def _broken(start: int, stop: int, prev: bytes, bad: int, kind: str) -> RangeResult:
+    """The range start..stop checked up to `bad`, the link after `prev`."""
+    reason = (
+        f"position {bad} is missing"
+        if kind == "missing"
+        else f"event {bad} does not match its hash"
+    )
+    return RangeResult(start, stop, bad - start, prev, bad, reason)
 
 
 def check_range(
     vendor: str, params: Mapping[str, Any], alg: str, start: int, stop: int, prev: bytes
 ) -> RangeResult:
     """Check events start..stop over a connection of our own (runs in a worker process)."""
+    if _links is not None:
+        if vendor == "sqlite":
+            outcome = _links.check_sqlite(alg, params["database"], TABLE, start, stop, prev)
+        else:
+            text = {key: str(value) for key, value in params.items()}
+            outcome = _links.check_postgres(alg, text, TABLE, start, stop, prev, FETCH)
+        checked, last, bad, kind = outcome
+        if bad is not None:
+            return _broken(start, stop, last, bad, kind)
+        return RangeResult(start, stop, checked, last)
     conn, cursor = _connect(vendor, params)
     try:
         mark = "?" if vendor == "sqlite" else "%s"
@@ -129,7 +159,3 @@ def check_range(
     finally:
         cursor.close()
         conn.close()
-
-
-def _index_of(rows: list[Any], digest: bytes, body: bytes) -> int:
-    return next(i for i, row in enumerate(rows) if row[0] is digest and row[1] is body)
