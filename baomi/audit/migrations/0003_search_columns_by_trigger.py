@@ -40,6 +40,11 @@ def generated_again(apps, schema_editor):
         return
     schema_editor.execute("DROP TRIGGER audit_auditevent_columns ON audit_auditevent")
     schema_editor.execute("DROP FUNCTION baomi_audit_columns()")
+    regenerate(apps, schema_editor)
+
+
+def regenerate(apps, schema_editor):
+    """Make the search columns and their indexes again from the model's generated fields."""
     model = apps.get_model("audit", "AuditEvent")
     for column in COLUMNS:
         field = model._meta.get_field(column)
