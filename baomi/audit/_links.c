@@ -230,6 +230,7 @@ static PyObject *check_sqlite(PyObject *self, PyObject *args) {
 /* Binary COPY: a header, then per row a field count and per field its length (-1: NULL) and
  * bytes, then a count of -1. COPY rather than a query's rows: libpq keeps each row as it
  * arrives, where building a query's result cost the worker twice the time. */
+#define COPY_SIGNATURE "PGCOPY\n\377\r\n"  /* 11 bytes with its closing NUL */
 #define COPY_HEADER 19 /* signature, flags, header extension length (0) */
 #define ROW_FIELDS 3
 
@@ -309,13 +310,20 @@ static void postgres_chunk(PGconn *conn, const char *table, long long lo, long l
     while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
         const unsigned char *p = (const unsigned char *)buf;
         size_t len = (size_t)n;
-        if (header && len >= COPY_HEADER) {
-            p += COPY_HEADER;
-            len -= COPY_HEADER;
+        int row = 0;
+        if (header) {
+            if (len < COPY_HEADER || memcmp(p, COPY_SIGNATURE, sizeof COPY_SIGNATURE) != 0) {
+                row = -1;
+                len = 0;
+            } else {
+                p += COPY_HEADER;
+                len -= COPY_HEADER;
+            }
             header = 0;
         }
         Field fields[ROW_FIELDS];
-        int row = going && len > 0 ? copy_row(p, len, fields) : 0;
+        if (going && row == 0 && len > 0)
+            row = copy_row(p, len, fields);
         if (row < 0) {
             snprintf(scan->error, sizeof scan->error, "an unreadable row after position %lld",
                      scan->expected - 1);
