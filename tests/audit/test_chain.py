@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from baomi import audit
-from baomi.audit.chain import GENESIS, Entry, record_many
+from baomi.audit.chain import COPY_FROM, GENESIS, Entry, record_many
 from baomi.audit.models import AuditEvent, AuditHead
 from baomi.audit.verify import verify_chain
 from baomi.core.models import OrgUnit
@@ -106,11 +106,21 @@ def test_action_names_are_noun_dot_verb(action):
 
 
 @pytest.mark.django_db
-def test_a_batch_is_one_ordered_run_of_the_chain():
+@pytest.mark.parametrize("count", [50, COPY_FROM + 50])  # row inserts; COPY on PostgreSQL
+def test_a_batch_is_one_ordered_run_of_the_chain(count):
     with transaction.atomic():
-        positions = record_many(Entry(None, "test.appended", None, {"i": i}) for i in range(50))
-    assert positions == range(1, 51)
+        positions = record_many(
+            Entry(None, "test.appended", ("test.thing", f"第{i}号"), {"i": i}) for i in range(count)
+        )
+    assert positions == range(1, count + 1)
     assert verify_chain().ok
+    last = AuditEvent.objects.get(seq=count)
+    assert json.loads(last.body)["data"] == {"i": count - 1}
+    assert (last.action, last.object_type, last.object_id) == (
+        "test.appended",
+        "test.thing",
+        f"第{count - 1}号",
+    )
 
 
 @pytest.mark.django_db
