@@ -71,6 +71,10 @@ class OutcomeSerializer(serializers.Serializer):
     outcome = serializers.CharField(max_length=300)
 
 
+class ReportSerializer(serializers.Serializer):
+    leader = serializers.PrimaryKeyRelatedField(queryset=_staff())
+
+
 class ReplySerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     traffic = serializers.ChoiceField(choices=Telegram.Traffic.choices)
@@ -109,6 +113,16 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def seen(self, request: Request, pk: str) -> Response:
         telegram = services.head_has_seen(actor=request.user, telegram=self.get_object())
+        return Response(TelegramSerializer(telegram).data)
+
+    @extend_schema(request=ReportSerializer, responses={200: TelegramSerializer})
+    @action(detail=True, methods=["post"])
+    def report(self, request: Request, pk: str) -> Response:
+        data = ReportSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        telegram = services.report_telegram(
+            actor=request.user, telegram=self.get_object(), leader=data.validated_data["leader"]
+        )
         return Response(TelegramSerializer(telegram).data)
 
     @extend_schema(request=OutcomeSerializer, responses={200: TelegramSerializer})

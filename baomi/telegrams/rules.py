@@ -84,8 +84,9 @@ def reported_to_the_head(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail |
     head = telegram.escalated_to
     return Fail(
         lambda: (
-            _("%(head)s, head of the confidential room, has not yet seen this telegram.")
-            % {"head": head or _("The head")}
+            _("%(head)s, to whom it was reported, has not yet seen this telegram.") % {"head": head}
+            if head
+            else _("The room has no head cleared for this telegram: report it to a leader who is.")
         ),
         {"telegram": telegram.number, "head": head.pk if head else None},
     )

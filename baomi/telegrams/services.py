@@ -154,6 +154,47 @@ def acknowledge_telegram(*, actor: Any, telegram: Telegram) -> Telegram:
     return telegram
 
 
+def reportable(telegrams: Any) -> set[int]:
+    """Of these telegrams, those a clerk may report to a leader now (`report_telegram`)."""
+    return {
+        t.pk
+        for t in telegrams
+        if t.direction == Telegram.Direction.INCOMING
+        and t.done_at is None
+        and t.head_seen_at is None
+        and must_report(t.important, t.urgency)
+    }
+
+
+@transaction.atomic(durable=True)
+def report_telegram(*, actor: Any, telegram: Telegram, leader: Any) -> Telegram:
+    """TEL.ESCALATE where the room has no head cleared for the telegram, or its head is away:
+    the clerk reports it to another leader, who joins its knowledge scope (a leader cleared for
+    the level, ACC.CLEARANCE and ACC.SOD) and must see it before it is completed. Reporting it
+    again moves the report to the new leader."""
+    from baomi.ledger.services.access import admit_leader
+
+    policy.require("custody.manage", actor=actor)
+    telegram = _locked(telegram)
+    document = telegram.document  # every received telegram is in the ledger
+    if document is None or telegram.done_at is not None:
+        raise ValidationError(_("Only a received telegram still open is reported."))
+    if not must_report(telegram.important, telegram.urgency):
+        raise ValidationError(
+            _("Only important and very urgent or flash telegrams are reported (TEL.ESCALATE).")
+        )
+    if telegram.head_seen_at is not None:
+        raise ValidationError(_("%(head)s has seen it already.") % {"head": telegram.escalated_to})
+    if leader is None:
+        raise ValidationError({"leader": _("Name the leader it is reported to.")})
+    admit_leader(document=document, leader=leader)
+    telegram.escalated_to, telegram.escalated_at = leader, clock.now()
+    telegram.save(update_fields=["escalated_to", "escalated_at"])
+    notify([leader], "telegram.reported", telegram, urgency=telegram.urgency)
+    audit.record(actor, "telegram.reported", telegram, leader=leader.pk)
+    return telegram
+
+
 @transaction.atomic(durable=True)
 def head_has_seen(*, actor: Any, telegram: Telegram) -> Telegram:
     """The head of the confidential room has seen a telegram reported to them."""

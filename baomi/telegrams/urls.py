@@ -9,6 +9,7 @@ urlpatterns = [
     path("receive/", views.receive, name="receive"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/seen/", views.seen, name="seen"),
+    path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/reply/", views.reply, name="reply"),
     path("roster/", views.assign, name="assign"),

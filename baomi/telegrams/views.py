@@ -48,6 +48,9 @@ def desk(request: AuthedRequest) -> HttpResponse:
     }
     for shift in DutyShift.objects.filter(day__in=list(roster)).select_related("person"):
         roster[shift.day][shift.role] = shift.person
+    recent = list(
+        services.visible_telegrams(request.user).select_related("escalated_to", "in_reply_to")[:30]
+    )
     return render(
         request,
         "telegrams/desk.html",
@@ -55,9 +58,8 @@ def desk(request: AuthedRequest) -> HttpResponse:
             "on_duty": services.on_duty(),
             "board": services.duty_board(request.user),
             "roster": sorted(roster.items()),
-            "recent": services.visible_telegrams(request.user).select_related(
-                "escalated_to", "in_reply_to"
-            )[:30],
+            "recent": recent,
+            "reportable": services.reportable(recent),
             "handovers": DutyHandover.objects.filter(taken_signed_at__isnull=True).select_related(
                 "handed_by", "taken_by"
             )[:10],
@@ -117,6 +119,21 @@ def seen(request: AuthedRequest, pk: int) -> HttpResponse:
     telegram = _telegram(request, pk)
     return _act(
         request, lambda: services.head_has_seen(actor=request.user, telegram=telegram), _("Seen.")
+    )
+
+
+@login_required
+@require_POST
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
+    telegram = _telegram(request, pk)
+    return _act(
+        request,
+        lambda: services.report_telegram(
+            actor=request.user,
+            telegram=telegram,
+            leader=one_staff_named(request.POST.get("leader", ""), "leader"),
+        ),
+        _("Reported."),
     )
 
 

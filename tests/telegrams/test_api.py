@@ -53,3 +53,21 @@ def test_a_telegram_and_the_roster_through_the_api(org):
     done = api(clerk).post(f"/api/v1/telegrams/{pk}/complete/", {"outcome": "已办"})
     assert done.status_code == 200 and done.json()["done_at"]
     assert api(org["people"]["general"]).get("/api/v1/telegrams/").json()["count"] == 0
+
+
+def test_a_telegram_is_reported_to_a_leader_through_the_api(org):
+    from baomi.core.levels import Tier
+    from baomi.people.models import Person, Post
+    from tests.ledger.factories import person
+
+    from .conftest import receive
+
+    head, clerk = org["people"]["head"], org["people"]["clerk"]
+    Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)
+    telegram = receive(org, "F-8", urgency=3, marking="绝密★10年")
+    chief = person("chief", org["units"]["planning"], posts=(Post.LEADER,), tier=Tier.CORE)
+    refused = api(clerk).post(f"/api/v1/telegrams/{telegram.pk}/report/", {"leader": head.pk})
+    assert refused.status_code == 403
+    assert [v["rule"] for v in refused.json()["violations"]] == ["ACC.CLEARANCE"]
+    done = api(clerk).post(f"/api/v1/telegrams/{telegram.pk}/report/", {"leader": chief.pk})
+    assert done.status_code == 200 and done.json()["escalated_to"] == chief.pk

@@ -62,6 +62,31 @@ def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
     assert telegram.head_seen_at is not None
 
 
+def test_a_telegram_no_head_is_cleared_for_is_reported_to_a_leader_from_the_desk(client, org):
+    from baomi.core.levels import Tier
+    from baomi.people.models import Person, Post
+    from tests.ledger.factories import person
+
+    Person.objects.filter(pk=org["people"]["head"].pk).update(tier=Tier.GENERAL)
+    telegram = receive(org, "F-7", urgency=3, subject="特提", marking="绝密★10年")
+    chief = person("chief", org["units"]["planning"], posts=(Post.LEADER,), tier=Tier.CORE)
+    client.force_login(org["people"]["clerk"])
+    page = client.get("/telegrams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "no head cleared for it" in page and f"/telegrams/{telegram.pk}/report/" in page
+    refused = client.post(
+        f"/telegrams/{telegram.pk}/report/",
+        {"leader": "nobody"},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "No member of staff is called nobody" in refused.content.decode()
+    client.post(f"/telegrams/{telegram.pk}/report/", {"leader": "chief"})
+    telegram.refresh_from_db()
+    assert telegram.escalated_to == chief
+    page = client.get("/telegrams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "no head cleared for it" not in page and f"awaiting {chief}" in page
+
+
 def test_the_head_reads_the_report_on_the_dashboard(client, org):
     receive(org, "F-1", urgency=3, subject="特提")
     client.force_login(org["people"]["head"])
@@ -120,6 +145,7 @@ def test_a_clerk_of_another_department_cannot_act_on_the_rooms_telegram(client, 
         ("seen", {}),
         ("complete", {"outcome": "已办"}),
         ("reply", {"number": "R-4", "traffic": "cipher"}),
+        ("report", {"leader": "head"}),
     ):
         assert client.post(f"/telegrams/{telegram.pk}/{action}/", data).status_code == 404
     after = Telegram.objects.get(pk=telegram.pk)

@@ -217,6 +217,66 @@ def test_TEL_ESCALATE_no_cleared_head_is_like_no_head(org):
     assert not telegram.document.scope.filter(person=head).exists()
 
 
+def test_TEL_ESCALATE_with_no_cleared_head_the_clerk_reports_to_a_leader_who_is(org, at):
+    from baomi.audit.models import AuditEvent
+    from baomi.core.levels import Tier
+    from baomi.people.models import Person, Post
+    from tests.ledger.factories import person
+
+    head, clerk = org["people"]["head"], org["people"]["clerk"]
+    Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)  # up to 秘密
+    head.refresh_from_db()
+    telegram = receive(org, "F-4", Urgency.FLASH, marking="绝密★10年")
+    services.acknowledge_telegram(actor=clerk, telegram=telegram)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.complete_telegram(actor=clerk, telegram=telegram, outcome="已办")
+    assert rules_of(raised) == ["TEL.ESCALATE"]
+    assert raised.value.violations[0].failed.values["head"] is None  # no one to see it yet
+    assert services.reportable([telegram]) == {telegram.pk}
+
+    at(FRIDAY_NIGHT + dt.timedelta(minutes=7))
+    with pytest.raises(policy.RuleViolation) as raised:  # the room's head is not cleared
+        services.report_telegram(actor=clerk, telegram=telegram, leader=head)
+    assert rules_of(raised) == ["ACC.CLEARANCE"]
+    with pytest.raises(ValidationError) as invalid:
+        services.report_telegram(actor=clerk, telegram=telegram, leader=org["people"]["insider"])
+    assert "leader" in invalid.value.message_dict
+    telegram.refresh_from_db()
+    assert telegram.escalated_to is None
+    assert not AuditEvent.objects.filter(action="telegram.reported").exists()
+
+    chief = person("chief", org["units"]["planning"], posts=(Post.LEADER,), tier=Tier.CORE)
+    telegram = services.report_telegram(actor=clerk, telegram=telegram, leader=chief)
+    assert telegram.escalated_to == chief
+    assert telegram.escalated_at == FRIDAY_NIGHT + dt.timedelta(minutes=7)
+    assert telegram.document.scope.filter(person=chief).exists()
+    assert Notification.objects.filter(person=chief, kind="telegram.reported").exists()
+    event = AuditEvent.objects.filter(action="telegram.reported").get()
+    assert event.actor_id == str(clerk.pk) and event.object_id == str(telegram.pk)
+    assert event.event["data"] == {"leader": chief.pk}
+    assert list(services.visible_telegrams(chief).filter(escalated_to=chief)) == [telegram]
+
+    with pytest.raises(policy.RuleViolation):
+        services.complete_telegram(actor=clerk, telegram=telegram, outcome="已办")
+    telegram = services.head_has_seen(actor=chief, telegram=telegram)
+    assert services.reportable([telegram]) == set()
+    with pytest.raises(ValidationError):  # seen already: nothing more to report
+        services.report_telegram(actor=clerk, telegram=telegram, leader=head)
+    services.complete_telegram(actor=clerk, telegram=telegram, outcome="已报告并办结")
+
+
+def test_only_an_open_telegram_that_must_be_reported_is_reported(org):
+    clerk, head = org["people"]["clerk"], org["people"]["head"]
+    normal = receive(org, "N-9", Urgency.URGENT)
+    with pytest.raises(ValidationError):  # not one that is reported
+        services.report_telegram(actor=clerk, telegram=normal, leader=head)
+    very = receive(org, "V-9", Urgency.VERY_URGENT)
+    with pytest.raises(policy.RuleViolation) as raised:
+        services.report_telegram(actor=org["people"]["insider"], telegram=very, leader=head)
+    assert rules_of(raised) == ["ACC.ROLE"]
+    assert services.reportable([normal, very]) == {very.pk}
+
+
 def test_a_second_tick_writes_nothing_and_warns_no_one_again(org, at):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -102,18 +102,13 @@ def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
     return entry
 
 
-@transaction.atomic(durable=True)
-def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> Instruction:
-    """DOC.RECEIPT: the clerk routes a registered incoming item to a leader for instructions;
-    the leader joins the knowledge scope (still subject to clearance) and is told."""
+def admit_leader(*, document: Document, leader: Any) -> None:
+    """Inside the caller's transaction, let a leader into the knowledge scope of an item routed
+    or reported to them: refused for one who is not a leader, or not cleared for the level or
+    an administrator (ACC.CLEARANCE, ACC.SOD). The caller records why."""
     from baomi.core.access import Audience
-    from baomi.core.notices import notify
     from baomi.people.models import Post
 
-    must_see(actor, document.pk)
-    policy.require("document.route", actor=actor)
-    if document.origin != Document.Origin.INCOMING:
-        raise ValidationError(_("Only incoming items are routed for instructions."))
     if not leader.holds(Post.LEADER):
         raise ValidationError({"leader": _("%(name)s is not a leader.") % {"name": leader}})
     policy.require(
@@ -123,6 +118,19 @@ def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> In
         audience=Audience(persons=frozenset({leader.pk})),
     )
     ScopeEntry.objects.get_or_create(document=document, person=leader)
+
+
+@transaction.atomic(durable=True)
+def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> Instruction:
+    """DOC.RECEIPT: the clerk routes a registered incoming item to a leader for instructions;
+    the leader joins the knowledge scope (still subject to clearance) and is told."""
+    from baomi.core.notices import notify
+
+    must_see(actor, document.pk)
+    policy.require("document.route", actor=actor)
+    if document.origin != Document.Origin.INCOMING:
+        raise ValidationError(_("Only incoming items are routed for instructions."))
+    admit_leader(document=document, leader=leader)
     instruction = Instruction.objects.create(
         document=document, leader=leader, routed_by=actor, routed_at=clock.now()
     )
