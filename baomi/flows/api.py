@@ -513,6 +513,7 @@ class HandoverSerializer(serializers.ModelSerializer):
             "person_signed_at",
             "receiver_signed_at",
             "completed_at",
+            "cancelled_at",
             "items",
         ]
 
@@ -525,8 +526,13 @@ class OpenHandoverSerializer(serializers.Serializer):
     receiver = serializers.PrimaryKeyRelatedField(queryset=_staff())
 
 
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
 class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """移交: the lists a person opened, gives or receives; `check` a copy, `sign` the list."""
+    """移交: the lists a person opened, gives or receives; `check` a copy, `sign` the list,
+    `cancel` an open one with the reason."""
 
     serializer_class = HandoverSerializer
     queryset = Handover.objects.none()
@@ -568,6 +574,16 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
         handover = services.sign_handover(actor=request.user, handover=self.get_object())
+        return Response(HandoverSerializer(handover).data)
+
+    @extend_schema(request=ReasonSerializer, responses={200: HandoverSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        data = ReasonSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        handover = services.cancel_handover(
+            actor=request.user, handover=self.get_object(), reason=data.validated_data["reason"]
+        )
         return Response(HandoverSerializer(handover).data)
 
 

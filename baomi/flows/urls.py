@@ -31,4 +31,5 @@ urlpatterns = [
     path("handovers/", views.open_handover, name="open-handover"),
     path("handovers/<int:pk>/", views.handover, name="handover"),
     path("handovers/<int:pk>/sign/", views.sign_handover, name="sign-handover"),
+    path("handovers/<int:pk>/cancel/", views.cancel_handover, name="cancel-handover"),
 ]

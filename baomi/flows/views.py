@@ -476,7 +476,12 @@ def handover(request: AuthedRequest, pk: int) -> HttpResponse:
             output_field=BooleanField(),
         )
     )
-    return render(request, "flows/handover.html", {"handover": found, "items": items})
+    may_withdraw = policy.check("custody.manage", actor=request.user).allowed
+    return render(
+        request,
+        "flows/handover.html",
+        {"handover": found, "items": items, "may_withdraw": may_withdraw},
+    )
 
 
 @login_required
@@ -487,6 +492,20 @@ def sign_handover(request: AuthedRequest, pk: int) -> HttpResponse:
         request,
         lambda: services.sign_handover(actor=request.user, handover=found),
         _("Signed."),
+        f"/flows/handovers/{pk}/",
+    )
+
+
+@login_required
+@require_POST
+def cancel_handover(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _handover_of(request, pk)
+    return _back(
+        request,
+        lambda: services.cancel_handover(
+            actor=request.user, handover=found, reason=request.POST.get("reason", "")
+        ),
+        _("Withdrawn."),
         f"/flows/handovers/{pk}/",
     )
 

@@ -128,3 +128,43 @@ def test_a_receiver_outside_a_cabinet_copys_scope_checks_it_on_the_page_and_sign
     handover.refresh_from_db()
     assert handover.completed_at is not None
     assert set(Cabinet.objects.values_list("custodian__username", flat=True)) == {"important"}
+
+
+def test_the_clerk_withdraws_an_open_list_on_the_page_and_through_the_api(client, org, copy):
+    from rest_framework.test import APIClient
+
+    from baomi.audit.models import AuditEvent
+
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    handover = open_handover(actor=clerk, person=insider, receiver=reader2)
+    client.force_login(reader2)  # the receiver sees the list, but withdrawing is the clerk's
+    assert (
+        f"/flows/handovers/{handover.pk}/cancel/"
+        not in client.get(f"/flows/handovers/{handover.pk}/").content.decode()
+    )
+    client.post(f"/flows/handovers/{handover.pk}/cancel/", {"reason": "不交了"})
+    handover.refresh_from_db()
+    assert handover.cancelled_at is None
+    client.force_login(clerk)
+    page = client.get(f"/flows/handovers/{handover.pk}/").content.decode()
+    assert f"/flows/handovers/{handover.pk}/cancel/" in page
+    client.post(f"/flows/handovers/{handover.pk}/cancel/", {"reason": " "})
+    handover.refresh_from_db()
+    assert handover.cancelled_at is None
+    client.post(f"/flows/handovers/{handover.pk}/cancel/", {"reason": "调岗取消"})
+    handover.refresh_from_db()
+    assert handover.cancelled_at is not None
+    event = AuditEvent.objects.filter(action="handover.cancelled").get()
+    assert event.event["data"] == {"reason": "调岗取消"} and event.actor_id == str(clerk.pk)
+    page = client.get(f"/flows/handovers/{handover.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "Withdrawn on" in page.content.decode() and "Sign the list" not in page.content.decode()
+
+    second = open_handover(actor=clerk, person=insider, receiver=reader2)
+    api = APIClient(headers={"accept-language": "en"})
+    api.force_login(clerk)
+    refused = api.post(f"/api/v1/handovers/{second.pk}/cancel/", {"reason": ""})
+    assert refused.status_code == 400 and "reason" in refused.json()["errors"]
+    done = api.post(f"/api/v1/handovers/{second.pk}/cancel/", {"reason": "名单重做"})
+    assert done.status_code == 200 and done.json()["cancelled_at"] is not None
+    again = api.post(f"/api/v1/handovers/{second.pk}/cancel/", {"reason": "名单重做"})
+    assert again.status_code == 400
