@@ -57,14 +57,14 @@ class Obj:
 
 
 def requests(n: int = 1000) -> list[tuple[Subject, Obj]]:
-    from baomi.core.levels import Tier
+    from baomi.core.levels import TIER_CEILING, Tier
 
     rng = random.Random(7)
     tiers = [Tier.GENERAL, Tier.IMPORTANT, Tier.CORE]
     out = []
     for _ in range(n):
         tier = rng.choice(tiers)
-        person = Subject(rng.randrange(500), rng.randrange(20), tier.value, int(tier.ceiling))
+        person = Subject(rng.randrange(500), rng.randrange(20), tier.value, int(TIER_CEILING[tier]))
         scope = Obj(
             level=rng.choice([2, 3, 4]),
             persons=frozenset(rng.sample(range(500), 30)),

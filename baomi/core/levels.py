@@ -86,12 +86,9 @@ class Tier(models.TextChoices):
     IMPORTANT = "important", _("important")
     CORE = "core", _("core")
 
-    @property
-    def ceiling(self) -> Level:
-        """The highest level this tier may know."""
-        return TIER_CEILING[self]
 
-
+#: the law's ceilings (法第四十三条), ACC.CLEARANCE's defaults; decisions read the parameter in
+#: force through `core.rules.clearance_ceiling`
 TIER_CEILING: dict[Tier, Level] = {
     Tier.NONE: Level.INTERNAL,
     Tier.GENERAL: Level.CONFIDENTIAL,

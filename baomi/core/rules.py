@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from baomi.policy import Fail, applies, rule
+from baomi.policy import Fail, applies, params, rule
 
 from .levels import Level, Tier
 from .marking import Marking, MarkingError, Period
@@ -53,10 +53,21 @@ def period_within_maximum(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail 
     return None
 
 
+def clearance_ceiling(tier: str) -> Level:
+    """The highest level a person of `tier` may know: ACC.CLEARANCE's ceiling in force (the
+    law's by default, lower where the organization set it lower). Every check of a tier against
+    a level, in Python or in SQL, reads it here."""
+    return _ceiling(params("ACC.CLEARANCE"), tier)
+
+
+def _ceiling(p: Mapping[str, Any], tier: str) -> Level:
+    return LEVEL_KEYS.get(p["ceiling"].get(tier, "internal"), Level.INTERNAL)
+
+
 @rule("ACC.CLEARANCE", actions=("content.view", "copy.hold"))
 def clearance_admits_level(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     tier, level = ctx["person"].tier, ctx["level"]
-    ceiling = LEVEL_KEYS.get(p["ceiling"].get(tier, "internal"), Level.INTERNAL)
+    ceiling = _ceiling(p, tier)
     if level <= ceiling:
         return None
     return Fail(

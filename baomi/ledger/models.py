@@ -10,7 +10,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from baomi.core.levels import TIER_CEILING, Level, SecretKind, Tier, Urgency
+from baomi.core.levels import Level, SecretKind, Urgency
+from baomi.core.rules import clearance_ceiling
 
 
 class Cabinet(models.Model):
@@ -73,7 +74,7 @@ def visible(person: Any, path: str = "") -> Q:
     if not person.is_authenticated or not person.is_active or person.admin_role:
         return Q(pk__in=[])
     prefix = f"{path}__" if path else ""
-    ceiling = TIER_CEILING[Tier(person.tier)]
+    ceiling = clearance_ceiling(person.tier)
     in_scope = ScopeEntry.objects.filter(document=OuterRef(f"{prefix}pk")).filter(
         Q(person=person.pk)
         | Q(department=person.department_id)

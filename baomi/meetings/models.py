@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from baomi.core.levels import Level, Tier
+from baomi.core.levels import Level
+from baomi.core.rules import clearance_ceiling
 
 
 class MeetingQuerySet(models.QuerySet["Meeting"]):
@@ -30,7 +31,7 @@ class MeetingQuerySet(models.QuerySet["Meeting"]):
             | models.Q(approved_by=person)
         )
         if person.holds(Post.LEADER) or policy.check("meeting.organize", actor=person).allowed:
-            ceiling = Tier(person.tier).ceiling
+            ceiling = clearance_ceiling(person.tier)
             mine |= models.Q(department=person.department_id, level__lte=ceiling)
         return self.filter(mine).distinct()
 

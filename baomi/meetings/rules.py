@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from baomi.core.levels import LEVEL_ZH, TIER_CEILING, Level, Tier
-from baomi.core.rules import LEVEL_KEYS
+from baomi.core.levels import LEVEL_ZH, Level
+from baomi.core.rules import LEVEL_KEYS, clearance_ceiling
 from baomi.ledger.rules import post_performs_operation
 from baomi.policy import Fail, params, rule
 
@@ -74,7 +74,7 @@ def fixed_and_vetted(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | Non
             {"name": ctx["name"]},
         )
     person = ctx["person"]
-    ceiling = TIER_CEILING[Tier(person.tier)]
+    ceiling = clearance_ceiling(person.tier)
     if person.is_active and not person.admin_role and meeting.level <= ceiling:
         return None
     return Fail(

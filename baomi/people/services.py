@@ -18,6 +18,7 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
+from baomi.core.rules import clearance_ceiling
 
 from .models import AdminRole, PasswordHistory, Person, Post, PostAssignment
 
@@ -124,7 +125,7 @@ def update_person(
         or bool(set(person.post_codes) - new_posts)  # gaining a post leaves nothing behind
         or is_active is False
         # a lower clearance may no longer cover what the person holds
-        or Tier(new_tier).ceiling < Tier(person.tier).ceiling
+        or clearance_ceiling(new_tier) < clearance_ceiling(person.tier)
     )
     if leaves_post and person.is_active:
         # the flows decide whether the person still holds anything (DOC.HANDOVER)

@@ -90,3 +90,27 @@ def test_only_the_confidential_room_routes_documents(org, leader):
     with pytest.raises(policy.RuleViolation) as raised:
         route_for_instructions(actor=org["people"]["insider"], document=document, leader=leader)
     assert raised.value.decision.rule_ids == ("ACC.ROLE",)
+
+
+def test_a_lower_clearance_ceiling_in_force_hides_what_the_tier_no_longer_admits(
+    org, security_admin
+):
+    """ACC.CLEARANCE's parameter is what lists apply in SQL too, not only what a check says."""
+    from baomi.core.access import Audience
+    from baomi.policy.services import set_parameter
+
+    document = register(org, marking="秘密★10年")
+    general = org["people"]["planning_general"]
+    admitted = Audience(persons=frozenset({general.pk}))
+    assert Document.objects.visible_to(general).filter(pk=document.pk).exists()
+    set_parameter(
+        actor=security_admin,
+        rule_id="ACC.CLEARANCE",
+        name="ceiling",
+        value={"core": "top_secret", "important": "secret", "general": "internal"},
+        reason="一般涉密人员暂停知悉秘密级事项",
+    )
+    assert not Document.objects.visible_to(general).filter(pk=document.pk).exists()
+    refused = policy.check("copy.hold", person=general, level=document.level, audience=admitted)
+    assert [v.rule_id for v in refused.violations] == ["ACC.CLEARANCE"]
+    assert Document.objects.visible_to(org["people"]["insider"]).filter(pk=document.pk).exists()
