@@ -1,6 +1,7 @@
 """What the ledger tells other apps, after the change is committed: a document's content was
 stored (the review scanner indexes it), or a document left secrecy or existence (declassified,
-every copy destroyed: the scanner forgets it). Receivers must not change ledger state."""
+every copy destroyed: the scanner forgets it). Receivers change no state and write no audit
+rows: the ledger's own events record what happened, and receivers keep derived data in step."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ class ReviewConfig(AppConfig):
         from baomi.ledger import signals
 
         # the scanner's index follows the ledger: content stored is indexed, a document
-        # declassified or destroyed is forgotten
+        # declassified or destroyed is forgotten (the index only: no state, no audit rows)
         signals.content_stored.connect(_index, dispatch_uid="review.index")
         signals.document_closed.connect(_drop, dispatch_uid="review.drop")
 

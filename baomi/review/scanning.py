@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Count, Max, Prefetch
 
 from baomi import audit
@@ -120,17 +121,18 @@ def indexable() -> Any:
 
 
 def index_document(document: Document) -> None:
-    """Add (or replace) one document in the index; recorded as a system event."""
+    """Add (or replace) one document in the index. The index is derived from the ledger and
+    rebuilt from it at will: the ledger's own event (`document.content_attached`) is the record,
+    and nothing here writes state or audit rows, as a signal's receiver must not."""
     text = document_text(document)
     if text:
         index().add([(document.pk, text)])
-        audit_system("document.content_indexed", document, characters=len(text))
 
 
 def drop_document(document: Document) -> None:
-    """Take a document out of the index (declassified, destroyed, content withdrawn)."""
-    if index().remove([document.pk]):
-        audit_system("document.content_unindexed", document)
+    """Take a document out of the index (declassified, destroyed, content withdrawn); the
+    ledger's event of the closing is the record."""
+    index().remove([document.pk])
 
 
 def rebuild_index() -> int:
@@ -139,12 +141,6 @@ def rebuild_index() -> int:
     FingerprintIndex.rebuild(
         index_folder(), ((d.pk, document_text(d, d.text_attachments)) for d in documents)
     )
-    audit_system("review.index_rebuilt", None, documents=len(documents))
-    return len(documents)
-
-
-def audit_system(action: str, obj: Any, **data: Any) -> None:
-    from django.db import transaction
-
     with transaction.atomic():
-        audit.record(None, action, obj, **data)
+        audit.record(None, "review.index_rebuilt", None, documents=len(documents))
+    return len(documents)
