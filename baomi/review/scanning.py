@@ -4,15 +4,17 @@ material; excerpts from the index of every registered document whose text Baomi 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max, Prefetch
+from django.db.models import Count, Max, Prefetch, Q
 
 from baomi import audit
+from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.ledger.models import Attachment, Document, SecretItem
 
@@ -135,12 +137,34 @@ def drop_document(document: Document) -> None:
     index().remove([document.pk])
 
 
+#: how long before a rebuild content counts as possibly unseen by it: stored in a transaction
+#: that began earlier and committed while the rebuild was reading
+CATCH_UP = dt.timedelta(minutes=10)
+
+
 def rebuild_index() -> int:
-    """Index every document in force whose content Baomi holds, afresh; returns how many."""
+    """Index every document in force whose content Baomi holds, afresh; returns how many.
+
+    The ledger goes on meanwhile, and its receivers update the index being replaced. Once the
+    fresh index is in place it is brought up to date: documents indexable now that it lacks,
+    or whose content was stored since shortly before it began, are indexed; those it holds
+    that are no longer indexable are dropped."""
+    started = clock.now()
     documents = list(indexable())
     FingerprintIndex.rebuild(
         index_folder(), ((d.pk, document_text(d, d.text_attachments)) for d in documents)
     )
+    rebuilt = {d.pk for d in documents}
+    now = set(indexable().values_list("pk", flat=True))
+    fresh = indexable().filter(
+        Q(pk__in=now - rebuilt) | Q(attachments__uploaded_at__gte=started - CATCH_UP)
+    )
+    for document in fresh:
+        text = document_text(document, document.text_attachments)
+        if text:
+            index().add([(document.pk, text)])
+    if gone := sorted(rebuilt - now):
+        index().remove(gone)
     with transaction.atomic():
         audit.record(None, "review.index_rebuilt", None, documents=len(documents))
     return len(documents)

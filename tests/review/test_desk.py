@@ -280,6 +280,38 @@ def test_the_index_follows_the_ledger_content_stored_declassified_destroyed(
     assert not manuscript.findings.filter(kind="excerpt").exists()
 
 
+def test_a_rebuild_keeps_what_the_ledger_did_while_it_ran(
+    org, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Content stored and a document declassified while the rebuild reads reached the index it
+    replaces; the fresh one catches up with both."""
+    from baomi.ledger.services import declassify_due
+    from baomi.review.engine import FingerprintIndex
+
+    late_text = (
+        "关于建设城市地下综合管廊的请示，拟在老城区敷设管廊十二公里，"
+        "分两期实施，首期六公里由市城投公司承建，二期视财力情况另行研究。"
+    )
+    rebuild = FingerprintIndex.rebuild.__func__
+
+    def while_the_ledger_goes_on(cls, folder, documents, *args, **kwargs):
+        documents = list(documents)  # the ledger as the rebuild read it
+        late = register(org, title="晚到的请示", doc_number="示政办〔2026〕14号")
+        org["document"].declassify_on = org["document"].issued_on
+        org["document"].save(update_fields=["declassify_on"])
+        with django_capture_on_commit_callbacks(execute=True):
+            attach_content(
+                actor=org["people"]["clerk"], document=late, name="l.txt", data=late_text.encode()
+            )
+            declassify_due()
+        return rebuild(cls, folder, documents, *args, **kwargs)
+
+    monkeypatch.setattr(FingerprintIndex, "rebuild", classmethod(while_the_ledger_goes_on))
+    scanning.rebuild_index()
+    assert submit(org, "消息称" + late_text[3:60]).findings.filter(kind="excerpt").exists()
+    assert not submit(org, "本报讯 " + EXCERPT).findings.filter(kind="excerpt").exists()
+
+
 def test_the_author_sees_the_decision_but_never_the_findings(org, client):
     manuscript = submit(org, "本报讯 " + EXCERPT)
     client.force_login(org["people"]["insider"])
