@@ -386,7 +386,6 @@ SPRING_FESTIVAL = {
     2034: dt.date(2034, 2, 19),
     2035: dt.date(2035, 2, 8),
 }
-HOLIDAY_NOTICE_DAYS = 10  # a stocktake is due within this many days before a holiday
 
 
 def holiday_dates(year: int) -> dict[str, dt.date]:
@@ -416,11 +415,10 @@ def stocktaken_in_time(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
         (day, name)
         for year in (today.year, today.year + 1)
         for name, day in holiday_dates(year).items()
-        if name in p["holidays"] and 0 <= (day - today).days <= HOLIDAY_NOTICE_DAYS
+        if name in p["holidays"] and 0 <= (day - today).days <= int(p["holiday_notice_days"])
     ]
-    due = next(
-        ((d, n) for d, n in sorted(coming) if (d - last).days > HOLIDAY_NOTICE_DAYS + 14), None
-    )
+    recent = int(p["holiday_recent_days"])
+    due = next(((d, n) for d, n in sorted(coming) if (d - last).days > recent), None)
     if due is None:
         return None
     day, name = due

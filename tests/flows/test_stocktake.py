@@ -90,3 +90,23 @@ def test_DOC_STOCKTAKE_a_recent_stocktake_satisfies_it_until_a_holiday_nears(org
     assert before_new_year.violations[0].values["holiday"] == "元旦"
     before_spring = stocktake_due(today=dt.date(2027, 2, 1))
     assert before_spring.violations[0].values["on"] == "2027-02-06"
+
+
+def test_DOC_STOCKTAKE_the_holiday_notice_is_the_organizations_parameter(org, security_admin):
+    from baomi.flows.services import stocktake_due
+    from baomi.policy.services import set_parameter
+
+    clerk = org["people"]["clerk"]
+    close_stocktake(actor=clerk, stocktake=open_stocktake(actor=clerk, cabinet=org["cabinet"]))
+    assert not stocktake_due(today=dt.date(2026, 12, 24)).allowed  # 8 days before 元旦
+    set_parameter(
+        actor=security_admin,
+        rule_id="DOC.STOCKTAKE",
+        name="holiday_notice_days",
+        value=5,
+        reason="节前五天内检查",
+    )
+    assert stocktake_due(today=dt.date(2026, 12, 24)).allowed
+    assert (
+        stocktake_due(today=dt.date(2026, 12, 27)).violations[0].params["holiday_notice_days"] == 5
+    )
