@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from baomi import policy
 from baomi.core import clock
-from baomi.ledger.models import Copy, Document
+from baomi.ledger.models import Copy, Document, visible
 from baomi.ledger.services.access import must_see
 
 S = Copy.State
@@ -73,7 +73,7 @@ def wholly_known(rows: QuerySet[Any], path: str, person: Any) -> QuerySet[Any]:
     """The rows (batches, volumes) every document of which, reached through `path`, this
     person may know of: a row mixing in a document outside the person's scope is not shown at
     all, so nothing of it leaks, not even its number."""
-    hidden = Document.objects.exclude(pk__in=Document.objects.visible_to(person))
+    hidden = Document.objects.exclude(visible(person))
     return rows.exclude(**{f"{path}__in": hidden}).filter(**{f"{path}__isnull": False}).distinct()
 
 
