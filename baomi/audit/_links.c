@@ -102,21 +102,17 @@ static PyObject *first_bad_link(PyObject *self, PyObject *args) {
         if (PyBytes_Check(digest) && PyBytes_Check(body)) {
             linked = link_next(&link, PyBytes_AS_STRING(digest), PyBytes_GET_SIZE(digest),
                                PyBytes_AS_STRING(body), PyBytes_GET_SIZE(body));
-        } else if (digest != Py_None && body != Py_None) {  /* memoryview from some drivers */
+        } else {  /* memoryview from some drivers; None, text or a number links to nothing */
             Py_buffer d, b;
-            if (PyObject_GetBuffer(digest, &d, PyBUF_SIMPLE) < 0) {
-                bad = -2;
-                break;
-            }
-            if (PyObject_GetBuffer(body, &b, PyBUF_SIMPLE) < 0) {
+            if (PyObject_GetBuffer(digest, &d, PyBUF_SIMPLE) == 0) {
+                if (PyObject_GetBuffer(body, &b, PyBUF_SIMPLE) == 0) {
+                    linked = link_next(&link, d.buf, (size_t)d.len, b.buf, (size_t)b.len);
+                    PyBuffer_Release(&b);
+                }
                 PyBuffer_Release(&d);
-                bad = -2;
-                break;
             }
-            linked = link_next(&link, d.buf, (size_t)d.len, b.buf, (size_t)b.len);
-            PyBuffer_Release(&b);
-            PyBuffer_Release(&d);
-        }  /* a missing hash or body links to nothing */
+            PyErr_Clear();
+        }
         if (linked < 0) {
             PyErr_SetString(PyExc_RuntimeError, "OpenSSL failed to hash an event");
             bad = -2;
@@ -175,7 +171,8 @@ static void sqlite_scan(sqlite3 *db, const char *table, long long stop, Link *li
         sqlite3_bind_int64(stmt, 1, scan->expected);
         sqlite3_bind_int64(stmt, 2, stop);
         while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-            if (sqlite3_column_int64(stmt, 0) != scan->expected) {
+            if (sqlite3_column_type(stmt, 0) != SQLITE_INTEGER ||
+                sqlite3_column_int64(stmt, 0) != scan->expected) {
                 scan->kind = "missing";  /* rows come in position order: `expected` was skipped */
                 break;
             }
@@ -263,12 +260,12 @@ static int copy_row(const unsigned char *p, size_t n, Field *fields) {
             return -1;
         at += fields[i].len > 0 ? (size_t)fields[i].len : 0;
     }
-    return 1;
+    return at == n ? 1 : -1;
 }
 
 /* One row against the chain: 1 to go on, 0 when the scan stopped (kind or error set) */
 static int postgres_row(const Field *fields, Link *link, Scan *scan) {
-    if (fields[0].len <= 0 || be_integer(fields[0].data, fields[0].len) != scan->expected) {
+    if (fields[0].len != 8 || be_integer(fields[0].data, 8) != scan->expected) {
         scan->kind = "missing";  /* rows come in position order: `expected` was skipped */
         return 0;
     }
@@ -295,7 +292,7 @@ static void postgres_chunk(PGconn *conn, const char *table, long long lo, long l
     char sql[320];
     /* text in binary is its bytes in the client encoding, UTF-8: what was hashed */
     snprintf(sql, sizeof sql,
-             "COPY (SELECT seq, hash, body FROM \"%s\" WHERE seq BETWEEN %lld AND %lld"
+             "COPY (SELECT seq::int8, hash, body FROM \"%s\" WHERE seq BETWEEN %lld AND %lld"
              " ORDER BY seq) TO STDOUT (FORMAT binary)",
              table, lo, hi);
     PGresult *res = PQexec(conn, sql);
@@ -340,6 +337,10 @@ static void postgres_chunk(PGconn *conn, const char *table, long long lo, long l
             snprintf(scan->error, sizeof scan->error, "%s", PQresultErrorMessage(res));
         PQclear(res);
     }
+    /* positions up to hi that never came are missing: stop here rather than ask for the
+     * next chunk (a forged head far ahead would otherwise be walked chunk by empty chunk) */
+    if (!scan->error[0] && !scan->kind[0] && scan->expected <= hi)
+        scan->kind = "missing";
 }
 
 static void postgres_scan(PGconn *conn, const char *table, long long stop, long long fetch,
@@ -351,11 +352,10 @@ static void postgres_scan(PGconn *conn, const char *table, long long stop, long 
         snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
     PQclear(res);
     /* a COPY per `fetch` positions: no snapshot held for the whole range */
-    for (long long lo = scan->expected; lo <= stop && !scan->error[0] && !scan->kind[0];
-         lo += fetch)
-        postgres_chunk(conn, table, lo, lo + fetch - 1 < stop ? lo + fetch - 1 : stop, link, scan);
-    if (!scan->error[0] && !scan->kind[0] && scan->expected <= stop)
-        scan->kind = "missing";
+    while (scan->expected <= stop && !scan->error[0] && !scan->kind[0]) {
+        long long lo = scan->expected;
+        postgres_chunk(conn, table, lo, stop - lo < fetch ? stop : lo + (fetch - 1), link, scan);
+    }
 }
 
 static PyObject *check_postgres(PyObject *self, PyObject *args) {
@@ -370,35 +370,34 @@ static PyObject *check_postgres(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "fetch must be positive");
         return NULL;
     }
-    Py_ssize_t count = PyDict_Size(params), at = 0, i = 0;
+    /* the pairs are held by a list of our own while the connection is made without the GIL:
+     * their text stays valid whatever happens to the dictionary meanwhile */
+    PyObject *items = PyDict_Items(params);
+    if (items == NULL)
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(items), i;
     const char **keywords = PyMem_Calloc((size_t)count + 2, sizeof(char *));
     const char **values = PyMem_Calloc((size_t)count + 2, sizeof(char *));
-    PyObject *key, *value;
-    while (keywords && values && PyDict_Next(params, &at, &key, &value)) {
+    if (keywords == NULL || values == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (i = 0; i < count; i++) {
+        PyObject *pair = PyList_GET_ITEM(items, i);
+        PyObject *key = PyTuple_GET_ITEM(pair, 0), *value = PyTuple_GET_ITEM(pair, 1);
         keywords[i] = PyUnicode_Check(key) ? PyUnicode_AsUTF8(key) : NULL;
         values[i] = PyUnicode_Check(value) ? PyUnicode_AsUTF8(value) : NULL;
         if (keywords[i] == NULL || values[i] == NULL) {
-            PyMem_Free(keywords);
-            PyMem_Free(values);
             if (!PyErr_Occurred())
                 PyErr_SetString(PyExc_TypeError, "connection parameters must be text");
-            return NULL;
+            goto fail;
         }
-        i++;
-    }
-    if (keywords == NULL || values == NULL) {
-        PyMem_Free(keywords);
-        PyMem_Free(values);
-        return PyErr_NoMemory();
     }
     keywords[i] = "client_encoding";
     values[i] = "UTF8";
     Link link;
-    if (link_open(&link, alg, prev, prev_len) < 0) {
-        PyMem_Free(keywords);
-        PyMem_Free(values);
-        return NULL;
-    }
+    if (link_open(&link, alg, prev, prev_len) < 0)
+        goto fail;
     Scan scan = {start, "", ""};
     Py_BEGIN_ALLOW_THREADS
     PGconn *conn = PQconnectdbParams(keywords, values, 0);
@@ -410,7 +409,13 @@ static PyObject *check_postgres(PyObject *self, PyObject *args) {
     Py_END_ALLOW_THREADS
     PyMem_Free(keywords);
     PyMem_Free(values);
+    Py_DECREF(items);
     return scan_result(&link, &scan, start);
+fail:
+    PyMem_Free(keywords);
+    PyMem_Free(values);
+    Py_DECREF(items);
+    return NULL;
 }
 
 static PyMethodDef methods[] = {

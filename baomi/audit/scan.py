@@ -40,6 +40,12 @@ def new_hash(alg: str) -> Callable[[bytes], Any]:
     return hashlib.sha256 if alg == "sha256" else lambda data: hashlib.new(alg, data)
 
 
+def hash_bytes(vendor: str) -> str:
+    """The SQL expression reading an event's stored hash as bytes, whatever type a forger gave
+    it on SQLite (the compiled check reads the same bytes)."""
+    return "CAST(hash AS BLOB)" if vendor == "sqlite" else "hash"
+
+
 def body_bytes(vendor: str, *, raw: bool = False) -> str:
     """The SQL expression reading an event body as bytes: no decoding on the hot path, and a
     byte that is not valid UTF-8 becomes a hash mismatch rather than a crash. `raw` when a
@@ -55,14 +61,17 @@ def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any]:
     fifth of a worker's time."""
     if vendor == "sqlite":
         import sqlite3
+        from urllib.request import pathname2url
 
-        conn: Any = sqlite3.connect(f"file:{params['database']}?mode=ro", uri=True)
+        path = pathname2url(str(params["database"]))  # a ? or # in it is part of the name
+        conn: Any = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         return conn, conn.cursor()
     import psycopg
     from psycopg.types.string import ByteaBinaryLoader
 
     conn = psycopg.connect(**params, client_encoding="UTF8")
-    conn.adapters.register_loader("text", ByteaBinaryLoader)
+    for text in ("text", "varchar"):  # a body column retyped is still read as its bytes
+        conn.adapters.register_loader(text, ByteaBinaryLoader)
     # Ranges are read in position order from the primary key. Right after a bulk load, before
     # the table is analyzed, the planner reckons a range holds a few hundred rows and picks a
     # bitmap scan and a sort that spills to disk: twice the time of the index scan.
@@ -83,7 +92,8 @@ def chunks(
     where = f"FROM {TABLE} WHERE seq BETWEEN {mark} AND {mark} ORDER BY seq"
     for lo in range(start, stop + 1, FETCH):
         hi = min(lo + FETCH - 1, stop)
-        cursor.execute(f"SELECT hash, {body_bytes(vendor, raw=raw)} {where}", (lo, hi))
+        columns = f"{hash_bytes(vendor)}, {body_bytes(vendor, raw=raw)}"
+        cursor.execute(f"SELECT {columns} {where}", (lo, hi))
         rows = cursor.fetchall()
         if len(rows) != hi - lo + 1:
             cursor.execute(f"SELECT seq {where}", (lo, hi))
@@ -141,6 +151,10 @@ def check_range(
     vendor: str, params: Mapping[str, Any], alg: str, start: int, stop: int, prev: bytes
 ) -> RangeResult:
     """Check events start..stop over a connection of our own (runs in a worker process)."""
+    if len(prev) != hashlib.new(alg).digest_size and start <= stop:
+        # the predecessor's stored hash is gone or forged: nothing can link to it (the range
+        # before reports the predecessor itself)
+        return _broken(start, stop, prev, start, "hash")
     if _links is not None:
         if vendor == "sqlite":
             outcome = _links.check_sqlite(alg, params["database"], TABLE, start, stop, prev)

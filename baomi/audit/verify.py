@@ -6,15 +6,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import connection
+from django.db.models import Max, Subquery
 
 from . import scan
 from .chain import GENESIS, hasher
 from .checkpoints import check_stored_checkpoints
-from .models import AuditEvent, AuditHead
+from .models import AuditEvent, AuditHead, Checkpoint
 
 #: below this many events one process is faster than starting workers
 PARALLEL_FROM = 200_000
@@ -44,10 +45,23 @@ def scan_params() -> tuple[str, dict[str, Any]]:
 
 
 def _stored_hash(seq: int) -> bytes:
+    """The hash stored at `seq` as bytes, whatever its stored type; empty when there is none."""
     if seq == 0:
         return GENESIS
-    digest = AuditEvent.objects.filter(seq=seq).values_list("hash", flat=True).first()
-    return bytes(digest) if digest is not None else b""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {scan.hash_bytes(connection.vendor)} FROM {scan.TABLE} WHERE seq = %s", [seq]
+        )
+        row = cursor.fetchone()
+    return bytes(row[0]) if row is not None and row[0] is not None else b""
+
+
+def _head_and_last() -> tuple[AuditHead, int]:
+    """The head row and the last position to check, read in one statement: an append that
+    commits between two reads would otherwise look like a head that disagrees with the chain."""
+    newest = AuditEvent.objects.order_by("-seq").values("seq")[:1]
+    head = AuditHead.objects.annotate(newest=Subquery(newest)).get(pk=1)
+    return head, max(head.seq, head.newest or 0)
 
 
 def _ranges(last: int, workers: int) -> list[tuple[int, int]]:
@@ -55,16 +69,19 @@ def _ranges(last: int, workers: int) -> list[tuple[int, int]]:
     return [(lo, min(lo + step - 1, last)) for lo in range(1, last + 1, step)]
 
 
-def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
+def _check(
+    alg: str, last: int, workers: int, first: int = 1, prev: bytes = GENESIS
+) -> scan.RangeResult:
+    """Check positions first..last, the first linked to `prev`."""
     vendor, params = scan_params()
     in_memory = vendor == "sqlite" and (
         params["database"] == ":memory:" or "mode=memory" in params["database"]
     )
     if connection.in_atomic_block or in_memory:
         # only this connection sees its own uncommitted rows, or its in-memory database
-        return _check_here(alg, last)
-    if workers <= 1 or last < PARALLEL_FROM:
-        return scan.check_range(vendor, params, alg, 1, last, GENESIS)
+        return _check_here(alg, first, last, prev)
+    if workers <= 1 or first != 1 or last < PARALLEL_FROM:
+        return scan.check_range(vendor, params, alg, first, last, prev)
     ranges = _ranges(last, workers)
     starts = [_stored_hash(lo - 1) for lo, _ in ranges]
     with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork")) as pool:
@@ -79,11 +96,11 @@ def _check(alg: str, last: int, workers: int) -> scan.RangeResult:
     return scan.RangeResult(1, last, last, results[-1].last_hash)
 
 
-def _check_here(alg: str, last: int) -> scan.RangeResult:
+def _check_here(alg: str, first: int, last: int, prev: bytes) -> scan.RangeResult:
     """The same check through Django's own connection (uncommitted rows, in-memory SQLite)."""
     with connection.cursor() as cursor:
-        parts = scan.chunks(cursor, connection.vendor, "%s", 1, last)
-        return scan.check_chunks(parts, alg, 1, last, GENESIS)
+        parts = scan.chunks(cursor, connection.vendor, "%s", first, last)
+        return scan.check_chunks(parts, alg, first, last, prev)
 
 
 def underived_columns() -> list[str]:
@@ -108,12 +125,17 @@ def verify_chain(workers: int | None = None) -> Verdict:
     """Recompute the whole chain. Reports the first position whose stored hash, position or
     predecessor link does not match, a head row / checkpoint that disagrees with the chain, or
     search columns no longer derived from the bodies."""
-    head = AuditHead.objects.get(pk=1)
+    head, last = _head_and_last()
     hasher(head.alg)
-    last = max(
-        head.seq, AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
-    )
     result = _check(head.alg, last, workers or os.cpu_count() or 1)
+    newest_checkpoint = Checkpoint.objects.aggregate(size=Max("tree_size"))["size"] or 0
+    if result.first_bad is None and newest_checkpoint > result.checked:
+        # signed while the chain was being read: the events it names were appended since, and
+        # are checked too rather than reported as missing
+        head, last = _head_and_last()
+        if last > result.stop:
+            more = _check(head.alg, last, 1, result.stop + 1, result.last_hash)
+            result = replace(more, start=1, checked=result.checked + more.checked)
     if result.first_bad is not None:
         return Verdict(
             False, result.first_bad - 1, result.last_hash, result.first_bad, result.reason

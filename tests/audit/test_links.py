@@ -152,3 +152,80 @@ def test_the_compiled_and_python_checks_read_the_same_verdict_from_the_database(
         assert whole.checked == first_bad - 1 and whole.reason
         assert whole.last_hash == (hash_of(first_bad - 1) if first_bad > 1 else GENESIS)
     assert from_eight.first_bad == (first_bad if first_bad is None or first_bad >= 8 else None)
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
+def test_a_head_named_far_ahead_is_a_missing_position_at_once(committed_db, monkeypatch, compiled):
+    # a forged head at 10**12 must not be walked chunk by empty chunk
+    append(20)
+    monkeypatch.setattr(scan, "FETCH", 3)
+    if not compiled:
+        monkeypatch.setattr(scan, "_links", None)
+    vendor, params = scan_params()
+    verdict = scan.check_range(vendor, params, "sha256", 1, 10**12, GENESIS)
+    assert (verdict.first_bad, verdict.checked) == (21, 20)
+    assert verdict.reason == "position 21 is missing"
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled", "python"])
+def test_a_range_whose_predecessor_hash_is_gone_is_a_verdict_not_a_crash(
+    committed_db, monkeypatch, compiled
+):
+    append(20)
+    if not compiled:
+        monkeypatch.setattr(scan, "_links", None)
+    vendor, params = scan_params()
+    for prev in (b"", hash_of(10)[:16]):
+        verdict = scan.check_range(vendor, params, "sha256", 11, 20, prev)
+        assert (verdict.first_bad, verdict.checked, verdict.last_hash) == (11, 0, prev)
+
+
+def test_a_hash_stored_as_text_on_sqlite_reads_as_its_bytes_on_every_path(committed_db):
+    from baomi.audit.verify import verify_chain
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL keeps a bytea column bytea")
+    append(20)
+    tenth = hash_of(10)
+    with triggers_dropped():
+        sql("UPDATE audit_auditevent SET hash = CAST(hash AS TEXT) WHERE seq IN (5, 10)")
+    vendor, params = scan_params()
+    compiled = scan.check_range(vendor, params, "sha256", 1, 20, GENESIS)
+    links, scan._links = scan._links, None
+    try:
+        python = scan.check_range(vendor, params, "sha256", 1, 20, GENESIS)
+        from_eleven = scan.check_range(vendor, params, "sha256", 11, 20, tenth)
+    finally:
+        scan._links = links
+    assert compiled == python and compiled.first_bad is None
+    assert from_eleven.first_bad is None
+    assert verify_chain().ok
+
+
+def test_a_hash_that_is_text_or_a_number_links_to_nothing(first_bad):
+    body = b'{"i":1}'
+    for digest in ("x" * 32, 5):
+        assert first_bad("sha256", GENESIS, [(digest, body)]) == 0
+
+
+@pytest.mark.usefixtures("signing_key_file")
+@pytest.mark.django_db
+def test_a_checkpoint_signed_while_the_chain_is_read_is_no_false_alarm(monkeypatch):
+    from baomi.audit import verify
+    from baomi.audit.checkpoints import sign_checkpoint
+
+    append(10)
+    check = verify._check
+    meanwhile: list[int] = []
+
+    def while_others_append(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = check(*args, **kwargs)
+        if not meanwhile:
+            meanwhile.append(1)
+            append(3)
+            sign_checkpoint()  # names 13 events, recorded as the 14th
+        return result
+
+    monkeypatch.setattr(verify, "_check", while_others_append)
+    verdict = verify.verify_chain()
+    assert verdict.ok and verdict.events == 14, verdict
