@@ -131,20 +131,8 @@ def settle() -> None:
             cursor.execute("VACUUM (ANALYZE) audit_auditevent")
 
 
-def verify_rate(rounds: int = 3) -> tuple[float, int, float]:
-    """The median of `rounds` full verifications."""
-    from baomi.audit.verify import verify_chain
-
-    runs = [timed(verify_chain) for _ in range(rounds)]
-    assert all(verdict.ok for _, verdict in runs), runs
-    seconds = statistics.median(t for t, _ in runs)
-    events = runs[0][1].events
-    return events / seconds, events, seconds
-
-
-def raw_hashing() -> dict[str, float]:
-    """The same chain computation on events already in memory, one core: in Python (hashlib)
-    and compiled (the verifier's own OpenSSL loop), and bulk SHA-256 speed."""
+def stored_rows() -> list[tuple[bytes, bytes]]:
+    """Every event's (hash, body) as stored, in position order, in memory."""
     from django.db import connection
 
     from baomi.audit import scan
@@ -153,26 +141,55 @@ def raw_hashing() -> dict[str, float]:
     last = AuditHead.objects.get().seq
     with connection.cursor() as cursor:
         parts = scan.chunks(cursor, connection.vendor, "%s", 1, last)
-        rows = [(bytes(digest), bytes(body)) for _, part in parts for digest, body in part]
-    sha = hashlib.sha256
-    started = time.perf_counter()
-    prev = bytes(32)
+        return [(bytes(digest), bytes(body)) for _, part in parts for digest, body in part]
+
+
+def python_chain(rows: list[tuple[bytes, bytes]]) -> bytes:
+    sha, prev = hashlib.sha256, bytes(32)
     for _, body in rows:
         prev = sha(prev + body).digest()
-    python_seconds = time.perf_counter() - started
-    assert prev == rows[-1][0]
-    result = {"chain_events_per_s": len(rows) / python_seconds}
-    if scan._links is not None:
-        seconds, bad = timed(scan._links.first_bad_link, "sha256", bytes(32), rows)
-        assert bad == -1
-        result["compiled_chain_events_per_s"] = len(rows) / seconds
+    return prev
+
+
+def verify_and_raw(rounds: int = 3) -> dict[str, object]:
+    """`verify_chain()` and the same chain hashed in memory on one core (compiled: the
+    verifier's own loop; and in Python), taken in turn `rounds` times. This machine's speed
+    drifts by up to a third within minutes: figures taken minutes apart would compare the
+    drift as much as the verifier, so the ratio is the median of each round's own."""
+    from baomi.audit import scan
+    from baomi.audit.verify import verify_chain
+
+    rows = stored_rows()
+    verify_s, compiled_s, python_s = [], [], []
+    for _ in range(rounds):
+        seconds, verdict = timed(verify_chain)
+        assert verdict.ok and verdict.events == len(rows), verdict
+        verify_s.append(seconds)
+        if scan._links is not None:
+            seconds, bad = timed(scan._links.first_bad_link, "sha256", bytes(32), rows)
+            assert bad == -1
+            compiled_s.append(seconds)
+        seconds, last = timed(python_chain, rows)
+        assert last == rows[-1][0]
+        python_s.append(seconds)
+    floor = compiled_s or python_s
     blob = b"".join(body for _, body in rows)
-    started = time.perf_counter()
-    sha(blob).digest()
-    bulk_seconds = time.perf_counter() - started
-    return result | {
+    bulk_seconds, _ = timed(lambda: hashlib.sha256(blob).digest())
+    raw = {
+        "chain_events_per_s": len(rows) / statistics.median(python_s),
         "bulk_mb_per_s": len(blob) / bulk_seconds / 1e6,
         "mean_event_bytes": len(blob) / len(rows),
+    }
+    if compiled_s:
+        raw["compiled_chain_events_per_s"] = len(rows) / statistics.median(compiled_s)
+    return {
+        "verify_events": len(rows),
+        "verify_seconds": statistics.median(verify_s),
+        "verify_events_per_s": len(rows) / statistics.median(verify_s),
+        "verify_runs_events_per_s": [len(rows) / s for s in verify_s],
+        "verify_to_raw": statistics.median(v / f for v, f in zip(verify_s, floor, strict=True)),
+        "verifier": "compiled" if scan._links is not None else "python",
+        "raw": raw,
     }
 
 
@@ -220,12 +237,7 @@ def main() -> None:
     result["batched_appends_per_s"] = batched_appends(200_000, 10_000)
     fill_to(args.events)
     settle()
-    from baomi.audit import scan
-
-    rate, events, seconds = verify_rate()
-    result.update(verify_events=events, verify_seconds=seconds, verify_events_per_s=rate)
-    result["verifier"] = "compiled" if scan._links is not None else "python"
-    result["raw"] = raw_hashing()
+    result.update(verify_and_raw())
     result["merkle"] = merkle_at_scale()
     text = json.dumps(result, indent=2, ensure_ascii=False)
     print(text)
