@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 
-from baomi import audit
 from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.ledger.models import Attachment, Document, SecretItem
@@ -159,12 +157,8 @@ def rebuild_index() -> int:
     fresh = indexable().filter(
         Q(pk__in=now - rebuilt) | Q(attachments__uploaded_at__gte=started - CATCH_UP)
     )
-    for document in fresh:
-        text = document_text(document, document.text_attachments)
-        if text:
-            index().add([(document.pk, text)])
+    texts = [(d.pk, document_text(d, d.text_attachments)) for d in fresh]
+    index().add([(pk, text) for pk, text in texts if text])
     if gone := sorted(rebuilt - now):
         index().remove(gone)
-    with transaction.atomic():
-        audit.record(None, "review.index_rebuilt", None, documents=len(documents))
     return len(documents)

@@ -358,3 +358,16 @@ def add_sensitive_term(*, actor: Any, text: str, kind: str, note: str = "") -> S
     )
     audit.record(actor, "review.term_added", term, kind=kind)
     return term
+
+
+def rebuild_index(*, actor: Any = None) -> int:
+    """Rebuild the scanner's index from the stored content (`scanning.rebuild_index`) and put
+    the rebuild on record; returns how many documents it holds."""
+    count = scanning.rebuild_index()
+    _record_rebuild(actor, count)
+    return count
+
+
+@transaction.atomic(durable=True)
+def _record_rebuild(actor: Any, count: int) -> None:
+    audit.record(actor, "review.index_rebuilt", None, documents=count)

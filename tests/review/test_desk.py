@@ -409,3 +409,14 @@ def test_highlighting_cuts_the_text_as_the_plain_definition_does():
         assert pieces(text, findings) == reference(text, findings)
 
     check()
+
+
+def test_reindex_rebuilds_the_index_and_puts_the_rebuild_on_record(org):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("review", "reindex", stdout=out)
+    assert out.getvalue().strip() == "indexed 1 documents"
+    event = AuditEvent.objects.filter(action="review.index_rebuilt").get()
+    assert event.event["data"] == {"documents": 1} and event.actor_id is None
+    assert submit(org, "本报讯 " + EXCERPT).findings.filter(kind="excerpt").exists()

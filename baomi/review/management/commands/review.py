@@ -25,10 +25,10 @@ class Command(BaseCommand):
         sub.add_parser("reindex", help="rebuild the fingerprint index from the stored content")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from baomi.review import scanning
+        from baomi.review import scanning, services
 
         if options["command"] == "reindex":
-            count = scanning.rebuild_index()
+            count = services.rebuild_index()
             self.stdout.write(f"indexed {count} documents")
             return
         from baomi.review.extract import extract_text
