@@ -154,16 +154,20 @@ def acknowledge_telegram(*, actor: Any, telegram: Telegram) -> Telegram:
     return telegram
 
 
+def _not_reportable(telegram: Telegram) -> str | None:
+    """Why a clerk may not report this telegram to a leader now, or None when they may."""
+    if telegram.document_id is None or telegram.done_at is not None:
+        return _("Only a received telegram still open is reported.")
+    if not must_report(telegram.important, telegram.urgency):
+        return _("Only important and very urgent or flash telegrams are reported (TEL.ESCALATE).")
+    if telegram.head_seen_at is not None:
+        return _("%(head)s has seen it already.") % {"head": telegram.escalated_to}
+    return None
+
+
 def reportable(telegrams: Any) -> set[int]:
     """Of these telegrams, those a clerk may report to a leader now (`report_telegram`)."""
-    return {
-        t.pk
-        for t in telegrams
-        if t.direction == Telegram.Direction.INCOMING
-        and t.done_at is None
-        and t.head_seen_at is None
-        and must_report(t.important, t.urgency)
-    }
+    return {t.pk for t in telegrams if _not_reportable(t) is None}
 
 
 @transaction.atomic(durable=True)
@@ -176,18 +180,12 @@ def report_telegram(*, actor: Any, telegram: Telegram, leader: Any) -> Telegram:
 
     policy.require("custody.manage", actor=actor)
     telegram = _locked(telegram)
-    document = telegram.document  # every received telegram is in the ledger
-    if document is None or telegram.done_at is not None:
-        raise ValidationError(_("Only a received telegram still open is reported."))
-    if not must_report(telegram.important, telegram.urgency):
-        raise ValidationError(
-            _("Only important and very urgent or flash telegrams are reported (TEL.ESCALATE).")
-        )
-    if telegram.head_seen_at is not None:
-        raise ValidationError(_("%(head)s has seen it already.") % {"head": telegram.escalated_to})
+    if refused := _not_reportable(telegram):
+        raise ValidationError(refused)
     if leader is None:
         raise ValidationError({"leader": _("Name the leader it is reported to.")})
-    admit_leader(document=document, leader=leader)
+    assert telegram.document is not None  # a received telegram is in the ledger
+    admit_leader(document=telegram.document, leader=leader)
     telegram.escalated_to, telegram.escalated_at = leader, clock.now()
     telegram.save(update_fields=["escalated_to", "escalated_at"])
     notify([leader], "telegram.reported", telegram, urgency=telegram.urgency)
