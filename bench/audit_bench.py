@@ -231,6 +231,12 @@ def main() -> None:
 
     empty_chain()
     result: dict[str, object] = {"database": connection.vendor}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            result["server_version"] = cursor.fetchone()[0]
+            cursor.execute("SHOW shared_buffers")
+            result["shared_buffers"] = cursor.fetchone()[0]
     result["single_appends_per_s"] = single_appends(args.single)
     print(result, flush=True)
     result["service_appends_per_s"] = service_appends(min(args.single, 2_000))

@@ -540,9 +540,11 @@ def main(folder: str, target: str) -> None:
         "",
         f"Measured {dt.date.today().isoformat()} by `make bench` on {cpu()}, "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
-        f"{sqlite3.sqlite_version}, PostgreSQL from Debian (private test cluster: fsync, "
-        "synchronous_commit and full_page_writes off, so its append figures are an upper bound "
-        "for a durable server). SQLite runs in WAL mode with synchronous=NORMAL.",
+        f"{sqlite3.sqlite_version}, PostgreSQL {pg.get('server_version', '')} from Debian "
+        f"(private test cluster: shared_buffers {pg.get('shared_buffers', 'default')}, a quarter "
+        "of the memory as PostgreSQL advises for a server; fsync, synchronous_commit and "
+        "full_page_writes off, so its append figures are an upper bound for a durable server). "
+        "SQLite runs in WAL mode with synchronous=NORMAL.",
         "",
         "## Audit chain",
         "",
@@ -552,8 +554,9 @@ def main(folder: str, target: str) -> None:
         "median of 20 batches. Verify: `verify_chain()` re-hashing every event from the "
         "database, one worker per core, the median of 3 runs (on PostgreSQL after the vacuum "
         "that autovacuum would run on the fresh rows), by the compiled link check "
-        "(`audit/_links.c`: OpenSSL, the SQLite file read directly, binary COPY through libpq) "
-        "or its Python fallback. "
+        "(`audit/_links.c`: OpenSSL, the SQLite file read directly, binary COPY through libpq; "
+        "on PostgreSQL the table is read in its physical order, by TID ranges, and in position "
+        "order only where that finds anything amiss) or its Python fallback. "
         "Raw: the same chain of SHA-256 computations over the same events already in memory, one "
         "core, in Python (hashlib) and compiled (the verifier's own loop) — the floor any "
         "verifier pays. Verify and the raw chains are timed in turn, three rounds; verify ÷ raw is "

@@ -2,6 +2,7 @@
 # A private PostgreSQL server for the test suite.
 #   scripts/pg.sh start DIR   install Debian's server if absent, start a cluster in DIR, print its URL
 #   scripts/pg.sh stop DIR    stop the cluster started in DIR and remove it
+# BAOMI_PG_SETTINGS adds server settings to those below (e.g. "-c shared_buffers=4GB").
 set -euo pipefail
 cmd=${1:?start|stop}; dir=${2:?directory}
 # a free port unless one is named, so a server already running elsewhere is left alone
@@ -30,7 +31,7 @@ start)
   [ "$(id -u)" = 0 ] && chown postgres "$dir"
   as_owner "$bin/initdb" -D "$dir/data" -U baomi --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 ${BAOMI_PG_SETTINGS:-}" \
     start >/dev/null
   "$bin/createdb" -h 127.0.0.1 -p "$port" -U baomi baomi
   echo "postgres://baomi@127.0.0.1:$port/baomi"

@@ -22,6 +22,10 @@ except ImportError:  # built without a C compiler: the same check in Python
 
 FETCH = 20_000
 TABLE = "audit_auditevent"
+#: heap pages per COPY when the table is read in physical order (about 25 events a page)
+PAGES = 800
+#: runs of consecutive positions a worker keeps before reading in position order is the better
+MAX_RUNS = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,3 +177,33 @@ def check_range(
     finally:
         cursor.close()
         conn.close()
+
+
+#: (first position, its hash, its body, last position, its hash)
+Run = tuple[int, bytes, bytes, int, bytes]
+
+
+def heap_runs(
+    params: Mapping[str, Any], alg: str, pages: tuple[int, int], start: int, stop: int
+) -> list[Run] | None:
+    """The runs of consecutive positions start..stop stored in heap pages pages[0]..pages[1]-1
+    of a PostgreSQL table, each run's inner links checked (runs in a worker process; compiled
+    only). None when a link fails or the table is too scattered: read in position order then."""
+    assert _links is not None
+    text = {key: str(value) for key, value in params.items()}
+    first_page, stop_page = pages
+    return _links.runs_postgres(
+        alg, text, TABLE, first_page, stop_page, start, stop, PAGES, MAX_RUNS
+    )
+
+
+def join_runs(runs: Iterable[Run], alg: str, start: int, stop: int, prev: bytes) -> bytes | None:
+    """The last hash when the runs hold every position start..stop once and each run's first
+    event links to the end of the run before it (the first to `prev`); None otherwise."""
+    new = new_hash(alg)
+    expected = start
+    for first, first_hash, body, last, last_hash in sorted(runs):
+        if first != expected or new(b"".join((prev, body))).digest() != first_hash:
+            return None
+        expected, prev = last + 1, last_hash
+    return prev if expected == stop + 1 else None

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import Max, Subquery
@@ -16,6 +17,8 @@ from . import scan
 from .chain import GENESIS, hasher
 from .checkpoints import check_stored_checkpoints
 from .models import AuditEvent, AuditHead, Checkpoint
+
+T = TypeVar("T")
 
 #: below this many events one process is faster than starting workers
 PARALLEL_FROM = 200_000
@@ -82,18 +85,47 @@ def _check(
         return _check_here(alg, first, last, prev)
     if workers <= 1 or first != 1 or last < PARALLEL_FROM:
         return scan.check_range(vendor, params, alg, first, last, prev)
+    if (last_hash := _check_in_heap_order(alg, last, workers, params)) is not None:
+        return scan.RangeResult(1, last, last, last_hash)
     ranges = _ranges(last, workers)
-    starts = [_stored_hash(lo - 1) for lo, _ in ranges]
-    with ProcessPoolExecutor(len(ranges), mp_context=multiprocessing.get_context("fork")) as pool:
-        futures = [
-            pool.submit(scan.check_range, vendor, params, alg, lo, hi, prev)
-            for (lo, hi), prev in zip(ranges, starts, strict=True)
-        ]
-        results = [f.result() for f in futures]
+    calls = [(vendor, params, alg, lo, hi, _stored_hash(lo - 1)) for lo, hi in ranges]
+    results = _in_workers(scan.check_range, calls)
     for result in results:
         if result.first_bad is not None:
             return result
     return scan.RangeResult(1, last, last, results[-1].last_hash)
+
+
+def _check_in_heap_order(alg: str, last: int, workers: int, params: dict[str, Any]) -> bytes | None:
+    """The last hash when positions 1..last, read in the table's physical order (a TID range
+    scan: a quarter less work for the server than reading by primary key), form an intact
+    chain; None when they do not, or lie too scattered, for the check in position order to
+    judge and to name the first bad position. Only PostgreSQL 14 and later scan by TID range,
+    and only the compiled check sorts what it reads."""
+    if getattr(connection, "pg_version", 0) < 140000 or scan._links is None:
+        return None
+    with connection.cursor() as cursor:  # read after the head: every event it names is inside
+        cursor.execute(
+            "SELECT pg_relation_size(%s::regclass) / current_setting('block_size')::int8",
+            [scan.TABLE],
+        )
+        (pages,) = cursor.fetchone()
+    if pages == 0:  # a head that names events the table does not hold
+        return None
+    step = -(-pages // workers)
+    parts = [(lo, min(lo + step, pages)) for lo in range(0, pages, step)]
+    found = _in_workers(scan.heap_runs, [(params, alg, part, 1, last) for part in parts])
+    runs = [run for part in found if part is not None for run in part]
+    if any(part is None for part in found):
+        return None
+    return scan.join_runs(runs, alg, 1, last, GENESIS)
+
+
+def _in_workers(fn: Callable[..., T], calls: list[tuple[Any, ...]]) -> list[T]:
+    """`fn` on each argument tuple, one worker process each."""
+    with ProcessPoolExecutor(len(calls), mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(fn, *args) for args in calls]
+        return [f.result() for f in futures]
 
 
 def _check_here(alg: str, first: int, last: int, prev: bytes) -> scan.RangeResult:
