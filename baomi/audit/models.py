@@ -36,10 +36,22 @@ class BodyField(models.Func):
         *parents, last = self.json_path
         chain = "".join(f" -> '{p}'" for p in parents)
         # json, not jsonb: the text is parsed where jsonb would build a tree first, a quarter
-        # of each append's parsing (the same values; both take the last of repeated keys)
+        # of each append's parsing (the same values; both take the last of repeated keys).
+        # The cast is a no-op on the json column, and makes the expression valid on the text
+        # column of the migrations before 0006.
         return self.as_sql(
             compiler, connection, template=f"((%(expressions)s)::json{chain} ->> '{last}')"
         )
+
+
+class BodyTextField(models.TextField):
+    """The event's canonical JSON as the text that was hashed. On PostgreSQL a `json` column:
+    it keeps the text exactly as written (`jsonb` would not), checks it is JSON once, on insert,
+    and the four search columns then read it without each checking it again, which cost a
+    fifth of an append's time on the server. Connections read it as text (see `apps`)."""
+
+    def db_type(self, connection: Any) -> str | None:
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
 
 
 def _generated(*path: str) -> models.GeneratedField:
@@ -59,7 +71,7 @@ class PositionField(models.BigIntegerField):
 class AuditEvent(models.Model):
     seq = PositionField(_("position"), primary_key=True)
     hash = models.BinaryField(_("hash"), max_length=32)
-    body = models.TextField(_("event"))
+    body = BodyTextField(_("event"))
 
     # what the auditor filters by; the time and the actor's name are read from the body
     action = _generated("action")

@@ -56,7 +56,7 @@ def body_bytes(vendor: str, *, raw: bool = False) -> str:
     PostgreSQL connection already delivers text as UTF-8 bytes (see `_connect`)."""
     if vendor == "sqlite":
         return "CAST(body AS BLOB)"  # whatever a forger stored there: text, a blob, a number
-    return "body" if raw else "convert_to(body, 'UTF8')"
+    return "body" if raw else "convert_to(body::text, 'UTF8')"
 
 
 def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any]:
@@ -74,7 +74,7 @@ def _connect(vendor: str, params: Mapping[str, Any]) -> tuple[Any, Any]:
     from psycopg.types.string import ByteaBinaryLoader
 
     conn = psycopg.connect(**params, client_encoding="UTF8")
-    for text in ("text", "varchar"):  # a body column retyped is still read as its bytes
+    for text in ("json", "text", "varchar"):  # a body column retyped is still read as bytes
         conn.adapters.register_loader(text, ByteaBinaryLoader)
     # Ranges are read in position order from the primary key. Right after a bulk load, before
     # the table is analyzed, the planner reckons a range holds a few hundred rows and picks a
