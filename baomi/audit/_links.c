@@ -448,16 +448,22 @@ static PyObject *check_postgres(PyObject *self, PyObject *args) {
     return scan_result(&link, &scan, start);
 }
 
-/* Reading the heap in its physical order (a TID range scan) costs the server a quarter less than
- * reading it by primary key, but rows are in position order only mostly: concurrent writers
- * fill pages of their own, so neighbouring positions sit a few pages apart. Each COPY's rows are
- * put in position order here, and what is consecutive forms a run whose inner links are checked
- * as they come; the caller joins the runs of every worker and checks the link where two meet. */
+/* Reading the heap in its physical order (a TID range scan) costs the server about a tenth less
+ * than reading it by primary key, but rows are in position order only mostly: concurrent
+ * writers fill pages of their own, so neighbouring positions sit a few pages apart. Each COPY's
+ * rows are put in position order here, and what is consecutive forms a run whose inner links
+ * are checked as they come; the caller joins the runs of every worker and checks the link where
+ * two meet. */
 typedef struct {
     long long seq;
-    char *buf; /* the COPY row, freed once taken */
-    Field hash, body;
-} HeapRow;
+    const unsigned char *hash, *body;
+    size_t hash_len, body_len;
+} Event;
+
+typedef struct {
+    long long seq;
+    size_t at, hash_len, body_len; /* hash then body at `at` in the heap's `kept` bytes */
+} Kept;
 
 typedef struct {
     long long first, last;
@@ -469,94 +475,146 @@ typedef struct {
 typedef struct {
     Run *runs;
     size_t n, cap, max_runs;
-    HeapRow *rows;
+    /* rows out of order, copied into one buffer reused from COPY to COPY: keeping libpq's own
+     * row buffers instead, and freeing them all at once, cost page faults on every COPY */
+    Kept *rows;
     size_t row_count, row_cap;
+    unsigned char *kept;
+    size_t kept_len, kept_cap;
+    size_t *slots; /* kept rows by position, when they lie dense enough: a sort without compares */
+    size_t slot_cap;
     long long start, stop;
     int unsure; /* a link inside a run failed, a row was unreadable or the runs are too many */
 } Heap;
 
 static int by_position(const void *a, const void *b) {
-    long long x = ((const HeapRow *)a)->seq, y = ((const HeapRow *)b)->seq;
+    long long x = ((const Kept *)a)->seq, y = ((const Kept *)b)->seq;
     return (x > y) - (x < y);
 }
 
-/* One row in position order: extends the open run or opens one. 0 when the scan must stop. */
-static int heap_take(Heap *heap, Link *link, const HeapRow *row, Scan *scan) {
-    if (heap->n && row->seq == heap->runs[heap->n - 1].last + 1) {
+/* At least `more` free places of `size` bytes after `len` in `*buf`; 0 when out of memory */
+static int reserve(void **buf, size_t *cap, size_t len, size_t more, size_t size) {
+    if (*cap - len >= more)
+        return 1;
+    size_t want = *cap ? *cap : 4096;
+    while (want - len < more)
+        want *= 2;
+    void *grown = realloc(*buf, want * size);
+    if (grown == NULL)
+        return 0;
+    *buf = grown;
+    *cap = want;
+    return 1;
+}
+
+/* One event in position order: extends the open run or opens one. 0 when the scan must stop. */
+static int heap_take(Heap *heap, Link *link, const Event *event, Scan *scan) {
+    if (heap->n && event->seq == heap->runs[heap->n - 1].last + 1) {
         Run *open = &heap->runs[heap->n - 1];
-        int linked = link_next(link, row->hash.data, (size_t)row->hash.len, row->body.data,
-                               (size_t)row->body.len);
+        int linked = link_next(link, event->hash, event->hash_len, event->body, event->body_len);
         if (linked < 0)
             snprintf(scan->error, sizeof scan->error, "OpenSSL failed to hash an event");
         else if (linked)
-            open->last = row->seq;
+            open->last = event->seq;
         else
             heap->unsure = 1;
         return linked > 0;
     }
-    if ((size_t)row->hash.len != link->size || heap->n == heap->max_runs) {
+    if (event->hash_len != link->size || heap->n == heap->max_runs) {
         heap->unsure = 1;
         return 0;
     }
-    if (heap->n == heap->cap) {
-        size_t cap = heap->cap ? heap->cap * 2 : 64;
-        Run *runs = realloc(heap->runs, cap * sizeof(Run));
-        if (runs == NULL) {
-            snprintf(scan->error, sizeof scan->error, "out of memory");
-            return 0;
-        }
-        heap->runs = runs;
-        heap->cap = cap;
-    }
-    Run *run = &heap->runs[heap->n];
-    run->first_event = malloc((size_t)row->hash.len + (size_t)row->body.len + 1);
-    if (run->first_event == NULL) {
+    unsigned char *first_event = malloc(event->hash_len + event->body_len + 1);
+    if (first_event == NULL ||
+        !reserve((void **)&heap->runs, &heap->cap, heap->n, 1, sizeof(Run))) {
+        free(first_event);
         snprintf(scan->error, sizeof scan->error, "out of memory");
         return 0;
     }
     if (heap->n)  /* the run before ends here */
         memcpy(heap->runs[heap->n - 1].last_hash, link->prev, link->size);
-    run->first = run->last = row->seq;
-    run->hash_len = (size_t)row->hash.len;
-    run->body_len = (size_t)row->body.len;
-    memcpy(run->first_event, row->hash.data, run->hash_len);
-    memcpy(run->first_event + run->hash_len, row->body.data, run->body_len);
-    memcpy(link->prev, row->hash.data, link->size);
-    heap->n++;
+    Run *run = &heap->runs[heap->n++];
+    run->first = run->last = event->seq;
+    run->first_event = first_event;
+    run->hash_len = event->hash_len;
+    run->body_len = event->body_len;
+    memcpy(first_event, event->hash, event->hash_len);
+    memcpy(first_event + event->hash_len, event->body, event->body_len);
+    memcpy(link->prev, event->hash, link->size);
     return 1;
 }
 
 /* A row as it arrives: taken at once when it extends the open run (the table's order is mostly
- * position order), otherwise kept, to be put in order with the chunk's other kept rows; skipped
- * outside positions start..stop. Frees `buf` unless kept; 0 when the scan must stop. */
-static int heap_row(Heap *heap, Link *link, char *buf, const Field *fields, Scan *scan) {
+ * position order), otherwise kept, to be put in order with the COPY's other kept rows; skipped
+ * outside positions start..stop. 0 when the scan must stop. */
+static int heap_row(Heap *heap, Link *link, const Field *fields, Scan *scan) {
     if (fields[0].len != 8 || fields[1].len < 0 || fields[2].len < 0) {
         heap->unsure = 1;
-        PQfreemem(buf);
         return 0;
     }
-    HeapRow row = {be_integer(fields[0].data, 8), buf, fields[1], fields[2]};
-    int going = 1;
-    if (row.seq < heap->start || row.seq > heap->stop) {  /* appended since the head was read */
-    } else if (heap->n == 0 || row.seq == heap->runs[heap->n - 1].last + 1) {
-        going = heap_take(heap, link, &row, scan);
-    } else if (heap->row_count < heap->row_cap) {
-        heap->rows[heap->row_count++] = row;
+    Event event = {be_integer(fields[0].data, 8), fields[1].data, fields[2].data,
+                   (size_t)fields[1].len, (size_t)fields[2].len};
+    if (event.seq < heap->start || event.seq > heap->stop)  /* appended since the head was read */
         return 1;
-    } else {
-        size_t cap = heap->row_cap ? heap->row_cap * 2 : 4096;
-        HeapRow *rows = realloc(heap->rows, cap * sizeof(HeapRow));
-        if (rows != NULL) {
-            heap->rows = rows;
-            heap->row_cap = cap;
-            heap->rows[heap->row_count++] = row;
-            return 1;
-        }
+    if (heap->n == 0 || event.seq == heap->runs[heap->n - 1].last + 1)
+        return heap_take(heap, link, &event, scan);
+    size_t size = event.hash_len + event.body_len;
+    if (!reserve((void **)&heap->rows, &heap->row_cap, heap->row_count, 1, sizeof(Kept)) ||
+        !reserve((void **)&heap->kept, &heap->kept_cap, heap->kept_len, size, 1)) {
         snprintf(scan->error, sizeof scan->error, "out of memory");
-        going = 0;
+        return 0;
     }
-    PQfreemem(buf);
-    return going;
+    heap->rows[heap->row_count++] = (Kept){event.seq, heap->kept_len, event.hash_len,
+                                           event.body_len};
+    memcpy(heap->kept + heap->kept_len, event.hash, event.hash_len);
+    memcpy(heap->kept + heap->kept_len + event.hash_len, event.body, event.body_len);
+    heap->kept_len += size;
+    return 1;
+}
+
+static int take_kept(Heap *heap, Link *link, const Kept *kept, Scan *scan) {
+    const unsigned char *hash = heap->kept + kept->at;
+    Event event = {kept->seq, hash, hash + kept->hash_len, kept->hash_len, kept->body_len};
+    return heap_take(heap, link, &event, scan);
+}
+
+/* The rows a COPY kept, in position order. Where their positions lie dense (rows of concurrent
+ * writers, a few pages apart) each is placed in a slot by its position, without the compares of
+ * a sort (which took a tenth of a worker's time); otherwise they are sorted. Two rows at one
+ * position leave the decision to the caller's check in position order. */
+static void heap_take_kept(Heap *heap, Link *link, Scan *scan) {
+    size_t count = heap->row_count, i;
+    if (count == 0)
+        return;
+    long long lo = heap->rows[0].seq, hi = lo;
+    int sorted = 1;
+    for (i = 1; i < count; i++) {
+        long long seq = heap->rows[i].seq;
+        sorted = sorted && heap->rows[i - 1].seq < seq;
+        lo = seq < lo ? seq : lo;
+        hi = seq > hi ? seq : hi;
+    }
+    size_t span = (size_t)(hi - lo) + 1;
+    if (sorted || span > 4 * count ||
+        !reserve((void **)&heap->slots, &heap->slot_cap, 0, span, sizeof(size_t))) {
+        if (!sorted)
+            qsort(heap->rows, count, sizeof(Kept), by_position);
+        for (i = 0; i < count && take_kept(heap, link, &heap->rows[i], scan); i++)
+            ;
+        return;
+    }
+    memset(heap->slots, 0xff, span * sizeof(size_t));
+    for (i = 0; i < count; i++) {
+        size_t *slot = &heap->slots[heap->rows[i].seq - lo];
+        if (*slot != SIZE_MAX) {
+            heap->unsure = 1;
+            return;
+        }
+        *slot = i;
+    }
+    for (i = 0; i < span; i++)
+        if (heap->slots[i] != SIZE_MAX && !take_kept(heap, link, &heap->rows[heap->slots[i]], scan))
+            return;
 }
 
 /* Pages lo..hi-1 in one COPY: rows taken as they come, those out of order once it ends */
@@ -576,7 +634,7 @@ static void heap_chunk(PGconn *conn, const char *table, long long lo, long long 
     }
     int header = 1, going = 1, n;
     char *buf;
-    heap->row_count = 0;
+    heap->row_count = heap->kept_len = 0;
     while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
         const unsigned char *p = (const unsigned char *)buf;
         size_t len = (size_t)n;
@@ -598,8 +656,7 @@ static void heap_chunk(PGconn *conn, const char *table, long long lo, long long 
             heap->unsure = 1;
             going = 0;
         } else if (row > 0) {
-            going = heap_row(heap, link, buf, fields, scan);
-            continue;  /* freed or kept */
+            going = heap_row(heap, link, fields, scan);
         }
         PQfreemem(buf);
     }
@@ -610,18 +667,9 @@ static void heap_chunk(PGconn *conn, const char *table, long long lo, long long 
             snprintf(scan->error, sizeof scan->error, "%s", PQresultErrorMessage(res));
         PQclear(res);
     }
-    size_t i = 0;
-    if (!scan->error[0] && !heap->unsure) {
-        for (i = 1; i < heap->row_count && heap->rows[i - 1].seq < heap->rows[i].seq; i++)
-            ;
-        if (i < heap->row_count)
-            qsort(heap->rows, heap->row_count, sizeof(HeapRow), by_position);
-        for (i = 0; i < heap->row_count && heap_take(heap, link, &heap->rows[i], scan); i++)
-            ;
-    }
-    for (i = 0; i < heap->row_count; i++)
-        PQfreemem(heap->rows[i].buf);
-    heap->row_count = 0;
+    if (!scan->error[0] && !heap->unsure)
+        heap_take_kept(heap, link, scan);
+    heap->row_count = heap->kept_len = 0;
 }
 
 static void heap_free(Heap *heap) {
@@ -629,6 +677,8 @@ static void heap_free(Heap *heap) {
         free(heap->runs[i].first_event);
     free(heap->runs);
     free(heap->rows);
+    free(heap->kept);
+    free(heap->slots);
 }
 
 static PyObject *heap_result(Heap *heap, Link *link, Scan *scan) {
@@ -677,7 +727,7 @@ static PyObject *runs_postgres(PyObject *self, PyObject *args) {
         params_free(&p);
         return NULL;
     }
-    Heap heap = {NULL, 0, 0, (size_t)max_runs, NULL, 0, 0, start, stop, 0};
+    Heap heap = {NULL, 0, 0, (size_t)max_runs, NULL, 0, 0, NULL, 0, 0, NULL, 0, start, stop, 0};
     Scan scan = {start, "", ""};
     Py_BEGIN_ALLOW_THREADS
     PGconn *conn = postgres_connect(&p, &scan);

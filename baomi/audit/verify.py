@@ -98,7 +98,7 @@ def _check(
 
 def _check_in_heap_order(alg: str, last: int, workers: int, params: dict[str, Any]) -> bytes | None:
     """The last hash when positions 1..last, read in the table's physical order (a TID range
-    scan: a quarter less work for the server than reading by primary key), form an intact
+    scan: about a tenth less work for the server than reading by primary key), form an intact
     chain; None when they do not, or lie too scattered, for the check in position order to
     judge and to name the first bad position. Only PostgreSQL 14 and later scan by TID range,
     and only the compiled check sorts what it reads."""
@@ -115,9 +115,11 @@ def _check_in_heap_order(alg: str, last: int, workers: int, params: dict[str, An
     step = -(-pages // workers)
     parts = [(lo, min(lo + step, pages)) for lo in range(0, pages, step)]
     found = _in_workers(scan.heap_runs, [(params, alg, part, 1, last) for part in parts])
-    runs = [run for part in found if part is not None for run in part]
-    if any(part is None for part in found):
-        return None
+    runs: list[scan.Run] = []
+    for part in found:
+        if part is None:
+            return None
+        runs.extend(part)
     return scan.join_runs(runs, alg, 1, last, GENESIS)
 
 

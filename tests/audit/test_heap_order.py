@@ -152,3 +152,29 @@ def test_an_event_forged_and_rehashed_then_stored_apart_is_caught(postgres, monk
     assert in_heap_order(20) is None
     monkeypatch.setattr(verify, "PARALLEL_FROM", 1)
     assert verify.verify_chain(workers=2).first_bad == 13
+
+
+def test_an_event_stored_twice_is_left_to_the_check_in_position_order(postgres, monkeypatch):
+    # both copies arrive after a gap (5), so both are kept for placing by position
+    append(20)
+    move_to_the_end(5, 8)
+    monkeypatch.setattr(scan, "PAGES", 1)
+    monkeypatch.setattr(verify, "PARALLEL_FROM", 1)
+    with triggers_dropped():
+        sql("ALTER TABLE audit_auditevent DROP CONSTRAINT audit_auditevent_pkey")
+        try:
+            sql(
+                "INSERT INTO audit_auditevent (seq, hash, body) SELECT seq, hash, body"
+                " FROM audit_auditevent WHERE seq = 8"
+            )
+            assert physical_order()[-3:] == [8, 5, 8]
+            assert in_heap_order(20) is None
+            verdict = verify.verify_chain(workers=2)
+            assert not verdict.ok and verdict.first_bad == 9
+        finally:
+            sql(
+                "DELETE FROM audit_auditevent WHERE ctid = (SELECT max(ctid)"
+                " FROM audit_auditevent WHERE seq = 8)"
+            )
+            sql("ALTER TABLE audit_auditevent ADD PRIMARY KEY (seq)")
+    assert verify.verify_chain(workers=2).ok
