@@ -33,6 +33,9 @@ class ParameterMeta:
     status: str
     source: str
     alternatives: str = ""
+    #: the bounds that make sense (hours staffed in a day: 1 to 24), where there are any
+    minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def title(self) -> str:
@@ -85,6 +88,8 @@ def parse_catalog(data: dict[str, Any]) -> dict[str, RuleMeta]:
                 status=str(p["status"]),
                 source=str(p["source"]),
                 alternatives=str(p.get("alternatives", "")),
+                minimum=p.get("min"),
+                maximum=p.get("max"),
             )
             for name, p in r.get("params", {}).items()
         }

@@ -78,6 +78,15 @@ def validate_parameter(rule_id: str, name: str, value: Any) -> None:
             _("%(rule)s.%(name)s may not be negative.") % {"rule": rule_id, "name": name},
             code="negative",
         )
+    named = {"rule": rule_id, "name": name, "minimum": meta.minimum, "maximum": meta.maximum}
+    if meta.minimum is not None and value < meta.minimum:
+        raise ValidationError(
+            _("%(rule)s.%(name)s must be at least %(minimum)s.") % named, code="minimum"
+        )
+    if meta.maximum is not None and value > meta.maximum:
+        raise ValidationError(
+            _("%(rule)s.%(name)s may not exceed %(maximum)s.") % named, code="maximum"
+        )
 
 
 def _require_security_admin(actor: Any) -> None:

@@ -263,8 +263,13 @@ def reply_telegram(
 
 
 def duty_day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """When a duty day's shifts are staffed: from the changeover, for the hours of DUTY.ROSTER
+    (24 by the template: the room is never unstaffed)."""
     start = clock.at(day, CHANGEOVER)
-    return start, clock.at(day + dt.timedelta(days=1), CHANGEOVER)
+    hours = policy.params("DUTY.ROSTER")["hours"]
+    if hours >= 24:  # to the next changeover, whatever a change of clocks does to the day
+        return start, clock.at(day + dt.timedelta(days=1), CHANGEOVER)
+    return start, start + dt.timedelta(hours=hours)
 
 
 def duty_day(moment: dt.datetime) -> dt.date:

@@ -148,6 +148,8 @@ def test_a_reset_returns_to_the_default_and_is_audited(security_admin):
             {"top_secret": 30, "secret": -1, "confidential": 10},
             "max_years",
         ),
+        ("DUTY.ROSTER", "hours", 25, "DUTY.ROSTER.hours"),  # more than a day holds
+        ("DUTY.ROSTER", "hours", 0, "DUTY.ROSTER.hours"),
     ],
 )
 def test_a_bad_override_is_refused_naming_the_parameter_and_nothing_is_saved(

@@ -12,6 +12,7 @@ from baomi import policy
 from baomi.core.levels import Urgency
 from baomi.core.notices import Notification
 from baomi.ledger.models import Copy
+from baomi.policy.services import set_parameter
 from baomi.telegrams import services
 from baomi.telegrams.models import Telegram
 
@@ -119,6 +120,24 @@ def test_DUTY_ROSTER_each_day_has_two_different_people_on_duty(org):
     # Friday 23:50 falls in Friday's duty day, which runs to Saturday 08:30
     assert [s.person for s in services.on_duty()] == [clerk, clerk2]
     assert services.on_duty(dt.datetime(2026, 11, 21, 8, 31, tzinfo=SHANGHAI)) == []
+
+
+def test_DUTY_ROSTER_hours_set_how_long_a_duty_day_is_staffed(org, security_admin):
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    set_parameter(
+        actor=security_admin, rule_id="DUTY.ROSTER", name="hours", value=12, reason="白天值守"
+    )
+    shifts = services.assign_duty(
+        actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2
+    )
+    assert {(s.starts_at, s.ends_at) for s in shifts} == {
+        (
+            dt.datetime(2026, 11, 20, 8, 30, tzinfo=SHANGHAI),
+            dt.datetime(2026, 11, 20, 20, 30, tzinfo=SHANGHAI),
+        )
+    }
+    assert len(services.on_duty(dt.datetime(2026, 11, 20, 20, 29, tzinfo=SHANGHAI))) == 2
+    assert services.on_duty(dt.datetime(2026, 11, 20, 20, 30, tzinfo=SHANGHAI)) == []
 
 
 def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at):
