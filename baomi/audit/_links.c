@@ -271,8 +271,63 @@ static int copy_row(const unsigned char *p, size_t n, Field *fields) {
     return at == n ? 1 : -1;
 }
 
+/* Runs `sql`, a binary COPY to the client, and hands each row to `take` until it returns 0; the
+ * rest is read and ignored, so that the connection ends cleanly. 0 when a row was unreadable
+ * (the scan stopped there), else 1; a failure of the server or the connection is in `error`. */
+typedef int (*TakeRow)(void *reader, const Field *fields);
+
+static int copy_out(PGconn *conn, const char *sql, TakeRow take, void *reader, Scan *scan) {
+    PGresult *res = PQexec(conn, sql);
+    int status = PQresultStatus(res);
+    PQclear(res);
+    if (status != PGRES_COPY_OUT) {
+        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
+        return 1;
+    }
+    int header = 1, going = 1, readable = 1, n;
+    char *buf;
+    while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
+        const unsigned char *p = (const unsigned char *)buf;
+        size_t len = (size_t)n;
+        int row = 0;
+        if (header) {
+            if (len < COPY_HEADER || memcmp(p, COPY_SIGNATURE, sizeof COPY_SIGNATURE) != 0) {
+                row = -1;
+                len = 0;
+            } else {
+                p += COPY_HEADER;
+                len -= COPY_HEADER;
+            }
+            header = 0;
+        }
+        Field fields[ROW_FIELDS];
+        if (going && row == 0 && len > 0)
+            row = copy_row(p, len, fields);
+        if (row < 0)
+            readable = going = 0;
+        else if (row > 0)
+            going = take(reader, fields);
+        PQfreemem(buf);
+    }
+    if (n == -2 && !scan->error[0])
+        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
+    while ((res = PQgetResult(conn)) != NULL) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && !scan->error[0])
+            snprintf(scan->error, sizeof scan->error, "%s", PQresultErrorMessage(res));
+        PQclear(res);
+    }
+    return readable;
+}
+
+typedef struct {
+    Link *link;
+    Scan *scan;
+} InOrder;
+
 /* One row against the chain: 1 to go on, 0 when the scan stopped (kind or error set) */
-static int postgres_row(const Field *fields, Link *link, Scan *scan) {
+static int postgres_row(void *reader, const Field *fields) {
+    Link *link = ((InOrder *)reader)->link;
+    Scan *scan = ((InOrder *)reader)->scan;
     if (fields[0].len != 8 || be_integer(fields[0].data, 8) != scan->expected) {
         scan->kind = "missing";  /* rows come in position order: `expected` was skipped */
         return 0;
@@ -303,48 +358,10 @@ static void postgres_chunk(PGconn *conn, const char *table, long long lo, long l
              "COPY (SELECT seq::int8, hash, body FROM \"%s\" WHERE seq BETWEEN %lld AND %lld"
              " ORDER BY seq) TO STDOUT (FORMAT binary)",
              table, lo, hi);
-    PGresult *res = PQexec(conn, sql);
-    int status = PQresultStatus(res);
-    PQclear(res);
-    if (status != PGRES_COPY_OUT) {
-        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
-        return;
-    }
-    int header = 1, going = 1, n;
-    char *buf;
-    while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
-        const unsigned char *p = (const unsigned char *)buf;
-        size_t len = (size_t)n;
-        int row = 0;
-        if (header) {
-            if (len < COPY_HEADER || memcmp(p, COPY_SIGNATURE, sizeof COPY_SIGNATURE) != 0) {
-                row = -1;
-                len = 0;
-            } else {
-                p += COPY_HEADER;
-                len -= COPY_HEADER;
-            }
-            header = 0;
-        }
-        Field fields[ROW_FIELDS];
-        if (going && row == 0 && len > 0)
-            row = copy_row(p, len, fields);
-        if (row < 0) {
-            snprintf(scan->error, sizeof scan->error, "an unreadable row after position %lld",
-                     scan->expected - 1);
-            going = 0;
-        } else if (row > 0) {
-            going = postgres_row(fields, link, scan);
-        }
-        PQfreemem(buf);
-    }
-    if (n == -2 && !scan->error[0])
-        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
-    while ((res = PQgetResult(conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && !scan->error[0])
-            snprintf(scan->error, sizeof scan->error, "%s", PQresultErrorMessage(res));
-        PQclear(res);
-    }
+    InOrder reader = {link, scan};
+    if (!copy_out(conn, sql, postgres_row, &reader, scan) && !scan->error[0])
+        snprintf(scan->error, sizeof scan->error, "an unreadable row after position %lld",
+                 scan->expected - 1);
     /* positions up to hi that never came are missing: stop here rather than ask for the
      * next chunk (a forged head far ahead would otherwise be walked chunk by empty chunk) */
     if (!scan->error[0] && !scan->kind[0] && scan->expected <= hi)
@@ -547,7 +564,16 @@ static int heap_take(Heap *heap, Link *link, const Event *event, Scan *scan) {
 /* A row as it arrives: taken at once when it extends the open run (the table's order is mostly
  * position order), otherwise kept, to be put in order with the COPY's other kept rows; skipped
  * outside positions start..stop. 0 when the scan must stop. */
-static int heap_row(Heap *heap, Link *link, const Field *fields, Scan *scan) {
+typedef struct {
+    Heap *heap;
+    Link *link;
+    Scan *scan;
+} InHeapOrder;
+
+static int heap_row(void *reader, const Field *fields) {
+    Heap *heap = ((InHeapOrder *)reader)->heap;
+    Link *link = ((InHeapOrder *)reader)->link;
+    Scan *scan = ((InHeapOrder *)reader)->scan;
     if (fields[0].len != 8 || fields[1].len < 0 || fields[2].len < 0) {
         heap->unsure = 1;
         return 0;
@@ -625,48 +651,10 @@ static void heap_chunk(PGconn *conn, const char *table, long long lo, long long 
              "COPY (SELECT seq::int8, hash, body FROM \"%s\" WHERE ctid >= '(%lld,0)'"
              " AND ctid < '(%lld,0)') TO STDOUT (FORMAT binary)",
              table, lo, hi);
-    PGresult *res = PQexec(conn, sql);
-    int status = PQresultStatus(res);
-    PQclear(res);
-    if (status != PGRES_COPY_OUT) {
-        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
-        return;
-    }
-    int header = 1, going = 1, n;
-    char *buf;
+    InHeapOrder reader = {heap, link, scan};
     heap->row_count = heap->kept_len = 0;
-    while ((n = PQgetCopyData(conn, &buf, 0)) > 0) {
-        const unsigned char *p = (const unsigned char *)buf;
-        size_t len = (size_t)n;
-        int row = 0;
-        if (header) {
-            if (len < COPY_HEADER || memcmp(p, COPY_SIGNATURE, sizeof COPY_SIGNATURE) != 0) {
-                row = -1;
-                len = 0;
-            } else {
-                p += COPY_HEADER;
-                len -= COPY_HEADER;
-            }
-            header = 0;
-        }
-        Field fields[ROW_FIELDS];
-        if (going && row == 0 && len > 0)
-            row = copy_row(p, len, fields);
-        if (row < 0) {
-            heap->unsure = 1;
-            going = 0;
-        } else if (row > 0) {
-            going = heap_row(heap, link, fields, scan);
-        }
-        PQfreemem(buf);
-    }
-    if (n == -2 && !scan->error[0])
-        snprintf(scan->error, sizeof scan->error, "%s", PQerrorMessage(conn));
-    while ((res = PQgetResult(conn)) != NULL) {
-        if (PQresultStatus(res) != PGRES_COMMAND_OK && !scan->error[0])
-            snprintf(scan->error, sizeof scan->error, "%s", PQresultErrorMessage(res));
-        PQclear(res);
-    }
+    if (!copy_out(conn, sql, heap_row, &reader, scan))
+        heap->unsure = 1;
     if (!scan->error[0] && !heap->unsure)
         heap_take_kept(heap, link, scan);
     heap->row_count = heap->kept_len = 0;
