@@ -11,12 +11,13 @@
  *       or None, "hash" | "missing" | ""), reading positions start..stop from the file itself.
  *   check_postgres(alg, params, table, start, stop, prev, fetch) -> the same, over a libpq
  *       connection made from the keyword `params`, one binary COPY for every `fetch` positions.
- *   runs_postgres(alg, params, table, first_page, stop_page, start, stop, pages) -> the runs of
- *       consecutive positions start..stop found in heap pages first_page..stop_page-1, read in
- *       the table's physical order, a binary COPY for every `pages` pages: [(first position,
- *       its hash, its body, last position, its hash), ...] with every link inside a run
- *       checked, or None when a link inside a run fails, a row is unreadable or the runs are
- *       too many to be worth it (the caller then checks in position order).
+ *   runs_postgres(alg, params, table, first_page, stop_page, start, stop, pages, max_runs) ->
+ *       the runs of consecutive positions start..stop found in heap pages first_page up to
+ *       stop_page, read in the table's physical order, a binary COPY for every `pages` pages:
+ *       [(first position, its hash, its body, last position, its hash), ...] with every link
+ *       inside a run checked, or None when a link inside a run fails, a row is unreadable, a
+ *       position is met twice in one COPY or the runs are more than `max_runs` (the caller then
+ *       checks in position order).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -492,6 +493,9 @@ typedef struct {
 typedef struct {
     Run *runs;
     size_t n, cap, max_runs;
+    size_t open;   /* the run whose last hash `link->prev` holds */
+    size_t stream; /* the run rows extend as they arrive */
+    long long arrived; /* the position of the last row that arrived in start..stop */
     /* rows out of order, copied into one buffer reused from COPY to COPY: keeping libpq's own
      * row buffers instead, and freeing them all at once, cost page faults on every COPY */
     Kept *rows;
@@ -511,11 +515,16 @@ static int by_position(const void *a, const void *b) {
 
 /* At least `more` free places of `size` bytes after `len` in `*buf`; 0 when out of memory */
 static int reserve(void **buf, size_t *cap, size_t len, size_t more, size_t size) {
-    if (*cap - len >= more)
+    if (*buf != NULL && *cap - len >= more)
         return 1;
     size_t want = *cap ? *cap : 4096;
-    while (want - len < more)
+    while (want - len < more) {
+        if (want > SIZE_MAX / 2)
+            return 0;
         want *= 2;
+    }
+    if (want > SIZE_MAX / size)
+        return 0;
     void *grown = realloc(*buf, want * size);
     if (grown == NULL)
         return 0;
@@ -524,15 +533,27 @@ static int reserve(void **buf, size_t *cap, size_t len, size_t more, size_t size
     return 1;
 }
 
-/* One event in position order: extends the open run or opens one. 0 when the scan must stop. */
-static int heap_take(Heap *heap, Link *link, const Event *event, Scan *scan) {
-    if (heap->n && event->seq == heap->runs[heap->n - 1].last + 1) {
-        Run *open = &heap->runs[heap->n - 1];
+/* Makes run `r` the open one: `link->prev` keeps the open run's last hash, the run left keeps
+ * its own */
+static void heap_open(Heap *heap, Link *link, size_t r) {
+    if (r == heap->open)
+        return;
+    memcpy(heap->runs[heap->open].last_hash, link->prev, link->size);
+    memcpy(link->prev, heap->runs[r].last_hash, link->size);
+    heap->open = r;
+}
+
+/* One event in position order: after run `r` when it follows that run's last position (its
+ * link checked), else as a run of its own. 0 when the scan must stop. */
+static int heap_take(Heap *heap, Link *link, size_t r, const Event *event, Scan *scan) {
+    /* `seq - 1`, not `last + 1`: a position forged at the top of the range cannot overflow */
+    if (heap->n && event->seq - 1 == heap->runs[r].last) {
+        heap_open(heap, link, r);
         int linked = link_next(link, event->hash, event->hash_len, event->body, event->body_len);
         if (linked < 0)
             snprintf(scan->error, sizeof scan->error, "OpenSSL failed to hash an event");
         else if (linked)
-            open->last = event->seq;
+            heap->runs[r].last = event->seq;
         else
             heap->unsure = 1;
         return linked > 0;
@@ -548,8 +569,9 @@ static int heap_take(Heap *heap, Link *link, const Event *event, Scan *scan) {
         snprintf(scan->error, sizeof scan->error, "out of memory");
         return 0;
     }
-    if (heap->n)  /* the run before ends here */
-        memcpy(heap->runs[heap->n - 1].last_hash, link->prev, link->size);
+    if (heap->n)  /* the open run keeps its last hash */
+        memcpy(heap->runs[heap->open].last_hash, link->prev, link->size);
+    heap->open = heap->n;
     Run *run = &heap->runs[heap->n++];
     run->first = run->last = event->seq;
     run->first_event = first_event;
@@ -561,9 +583,10 @@ static int heap_take(Heap *heap, Link *link, const Event *event, Scan *scan) {
     return 1;
 }
 
-/* A row as it arrives: taken at once when it extends the open run (the table's order is mostly
- * position order), otherwise kept, to be put in order with the COPY's other kept rows; skipped
- * outside positions start..stop. 0 when the scan must stop. */
+/* A row as it arrives: taken at once when it extends the run arriving rows extend (the table's
+ * order is mostly position order), otherwise kept, to be put in order with the COPY's other kept
+ * rows; skipped outside positions start..stop. A row with a NULL column, even one appended since,
+ * leaves the check to the read in position order. 0 when the scan must stop. */
 typedef struct {
     Heap *heap;
     Link *link;
@@ -582,8 +605,12 @@ static int heap_row(void *reader, const Field *fields) {
                    (size_t)fields[1].len, (size_t)fields[2].len};
     if (event.seq < heap->start || event.seq > heap->stop)  /* appended since the head was read */
         return 1;
-    if (heap->n == 0 || event.seq == heap->runs[heap->n - 1].last + 1)
-        return heap_take(heap, link, &event, scan);
+    heap->arrived = event.seq;
+    if (heap->n == 0 || event.seq - 1 == heap->runs[heap->stream].last) {
+        int going = heap_take(heap, link, heap->stream, &event, scan);
+        heap->stream = heap->open;
+        return going;
+    }
     size_t size = event.hash_len + event.body_len;
     if (!reserve((void **)&heap->rows, &heap->row_cap, heap->row_count, 1, sizeof(Kept)) ||
         !reserve((void **)&heap->kept, &heap->kept_cap, heap->kept_len, size, 1)) {
@@ -601,7 +628,7 @@ static int heap_row(void *reader, const Field *fields) {
 static int take_kept(Heap *heap, Link *link, const Kept *kept, Scan *scan) {
     const unsigned char *hash = heap->kept + kept->at;
     Event event = {kept->seq, hash, hash + kept->hash_len, kept->hash_len, kept->body_len};
-    return heap_take(heap, link, &event, scan);
+    return heap_take(heap, link, heap->open, &event, scan);
 }
 
 /* The rows a COPY kept, in position order. Where their positions lie dense (rows of concurrent
@@ -643,6 +670,16 @@ static void heap_take_kept(Heap *heap, Link *link, Scan *scan) {
             return;
 }
 
+/* Rows arriving in the next COPY go on from where this one's last row is: the run that holds it
+ * (a row far out of order, kept and taken last, would otherwise have every row after it kept) */
+static void heap_resume(Heap *heap) {
+    for (size_t r = heap->n; r-- > 0;)
+        if (heap->runs[r].first <= heap->arrived && heap->arrived <= heap->runs[r].last) {
+            heap->stream = r;
+            return;
+        }
+}
+
 /* Pages lo..hi-1 in one COPY: rows taken as they come, those out of order once it ends */
 static void heap_chunk(PGconn *conn, const char *table, long long lo, long long hi, Link *link,
                        Heap *heap, Scan *scan) {
@@ -655,8 +692,10 @@ static void heap_chunk(PGconn *conn, const char *table, long long lo, long long 
     heap->row_count = heap->kept_len = 0;
     if (!copy_out(conn, sql, heap_row, &reader, scan))
         heap->unsure = 1;
-    if (!scan->error[0] && !heap->unsure)
+    if (!scan->error[0] && !heap->unsure && heap->row_count) {
         heap_take_kept(heap, link, scan);
+        heap_resume(heap);
+    }
     heap->row_count = heap->kept_len = 0;
 }
 
@@ -671,7 +710,7 @@ static void heap_free(Heap *heap) {
 
 static PyObject *heap_result(Heap *heap, Link *link, Scan *scan) {
     if (heap->n && !heap->unsure)
-        memcpy(heap->runs[heap->n - 1].last_hash, link->prev, link->size);
+        memcpy(heap->runs[heap->open].last_hash, link->prev, link->size);
     PyObject *result = NULL;
     if (scan->error[0])
         PyErr_Format(PyExc_RuntimeError, "cannot read the audit chain: %s", scan->error);
@@ -703,8 +742,9 @@ static PyObject *runs_postgres(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "sO!sLLLLLL:runs_postgres", &alg, &PyDict_Type, &params, &table,
                           &first_page, &stop_page, &start, &stop, &pages, &max_runs))
         return NULL;
-    if (pages < 1 || max_runs < 1 || first_page < 0) {
-        PyErr_SetString(PyExc_ValueError, "pages and max_runs must be positive, first_page not negative");
+    if (pages < 1 || max_runs < 1 || first_page < 0 || start < 1) {
+        PyErr_SetString(PyExc_ValueError,
+                        "pages, max_runs and start must be positive, first_page not negative");
         return NULL;
     }
     Params p;
@@ -715,7 +755,7 @@ static PyObject *runs_postgres(PyObject *self, PyObject *args) {
         params_free(&p);
         return NULL;
     }
-    Heap heap = {NULL, 0, 0, (size_t)max_runs, NULL, 0, 0, NULL, 0, 0, NULL, 0, start, stop, 0};
+    Heap heap = {.max_runs = (size_t)max_runs, .start = start, .stop = stop};
     Scan scan = {start, "", ""};
     Py_BEGIN_ALLOW_THREADS
     PGconn *conn = postgres_connect(&p, &scan);

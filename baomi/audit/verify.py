@@ -114,7 +114,10 @@ def _check_in_heap_order(alg: str, last: int, workers: int, params: dict[str, An
         return None
     step = -(-pages // workers)
     parts = [(lo, min(lo + step, pages)) for lo in range(0, pages, step)]
-    found = _in_workers(scan.heap_runs, [(params, alg, part, 1, last) for part in parts])
+    try:
+        found = _in_workers(scan.heap_runs, [(params, alg, part, 1, last) for part in parts])
+    except RuntimeError:  # e.g. a statement timeout: the read in position order decides
+        return None
     runs: list[scan.Run] = []
     for part in found:
         if part is None:
