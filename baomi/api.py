@@ -19,6 +19,7 @@ from baomi import policy
 from baomi.approvals.api import ApprovalViewSet
 from baomi.audit import checkpoints
 from baomi.audit.models import AuditEvent, Checkpoint
+from baomi.core.errors import validated
 from baomi.flows.api import register_routes as register_flows_routes
 from baomi.flows.api import urls as flows_urls
 from baomi.ledger.api import register_routes as register_ledger_routes
@@ -119,14 +120,13 @@ class RuleViewSet(viewsets.ViewSet):
     @extend_schema(request=RuleParameterSerializer, responses=RuleSerializer)
     @action(detail=True, methods=["put"], url_path=r"parameters/(?P<name>[a-z_]+)")
     def parameter(self, request: Request, pk: str, name: str) -> Response:
-        data = RuleParameterSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(RuleParameterSerializer, request)
         policy_services.set_parameter(
             actor=request.user,
             rule_id=pk,
             name=name,
-            value=data.validated_data["value"],
-            reason=data.validated_data["reason"],
+            value=data["value"],
+            reason=data["reason"],
         )
         return Response(self._row(pk))
 
@@ -201,10 +201,9 @@ class TokenRequestSerializer(serializers.Serializer):
 @permission_classes([AllowAny])
 def obtain_token(request: Request) -> Response:
     """Exchange a user name and password (and one-time code, if enrolled) for an API token."""
-    data = TokenRequestSerializer(data=request.data)
-    data.is_valid(raise_exception=True)
+    data = validated(TokenRequestSerializer, request)
     try:
-        key = people.issue_api_token(request=request._request, **data.validated_data)
+        key = people.issue_api_token(request=request._request, **data)
     except ValidationError as exc:
         raise serializers.ValidationError({"detail": exc.messages}) from exc
     return Response({"token": key})

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError as InputError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.errors import validated
 from baomi.people.models import Person
 
 from . import services
@@ -118,11 +119,8 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     def _decide(self, request: Request, service: Callable[..., Approval]) -> Response:
         approval = self.get_object()
-        form = DecisionSerializer(data=request.data)
-        form.is_valid(raise_exception=True)
-        approval = service(
-            actor=request.user, approval=approval, comment=form.validated_data["comment"]
-        )
+        comment = validated(DecisionSerializer, request)["comment"]
+        approval = service(actor=request.user, approval=approval, comment=comment)
         return Response(self.get_serializer(approval).data)
 
     @extend_schema(request=DecisionSerializer, responses=ApprovalSerializer)

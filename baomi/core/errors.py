@@ -141,3 +141,11 @@ class RuleViolationMiddleware:
         return render(
             request, "web/denied.html", {"lines": violation_messages(exception)}, status=403
         )
+
+
+def validated(serializer_class: type[Any], request: Any) -> dict[str, Any]:
+    """The request body as `serializer_class` validates it; a field that does not fit raises
+    DRF's ValidationError, which the API answers as a 400 naming the field."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.errors import validated
 from baomi.ledger.models import Copy, Document, visible
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
@@ -109,12 +110,11 @@ class CirculationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=StartCirculationSerializer, responses={201: CirculationSerializer})
     def create(self, request: Request) -> Response:
-        data = StartCirculationSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(StartCirculationSerializer, request)
         circulation = services.start_circulation(
             actor=request.user,
-            copy=_copy(request, data.validated_data),
-            readers=data.validated_data["readers"],
+            copy=_copy(request, data),
+            readers=data["readers"],
         )
         return Response(CirculationSerializer(circulation).data, status=status.HTTP_201_CREATED)
 
@@ -183,9 +183,7 @@ class LoanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
 
     @extend_schema(request=LendSerializer, responses={201: LoanSerializer})
     def create(self, request: Request) -> Response:
-        data = LendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(LendSerializer, request)
         # the borrower's own approval to read the copy at home, used up by this loan
         approval = _approval(v["approval"], v["borrower"])
         loan = services.lend_copy(
@@ -244,32 +242,29 @@ class LossReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=ReportLostSerializer, responses={201: LossReportSerializer})
     def create(self, request: Request) -> Response:
-        data = ReportLostSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReportLostSerializer, request)
         report = services.report_lost(
             actor=request.user,
-            copy=_copy(request, data.validated_data),
-            circumstances=data.validated_data["circumstances"],
+            copy=_copy(request, data),
+            circumstances=data["circumstances"],
         )
         return Response(LossReportSerializer(report).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ResolveSerializer, responses={200: LossReportSerializer})
     @action(detail=True, methods=["post"])
     def found(self, request: Request, pk: str) -> Response:
-        data = ResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ResolveSerializer, request)
         report = services.mark_found(
-            actor=request.user, report=self.get_object(), note=data.validated_data["text"]
+            actor=request.user, report=self.get_object(), note=data["text"]
         )
         return Response(LossReportSerializer(report).data)
 
     @extend_schema(request=ResolveSerializer, responses={200: LossReportSerializer})
     @action(detail=True, methods=["post"], url_path="write-off")
     def write_off(self, request: Request, pk: str) -> Response:
-        data = ResolveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ResolveSerializer, request)
         report = services.write_off(
-            actor=request.user, report=self.get_object(), resolution=data.validated_data["text"]
+            actor=request.user, report=self.get_object(), resolution=data["text"]
         )
         return Response(LossReportSerializer(report).data)
 
@@ -324,11 +319,10 @@ class ChannelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=ChannelSerializer, responses={201: ChannelSerializer})
     def create(self, request: Request) -> Response:
-        data = ChannelSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ChannelSerializer, request)
         channel = services.create_channel(
             actor=request.user,
-            **{k: v for k, v in data.validated_data.items() if k != "active"},
+            **{k: v for k, v in data.items() if k != "active"},
         )
         return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
 
@@ -373,20 +367,19 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=SendSerializer, responses={201: TransferSerializer})
     def create(self, request: Request) -> Response:
-        data = SendSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SendSerializer, request)
         answered = None
-        if data.validated_data["in_reply_to"]:
+        if data["in_reply_to"]:
             visible = Document.objects.visible_to(request.user)
-            answered = visible.filter(pk=data.validated_data["in_reply_to"]).first()
+            answered = visible.filter(pk=data["in_reply_to"]).first()
             if answered is None:
                 raise NotFound
         transfer = services.send_copy(
             actor=request.user,
-            copy=_copy(request, data.validated_data),
-            channel=data.validated_data["channel"],
-            couriers=data.validated_data["couriers"],
-            recipient=data.validated_data["recipient"],
+            copy=_copy(request, data),
+            channel=data["channel"],
+            couriers=data["couriers"],
+            recipient=data["recipient"],
             in_reply_to=answered,
         )
         return Response(TransferSerializer(transfer).data, status=status.HTTP_201_CREATED)
@@ -394,12 +387,11 @@ class TransferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=SignedBySerializer, responses={200: TransferSerializer})
     @action(detail=True, methods=["post"])
     def deliver(self, request: Request, pk: str) -> Response:
-        data = SignedBySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SignedBySerializer, request)
         transfer = services.confirm_delivery(
             actor=request.user,
             transfer=self.get_object(),
-            signed_by=data.validated_data["signed_by"],
+            signed_by=data["signed_by"],
         )
         return Response(TransferSerializer(transfer).data)
 
@@ -442,9 +434,7 @@ class CarryOutViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(request=CarryOutRequestSerializer, responses={201: CarryOutSerializer})
     def create(self, request: Request) -> Response:
-        data = CarryOutRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(CarryOutRequestSerializer, request)
         record = services.carry_out(
             actor=request.user,
             copy=_copy(request, v),
@@ -477,9 +467,7 @@ def reproduce(request: Request) -> Response:
     """复制: approved copies of the document a copy belongs to, numbered on."""
     from baomi.ledger.models import Cabinet
 
-    data = ReproduceSerializer(data=request.data)
-    data.is_valid(raise_exception=True)
-    v = data.validated_data
+    v = validated(ReproduceSerializer, request)
     cabinet = Cabinet.objects.filter(code=v["cabinet"]).first()
     if cabinet is None:
         raise NotFound
@@ -549,22 +537,18 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
 
     @extend_schema(request=OpenHandoverSerializer, responses={201: HandoverSerializer})
     def create(self, request: Request) -> Response:
-        data = OpenHandoverSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        handover = services.open_handover(actor=request.user, **data.validated_data)
+        data = validated(OpenHandoverSerializer, request)
+        handover = services.open_handover(actor=request.user, **data)
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CopyRefSerializer, responses={200: HandoverSerializer})
     @action(detail=True, methods=["post"])
     def check(self, request: Request, pk: str) -> Response:
-        data = CopyRefSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(CopyRefSerializer, request)
         handover = self.get_object()
         # named among the list's own copies: the receiver checks what he is taking over, a copy
         # in a cabinet he will keep included, whether or not he may know its document
-        copy = services.listed_copy(
-            handover, code=data.validated_data.get("code", ""), pk=data.validated_data.get("copy")
-        )
+        copy = services.listed_copy(handover, code=data.get("code", ""), pk=data.get("copy"))
         if copy is None:
             raise NotFound
         services.check_handover_item(actor=request.user, handover=handover, copy=copy)
@@ -579,10 +563,9 @@ class HandoverViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ReasonSerializer, responses={200: HandoverSerializer})
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
-        data = ReasonSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReasonSerializer, request)
         handover = services.cancel_handover(
-            actor=request.user, handover=self.get_object(), reason=data.validated_data["reason"]
+            actor=request.user, handover=self.get_object(), reason=data["reason"]
         )
         return Response(HandoverSerializer(handover).data)
 
@@ -633,18 +616,15 @@ class DestructionBatchViewSet(
 
     @extend_schema(request=ListBatchSerializer, responses={201: BatchSerializer})
     def create(self, request: Request) -> Response:
-        data = ListBatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        copies = [_copy(request, {"copy": pk}) for pk in data.validated_data["copies"]]
+        data = validated(ListBatchSerializer, request)
+        copies = [_copy(request, {"copy": pk}) for pk in data["copies"]]
         batch = services.list_for_destruction(actor=request.user, copies=copies)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DestroySerializer, responses={200: BatchSerializer})
     @action(detail=True, methods=["post"], url_path="destroy")
     def destroy_batch(self, request: Request, pk: str) -> Response:
-        data = DestroySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(DestroySerializer, request)
         batch = services.destroy_batch(
             actor=request.user,
             batch=self.get_object(),
@@ -726,9 +706,8 @@ class StocktakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=OpenStocktakeSerializer, responses={201: StocktakeSerializer})
     def create(self, request: Request) -> Response:
-        data = OpenStocktakeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        code = data.validated_data["cabinet"]
+        data = validated(OpenStocktakeSerializer, request)
+        code = data["cabinet"]
         stocktake = services.open_stocktake(
             actor=request.user, cabinet=self._cabinet(code) if code else None
         )
@@ -737,14 +716,13 @@ class StocktakeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=SeenSerializer, responses={200: StocktakeSerializer})
     @action(detail=True, methods=["post"])
     def seen(self, request: Request, pk: str) -> Response:
-        data = SeenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SeenSerializer, request)
         stocktake = self.get_object()
         services.record_seen(
             actor=request.user,
             stocktake=stocktake,
-            code=data.validated_data["code"],
-            cabinet=self._cabinet(data.validated_data["cabinet"]),
+            code=data["code"],
+            cabinet=self._cabinet(data["cabinet"]),
         )
         return Response(StocktakeSerializer(stocktake).data)
 
@@ -799,9 +777,7 @@ class ArchiveVolumeViewSet(
         from baomi.core.models import OrgUnit
         from baomi.ledger.models import Cabinet
 
-        data = ArchiveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(ArchiveSerializer, request)
         volume = services.archive_copies(
             actor=request.user,
             year=v["year"],

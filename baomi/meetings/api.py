@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -11,6 +11,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
 from baomi.ledger.models import Cabinet, Copy
 from baomi.ledger.queries import copy_by_code
@@ -118,12 +119,6 @@ class NewsSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-def _valid(serializer: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    data = serializer(data=request.data)
-    data.is_valid(raise_exception=True)
-    return cast(dict[str, Any], data.validated_data)
-
-
 class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """涉密会议: plan, approve, participants and check-in, documents, session, close, relay."""
 
@@ -145,14 +140,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=PlanMeetingSerializer, responses={201: MeetingSerializer})
     def create(self, request: Request) -> Response:
         meeting = services.plan_meeting(
-            actor=request.user, **_valid(PlanMeetingSerializer, request)
+            actor=request.user, **validated(PlanMeetingSerializer, request)
         )
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=PlanSerializer, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"])
     def plan(self, request: Request, pk: str) -> Response:
-        v = _valid(PlanSerializer, request)
+        v = validated(PlanSerializer, request)
         return self._done(services.write_plan(actor=request.user, meeting=self.get_object(), **v))
 
     @extend_schema(request=None, responses={200: MeetingSerializer})
@@ -164,14 +159,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def participants(self, request: Request, pk: str) -> Response:
         participant = services.add_participant(
-            actor=request.user, meeting=self.get_object(), **_valid(AddSerializer, request)
+            actor=request.user, meeting=self.get_object(), **validated(AddSerializer, request)
         )
         return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CheckInSerializer, responses={200: ParticipantSerializer})
     @action(detail=True, methods=["post"], url_path="check-in")
     def check_in(self, request: Request, pk: str) -> Response:
-        v = _valid(CheckInSerializer, request)
+        v = validated(CheckInSerializer, request)
         participant = services.check_in(
             actor=request.user, meeting=self.get_object(), person=v.get("person"), name=v["name"]
         )
@@ -180,7 +175,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=OpenSerializer, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="open")
     def open_(self, request: Request, pk: str) -> Response:
-        v = _valid(OpenSerializer, request)
+        v = validated(OpenSerializer, request)
         return self._done(services.open_meeting(actor=request.user, meeting=self.get_object(), **v))
 
     @extend_schema(request=MeetingDocumentSerializer, responses={201: None})
@@ -189,14 +184,14 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         item = services.register_meeting_document(
             actor=request.user,
             meeting=self.get_object(),
-            **_valid(MeetingDocumentSerializer, request),
+            **validated(MeetingDocumentSerializer, request),
         )
         return Response({"document": item.document_id}, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=LabelSerializer, responses={201: HandoutSerializer})
     @action(detail=True, methods=["post"], url_path="hand-out")
     def hand_out(self, request: Request, pk: str) -> Response:
-        v = _valid(LabelSerializer, request)
+        v = validated(LabelSerializer, request)
         if "person" not in v:
             raise serializers.ValidationError({"person": "required"})
         handout = services.hand_out(
@@ -210,7 +205,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=LabelSerializer, responses={200: HandoutSerializer})
     @action(detail=True, methods=["post"])
     def collect(self, request: Request, pk: str) -> Response:
-        v = _valid(LabelSerializer, request)
+        v = validated(LabelSerializer, request)
         handout = services.collect(
             actor=request.user, meeting=self.get_object(), copy=self._copy(v["code"])
         )
@@ -230,7 +225,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         chase = services.close_meeting(
-            actor=request.user, meeting=self.get_object(), **_valid(CloseSerializer, request)
+            actor=request.user, meeting=self.get_object(), **validated(CloseSerializer, request)
         )
         return Response(HandoutSerializer(chase, many=True).data)
 
@@ -245,7 +240,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         item = services.register_recording(
             actor=request.user,
             meeting=self.get_object(),
-            **_valid(MeetingDocumentSerializer, request),
+            **validated(MeetingDocumentSerializer, request),
         )
         return Response({"document": item.document_id}, status=status.HTTP_201_CREATED)
 
@@ -253,7 +248,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def relay(self, request: Request, pk: str) -> Response:
         done = services.relay(
-            actor=request.user, meeting=self.get_object(), **_valid(RelaySerializer, request)
+            actor=request.user, meeting=self.get_object(), **validated(RelaySerializer, request)
         )
         return Response({"relay": done.pk}, status=status.HTTP_201_CREATED)
 
@@ -261,7 +256,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def news(self, request: Request, pk: str) -> Response:
         manuscript = services.submit_news_copy(
-            actor=request.user, meeting=self.get_object(), **_valid(NewsSerializer, request)
+            actor=request.user, meeting=self.get_object(), **validated(NewsSerializer, request)
         )
         return Response({"manuscript": manuscript.pk}, status=status.HTTP_201_CREATED)
 

@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
 from baomi.people.models import Person
 
@@ -145,9 +146,7 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     @extend_schema(request=SubmitSerializer, responses={201: ManuscriptSerializer})
     def create(self, request: Request) -> Response:
-        data = SubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(SubmitSerializer, request)
         upload = v["file"]
         manuscript = services.submit_manuscript(
             actor=request.user,
@@ -171,21 +170,18 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def refer(self, request: Request, pk: str) -> Response:
-        data = ReferSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReferSerializer, request)
         referral = services.refer_manuscript(
             actor=request.user,
             manuscript=self.get_object(),
-            department=data.validated_data["department"],
+            department=data["department"],
         )
         return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DecideSerializer, responses={200: ManuscriptSerializer})
     @action(detail=True, methods=["post"])
     def decide(self, request: Request, pk: str) -> Response:
-        data = DecideSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        v = data.validated_data
+        v = validated(DecideSerializer, request)
         services.decide_manuscript(
             actor=request.user,
             manuscript=self.get_object(),
@@ -218,13 +214,12 @@ class ReferralViewSet(viewsets.GenericViewSet):
     @extend_schema(request=SignSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
-        data = SignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(SignSerializer, request)
         referral = services.sign_referral(
             actor=request.user,
             referral=self.get_object(),
-            agreed=data.validated_data["agreed"],
-            comment=data.validated_data["comment"],
+            agreed=data["agreed"],
+            comment=data["comment"],
         )
         return Response(ReferralSerializer(referral).data)
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi import policy
+from baomi.core.errors import validated
 from baomi.core.levels import Urgency
 from baomi.ledger.models import Cabinet
 from baomi.people.models import Person
@@ -98,9 +99,8 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ReceiveSerializer, responses={201: TelegramSerializer})
     def create(self, request: Request) -> Response:
         _desk(request)
-        data = ReceiveSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        telegram = services.register_telegram(actor=request.user, **data.validated_data)
+        data = validated(ReceiveSerializer, request)
+        telegram = services.register_telegram(actor=request.user, **data)
         return Response(TelegramSerializer(telegram).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: TelegramSerializer})
@@ -118,31 +118,26 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @extend_schema(request=ReportSerializer, responses={200: TelegramSerializer})
     @action(detail=True, methods=["post"])
     def report(self, request: Request, pk: str) -> Response:
-        data = ReportSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(ReportSerializer, request)
         telegram = services.report_telegram(
-            actor=request.user, telegram=self.get_object(), leader=data.validated_data["leader"]
+            actor=request.user, telegram=self.get_object(), leader=data["leader"]
         )
         return Response(TelegramSerializer(telegram).data)
 
     @extend_schema(request=OutcomeSerializer, responses={200: TelegramSerializer})
     @action(detail=True, methods=["post"])
     def complete(self, request: Request, pk: str) -> Response:
-        data = OutcomeSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = validated(OutcomeSerializer, request)
         telegram = services.complete_telegram(
-            actor=request.user, telegram=self.get_object(), outcome=data.validated_data["outcome"]
+            actor=request.user, telegram=self.get_object(), outcome=data["outcome"]
         )
         return Response(TelegramSerializer(telegram).data)
 
     @extend_schema(request=ReplySerializer, responses={201: TelegramSerializer})
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
-        data = ReplySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        reply = services.reply_telegram(
-            actor=request.user, original=self.get_object(), **data.validated_data
-        )
+        data = validated(ReplySerializer, request)
+        reply = services.reply_telegram(actor=request.user, original=self.get_object(), **data)
         return Response(TelegramSerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -171,9 +166,8 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=AssignSerializer, responses={201: ShiftSerializer(many=True)})
     def create(self, request: Request) -> Response:
         _desk(request)
-        data = AssignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        shifts = services.assign_duty(actor=request.user, **data.validated_data)
+        data = validated(AssignSerializer, request)
+        shifts = services.assign_duty(actor=request.user, **data)
         return Response(ShiftSerializer(shifts, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -211,11 +205,8 @@ class DutyHandoverViewSet(
     @extend_schema(request=OpenDutyHandoverSerializer, responses={201: DutyHandoverSerializer})
     def create(self, request: Request) -> Response:
         _desk(request)
-        data = OpenDutyHandoverSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        handover = services.hand_over_duty(
-            actor=request.user, taken_by=data.validated_data["taken_by"]
-        )
+        data = validated(OpenDutyHandoverSerializer, request)
+        handover = services.hand_over_duty(actor=request.user, taken_by=data["taken_by"])
         return Response(DutyHandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: DutyHandoverSerializer})
