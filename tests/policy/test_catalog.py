@@ -73,6 +73,15 @@ SPEC_RULES = [
     "OVS.INSPECTION",
     "PPL.TIERS",
     "OVS.KEY_PLACES",
+    "DOC.LOAN.APPROVAL",
+    "DOC.INSTRUCTIONS",
+    "TEL.REGISTER",
+    "SYS.DEVICE",
+    "SYS.SEAL",
+    "OVS.RECTIFY",
+    "OVS.REPORT",
+    "PPL.ORG",
+    "PPL.TRAVEL",
 ]
 SPEC_FILE = Path(__file__).resolve().parents[3] / "shared" / "SPEC.md"
 RULE_ID = re.compile(r"\b(?:DOC|MTG|FOR|PUB|SYS|TEL|DUTY|PPL|INC|OVS)\.[A-Z_.]*[A-Z_]\b")
