@@ -129,6 +129,15 @@ class RuleViolation(Exception):
         return self.decision.violations
 
 
+class UnknownAction(LookupError):
+    """An action that no rule is registered for: a programming error (a misspelt key, or a
+    rules module never imported), never an allowance, so the policy fails closed."""
+
+    def __init__(self, action: str) -> None:
+        self.action = action
+        super().__init__(f"no rule is registered for the action {action!r}")
+
+
 _RULES: dict[str, RuleDef] = {}
 _ACTIONS: dict[str, tuple[RuleDef, ...]] = {}
 
@@ -164,6 +173,11 @@ def applies(rule_id: str) -> None:
 def enforced() -> frozenset[str]:
     """Rule ids in force: checked by some module, or applied as defaults."""
     return frozenset(_RULES) | frozenset(_APPLIED)
+
+
+def actions() -> frozenset[str]:
+    """Every action key some rule is registered for."""
+    return frozenset(_ACTIONS)
 
 
 def lifts(action: str) -> dict[str, str]:
@@ -225,11 +239,12 @@ def check(action: str, /, **ctx: Any) -> Decision:
     """Evaluate every rule registered for `action` and return all violations.
 
     `ctx["approvals"]`, if given, names approval kinds already granted for this action: a
-    violation that one of them lifts is not reported.
+    violation that one of them lifts is not reported. An action with no registered rule raises
+    `UnknownAction`: it is never allowed.
     """
     definitions = _ACTIONS.get(action)
     if not definitions:
-        return Decision(action)
+        raise UnknownAction(action)
     current = snapshot()
     ctx["action"] = action
     granted = ctx.get("approvals", ())

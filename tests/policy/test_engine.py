@@ -82,8 +82,11 @@ def test_require_raises_with_the_whole_decision():
     assert "30" in raised.value.violations[0].message
 
 
-def test_an_action_without_rules_is_allowed():
-    assert policy.check("nothing.registered").allowed
+def test_an_action_without_rules_is_refused_not_allowed():
+    with pytest.raises(policy.UnknownAction, match="no.such.action"):
+        policy.check("no.such.action")
+    with pytest.raises(policy.UnknownAction):
+        policy.require("no.such.action", actor=INSIDER)
 
 
 def test_registering_an_unknown_rule_is_refused():
