@@ -9,6 +9,7 @@ import pytest
 import pytest_django.fixtures
 
 from baomi.policy import engine
+from tests.support.factories import lower_secret_limits  # noqa: F401  (imported from here too)
 
 _databases_for_test = pytest_django.fixtures._get_databases_for_test
 
@@ -84,29 +85,9 @@ def committed_db(django_db_setup, django_db_blocker):  # type: ignore[no-untyped
 def security_admin(db):  # type: ignore[no-untyped-def]
     """The security administrator, who changes policy parameters."""
     from baomi.people.models import AdminRole
-    from baomi.people.services import create_person
+    from tests.support.factories import administrator
 
-    return create_person(
-        actor=None,
-        username="secadmin",
-        full_name="王保密",
-        password="Correct-horse-7",
-        admin_role=AdminRole.SECURITY,
-        must_change_password=False,
-    )
-
-
-def lower_secret_limits(actor, rule_id="CLS.PERIOD.MAX", name="max_years", reason="x"):  # type: ignore[no-untyped-def]
-    """Set a per-level year limit to 30/10/10 (机密 lowered from 20 to 10)."""
-    from baomi.policy import services
-
-    services.set_parameter(
-        actor=actor,
-        rule_id=rule_id,
-        name=name,
-        reason=reason,
-        value={"top_secret": 30, "secret": 10, "confidential": 10},
-    )
+    return administrator("secadmin", AdminRole.SECURITY, full_name="王保密")
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

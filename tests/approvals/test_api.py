@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from baomi.approvals import services
 from baomi.approvals.models import Approval
-
-from .conftest import approval_events
+from tests.support import actions, api
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.approvals.urls")]
 
 API = "/api/v1/approvals/"
-
-
-def api(person=None):
-    client = APIClient(headers={"accept-language": "en"})
-    if person is not None:
-        client.force_login(person)
-    return client
 
 
 @pytest.fixture
@@ -75,7 +66,7 @@ def test_a_denial_is_problem_json_naming_the_rule(org):
     problem = response.json()
     assert problem["action"] == "approval.decide"
     assert [v["rule"] for v in problem["violations"]] == ["ACC.SOD"]
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 def test_a_non_approver_is_refused_by_role(org, request_):

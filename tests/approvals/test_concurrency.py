@@ -9,12 +9,12 @@ from django.db import connections, transaction
 from baomi import policy
 from baomi.approvals import services
 from baomi.approvals.models import Approval
-
-from .conftest import build_org, events
+from tests.support import events
+from tests.support.factories import make_approvals_org
 
 
 def test_two_concurrent_uses_of_one_approval_let_exactly_one_through(committed_db):
-    org = build_org()
+    org = make_approvals_org()
     approval = services.request_approval(actor=org.staff, kind="copy.carry_out", summary="外出")
     services.approve(actor=org.leader, approval=approval)
     start = threading.Barrier(2)

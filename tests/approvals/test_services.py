@@ -17,8 +17,9 @@ from baomi.approvals import kinds, services
 from baomi.approvals.models import Approval
 from baomi.core.services import create_org_unit
 from baomi.people.models import Post
+from tests.support import actions, events
 
-from .conftest import NOW, approval_events, events
+from .conftest import NOW
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +114,7 @@ def test_a_request_no_one_can_approve_is_refused_naming_the_post_and_unit(org, s
         services.request_approval(actor=org.staff, kind="test.finance", summary="x", unit=empty)
     assert raised.value.code == "no_approver"
     assert "leader" in raised.value.messages[0] and "空科" in raised.value.messages[0]
-    assert not Approval.objects.exists() and not approval_events()
+    assert not Approval.objects.exists() and not actions("approval.")
 
 
 def test_an_inactive_leader_cannot_approve_so_the_request_is_refused(org):
@@ -122,7 +123,7 @@ def test_an_inactive_leader_cannot_approve_so_the_request_is_refused(org):
         leader.save()
     with pytest.raises(ValidationError, match="办公室"):
         carry_out(org)
-    assert not Approval.objects.exists() and not approval_events()
+    assert not Approval.objects.exists() and not actions("approval.")
 
 
 def test_the_only_leader_cannot_ask_himself(org):
@@ -131,7 +132,7 @@ def test_the_only_leader_cannot_ask_himself(org):
     with pytest.raises(ValidationError, match="only") as raised:
         carry_out(org, requester=org.leader)
     assert raised.value.code == "no_approver"
-    assert not Approval.objects.exists() and not approval_events()
+    assert not Approval.objects.exists() and not actions("approval.")
 
 
 def test_someone_without_a_department_has_no_department_leader(org):
@@ -158,7 +159,7 @@ def test_a_malformed_request_is_refused_naming_the_field(org, kwargs, field):
     with pytest.raises(ValidationError) as raised:
         services.request_approval(actor=org.staff, **params)
     assert field in raised.value.message_dict
-    assert not Approval.objects.exists() and not approval_events()
+    assert not Approval.objects.exists() and not actions("approval.")
 
 
 # -- approve and reject ---------------------------------------------------------------------
@@ -186,7 +187,7 @@ def test_approving_ones_own_request_is_refused_by_separation_of_duties(org):
     assert raised.value.decision.rule_ids == ("ACC.SOD",)
     assert raised.value.decision.action == "approval.decide"
     assert reload(approval).state == State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 @pytest.mark.parametrize("who", ["colleague", "finance_leader", "officer"])
@@ -197,7 +198,7 @@ def test_someone_not_an_eligible_approver_is_refused_by_role(org, who):
     assert raised.value.decision.rule_ids == ("ACC.ROLE",)
     assert "leader of 办公室" in str(raised.value)
     assert reload(approval).state == State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 def test_a_staff_member_deciding_own_request_breaks_both_rules(org):
@@ -222,7 +223,7 @@ def test_an_expired_request_cannot_be_decided(org, frozen):
         services.approve(actor=org.leader, approval=approval)
     assert raised.value.code == "expired"
     assert reload(approval).state == State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 @pytest.mark.parametrize("decide", ["approve", "reject"])
@@ -234,7 +235,7 @@ def test_a_decided_request_cannot_be_decided_again(org, decide):
     assert raised.value.code == "not_pending"
     approval = reload(approval)
     assert (approval.state, approval.decided_by) == (State.REJECTED, org.leader)
-    assert approval_events() == ["approval.requested", "approval.rejected"]
+    assert actions("approval.") == ["approval.requested", "approval.rejected"]
 
 
 def test_a_leader_rejects_saying_why(org, frozen):
@@ -257,7 +258,7 @@ def test_rejecting_without_a_comment_is_refused(org, comment):
         services.reject(actor=org.leader, approval=approval, comment=comment)
     assert "comment" in raised.value.message_dict
     assert reload(approval).state == State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 # -- withdraw -------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_only_the_requester_withdraws(org):
         services.withdraw(actor=org.leader, approval=approval)
     assert raised.value.decision.rule_ids == ("ACC.ROLE",)
     assert reload(approval).state == State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 def test_a_decided_request_cannot_be_withdrawn(org):

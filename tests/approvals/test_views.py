@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from baomi.approvals import services
 from baomi.approvals.models import Approval
-
-from .conftest import approval_events
+from tests.support import actions, browser
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.approvals.urls")]
-
-
-def browser(person):
-    client = Client(headers={"accept-language": "en"})
-    client.force_login(person)
-    return client
 
 
 @pytest.fixture
@@ -111,7 +103,7 @@ def test_a_denial_is_shown_on_the_page_naming_the_rule(org):
     assert "ACC.SOD" in page.content.decode()
     own.refresh_from_db()
     assert own.state == Approval.State.PENDING
-    assert approval_events() == ["approval.requested"]
+    assert actions("approval.") == ["approval.requested"]
 
 
 def test_withdrawing_through_the_page(org, request_):

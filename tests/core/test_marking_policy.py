@@ -10,7 +10,7 @@ from baomi import policy
 from baomi.core.levels import Level
 from baomi.core.marking import Period
 from baomi.core.rules import parse_marking, period_in_force
-from tests.conftest import lower_secret_limits
+from tests.support.factories import lower_secret_limits
 
 pytestmark = pytest.mark.django_db
 

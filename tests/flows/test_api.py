@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
 from baomi.flows.models import Loan
+from tests.support import api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(who):
-    client = APIClient(headers={"accept-language": "en"})
-    client.force_login(who)
-    return client
 
 
 def test_a_circulation_by_label_through_the_api(org, copy):
@@ -65,7 +59,7 @@ def test_an_outsider_finds_no_circulation_loan_or_copy(org, copy):
 def test_channels_transfers_carry_outs_and_copies_through_the_api(org, copy):
     from baomi.approvals.services import approve, request_approval
     from baomi.people.models import Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     clerk, insider, officer = (org["people"][n] for n in ("clerk", "insider", "officer"))
     made = api(officer).post(
@@ -133,7 +127,7 @@ def test_handover_destruction_and_stocktake_through_the_api(org, copy):
     from baomi.approvals.services import approve, request_approval
     from baomi.flows.models import DestructionBatch
     from baomi.people.models import Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
     api(clerk).post("/api/v1/loans/", {"copy": copy.pk, "borrower": insider.pk})

@@ -23,14 +23,11 @@ from baomi.flows.services import (
     take_back,
 )
 from baomi.ledger.models import Copy, ScopeEntry
+from tests.support import rule_ids
 
 from .conftest import MORNING, SHANGHAI
 
 pytestmark = pytest.mark.django_db
-
-
-def rule_ids(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def started(org, copy, *names):
@@ -144,7 +141,7 @@ def test_DOC_CIRC_DEADLINE_a_later_due_time_than_the_urgency_allows_is_refused(o
 
 
 def test_DOC_CIRC_DEADLINE_a_very_urgent_item_is_read_the_same_day(org):
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     urgent = register(org, urgency=2).copies.get(copy_no=1)
     circulation = started(org, urgent)
@@ -153,7 +150,7 @@ def test_DOC_CIRC_DEADLINE_a_very_urgent_item_is_read_the_same_day(org):
 
 
 def test_DOC_READ_SAME_DAY_a_top_secret_copy_is_back_the_same_evening(org):
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     top = register(org, marking="绝密★30年", scope_departments=[], copies=1).copies.get()
     clerk, leader = org["people"]["clerk"], org["people"]["leader"]

@@ -11,7 +11,7 @@ from django.db import connection, connections
 from baomi.flows.models import Loan
 from baomi.flows.services import lend_copy
 from baomi.people.models import Post
-from tests.ledger.factories import make_org, person, register
+from tests.support.factories import make_org, person, register
 
 
 def test_two_clerks_lending_one_copy_at_once_exactly_one_succeeds(committed_db):

@@ -14,13 +14,10 @@ from baomi.flows.models import DestructionBatch
 from baomi.flows.services import destroy_batch, list_for_destruction
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
-from tests.ledger.factories import person, register
+from tests.support import rule_ids
+from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
-
-
-def rule_ids(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def approval_of_the_list(org):

@@ -22,15 +22,12 @@ from baomi.flows.services import (
     write_off,
 )
 from baomi.ledger.models import Copy
+from tests.support import rule_ids
 
 from .conftest import MORNING, SHANGHAI
 
 pytestmark = pytest.mark.django_db
 EVENING = MORNING.replace(hour=19)
-
-
-def rule_ids(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def lend(org, copy, **kw):
@@ -81,7 +78,7 @@ def test_DOC_READ_PLACE_an_approved_home_reading_is_lent(org, copy):
 
 def test_DOC_READ_SAME_DAY_a_top_secret_loan_is_due_the_same_evening(org):
     from baomi.ledger.models import ScopeEntry
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     top = register(org, marking="绝密★30年", copies=1).copies.get()
     leader = org["people"]["leader"]

@@ -19,7 +19,7 @@ from baomi.ledger.services import (
     release_content,
 )
 from baomi.people.models import Post
-from tests.ledger.factories import ISSUED, person, register
+from tests.support.factories import ISSUED, person, register
 
 pytestmark = pytest.mark.django_db
 

@@ -124,7 +124,7 @@ def test_a_destruction_listed_destroyed_and_certified_on_its_page(client, org, c
     from baomi.approvals.services import approve, request_approval
     from baomi.flows.models import DestructionBatch
     from baomi.people.models import Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     clerk = org["people"]["clerk"]
     client.force_login(clerk)
@@ -157,7 +157,7 @@ def test_send_deliver_carry_out_and_copy_from_the_workbench(client, org, copy):
     from baomi.flows.models import CarryOut, Transfer
     from baomi.flows.services import create_channel
     from baomi.people.models import Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]
     via = create_channel(
@@ -219,7 +219,7 @@ def test_send_deliver_carry_out_and_copy_from_the_workbench(client, org, copy):
 
 def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(client, org, copy):
     from baomi.flows.services import list_for_destruction
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     hidden = register(org, doc_number="密字〔2026〕9号", scope_departments=[])
     list_for_destruction(actor=org["people"]["clerk"], copies=[copy, hidden.copies.first()])

@@ -12,7 +12,7 @@ from baomi.approvals.services import approve, request_approval
 from baomi.flows.services import archive_copies, destroy_batch, list_for_destruction, open_stocktake
 from baomi.ledger.models import Copy
 from baomi.people.models import Post
-from tests.ledger.factories import person, register
+from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
 

@@ -12,21 +12,17 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from baomi import policy
-from baomi.audit.models import AuditEvent
 from baomi.core.levels import Level
 from baomi.flows import services as flows
 from baomi.flows.models import Circulation, CirculationStep, Loan, LossReport, Transfer
 from baomi.ledger.custody import replay_differences
 from baomi.ledger.models import Copy
+from tests.support import audit_head
 
 pytestmark = pytest.mark.slow
 
 STEPS = 300
 EXAMPLES = 100  # hypothesis runs some 100 steps on average: over 10,000 actions in all
-
-
-def last_event():
-    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
 
 
 class Flows(RuleBasedStateMachine):
@@ -43,11 +39,11 @@ class Flows(RuleBasedStateMachine):
     def _do(self, action, *args, **kwargs):
         """Run one action; a denial must leave the log exactly as it was."""
         Flows.actions += 1
-        before = last_event()
+        before = audit_head()
         try:
             action(*args, **kwargs)
         except (policy.RuleViolation, ValidationError, Http404):
-            assert last_event() == before
+            assert audit_head() == before
 
     @rule(c=st.integers(0, 11), b=st.integers(0, 3), home=st.booleans())
     def lend(self, c, b, home):
@@ -139,7 +135,7 @@ class Flows(RuleBasedStateMachine):
 
 @pytest.fixture
 def flows_org(org):
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     org["documents"] = [
         org["document"],

@@ -13,13 +13,10 @@ from baomi.flows.services import reproduce_copies
 from baomi.ledger.models import Copy
 from baomi.ledger.services import record_print_waste
 from baomi.people.models import Post
-from tests.ledger.factories import person
+from tests.support import rule_ids
+from tests.support.factories import person
 
 pytestmark = pytest.mark.django_db
-
-
-def rule_ids(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def approved(org, count=2):
@@ -79,7 +76,7 @@ def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_origin
 
 
 def test_DOC_TOPSECRET_a_top_secret_document_is_copied_only_with_the_originators_consent(org):
-    from tests.ledger.factories import register
+    from tests.support.factories import register
 
     top = register(org, marking="绝密★30年", copies=1)
     with pytest.raises(policy.RuleViolation) as raised:

@@ -26,7 +26,7 @@ from baomi.flows.services import (
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
 from baomi.people.services import update_person
-from tests.ledger.factories import person, register
+from tests.support.factories import person, register
 
 from .conftest import MORNING
 

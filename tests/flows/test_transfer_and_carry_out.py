@@ -13,15 +13,12 @@ from baomi.flows.models import CarryOut, Transfer
 from baomi.flows.services import bring_back, carry_out, confirm_delivery, create_channel, send_copy
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
-from tests.ledger.factories import person, register
+from tests.support import rule_ids
+from tests.support.factories import person, register
 
 from .conftest import MORNING
 
 pytestmark = pytest.mark.django_db
-
-
-def rule_ids(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def channel(org, name="机要交通", kind="courier", level=Level.TOP_SECRET, **kw):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from .factories import make_org
+from tests.support.factories import make_org
 
 
 @pytest.fixture

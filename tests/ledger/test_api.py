@@ -8,8 +8,6 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
-from pypdf import PdfReader
-from rest_framework.test import APIClient
 
 from baomi.approvals.models import Approval
 from baomi.audit.models import AuditEvent
@@ -18,8 +16,9 @@ from baomi.ledger import xlsx
 from baomi.ledger.models import Attachment, Document, Instruction, PrintWaste
 from baomi.ledger.services import attach_content, record_print_waste, register_internal
 from baomi.people.models import Post
+from tests.support import api, pdf_text
+from tests.support.factories import ISSUED, person, register
 
-from .factories import ISSUED, person, register
 from .test_xlsx import good, workbook
 
 pytestmark = pytest.mark.django_db
@@ -27,13 +26,6 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/documents/"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 PROBLEM = "application/problem+json"
-
-
-def api(who=None):
-    client = APIClient(headers={"accept-language": "en"})
-    if who is not None:
-        client.force_login(who)
-    return client
 
 
 def rules(response):
@@ -322,10 +314,6 @@ def test_a_copy_reads_with_its_custody_timeline(org):
     assert [e["action"] for e in body["timeline"]] == ["copy.registered", "copy.viewed"]
     assert body["timeline"][0]["data"]["cabinet"] == "JYS-01"
     assert AuditEvent.objects.filter(action="copy.viewed", object_id=str(copy.pk)).count() == 1
-
-
-def pdf_text(data):
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_an_export_holds_only_what_the_person_may_see(org):

@@ -15,8 +15,7 @@ from baomi.core.models import Notification
 from baomi.ledger.models import Document
 from baomi.ledger.services import ask_to_change_classification, change_classification
 from baomi.people.models import Post
-
-from .factories import person, register
+from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
 

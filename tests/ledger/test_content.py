@@ -16,8 +16,7 @@ from baomi.core.levels import SecretKind
 from baomi.ledger import content
 from baomi.ledger.models import Attachment
 from baomi.ledger.services import attach_content, read_content
-
-from .factories import register
+from tests.support.factories import register
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from baomi.audit.models import AuditEvent
 from baomi.ledger import custody
 from baomi.ledger.models import Cabinet, Copy
-
-from .factories import register
+from tests.support.factories import register
 
 S = Copy.State
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,7 @@ from django.core.management import call_command
 from baomi.audit.models import AuditEvent
 from baomi.core.models import Notification
 from baomi.ledger.models import Document
-
-from .factories import register
+from tests.support.factories import register
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 
 from baomi.audit.models import AuditEvent
 from baomi.ledger.models import Document
-
-from .factories import register
+from tests.support.factories import register
 
 pytestmark = pytest.mark.django_db
 
@@ -98,8 +97,7 @@ def test_the_clerk_routes_and_the_leader_writes_instructions_on_the_page(client,
     from baomi.core.levels import Tier
     from baomi.ledger.models import Instruction
     from baomi.people.models import Post
-
-    from .factories import person
+    from tests.support.factories import person
 
     leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
     document = register(org)
@@ -121,8 +119,7 @@ def test_widening_the_scope_through_the_pages(client, org):
     from baomi.approvals.models import Approval
     from baomi.core.levels import Tier
     from baomi.people.models import Post
-
-    from .factories import person
+    from tests.support.factories import person
 
     leader = person("room_leader", org["cabinet"].department, posts=(Post.LEADER,), tier=Tier.CORE)
     document = register(org)

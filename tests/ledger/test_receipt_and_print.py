@@ -20,8 +20,7 @@ from baomi.ledger.services import (
     view_copy,
     view_document,
 )
-
-from .factories import ISSUED, register
+from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +158,7 @@ def test_content_of_a_sealed_item_is_refused_to_the_proxy(org, settings, tmp_pat
 def test_only_incoming_items_are_routed_for_instructions(org):
     from baomi.ledger.services import route_for_instructions
     from baomi.people.models import Post
-
-    from .factories import person
+    from tests.support.factories import person
 
     leader = person("leader", org["units"]["planning"], posts=(Post.LEADER,), tier="core")
     run = print_run(org)

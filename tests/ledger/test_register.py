@@ -14,8 +14,7 @@ from baomi.audit.models import AuditEvent
 from baomi.core.levels import Level
 from baomi.ledger.models import Copy, Document, ScopeEntry, SecretItem
 from baomi.ledger.services import view_document
-
-from .factories import ISSUED, register
+from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
 

@@ -8,15 +8,14 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import load_workbook
-from pypdf import PdfReader
 
 from baomi.audit.models import AuditEvent
 from baomi.ledger import registers
 from baomi.ledger.queries import register_for
 from baomi.ledger.services import export_register, register_outgoing, route_for_instructions
 from baomi.people.models import Post
-
-from .factories import ISSUED, person, register
+from tests.support import pdf_text
+from tests.support.factories import ISSUED, person, register
 
 pytestmark = pytest.mark.django_db
 
@@ -44,10 +43,6 @@ def ledger(org):
 
 def sheet_rows(data):
     return list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))
-
-
-def pdf_text(data):
-    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def test_the_incoming_register_lists_incoming_items_only_with_their_copies_and_leaders(ledger):

@@ -12,8 +12,7 @@ from baomi.core.levels import Tier
 from baomi.ledger.models import Document
 from baomi.ledger.services import ask_to_widen_scope, widen_scope
 from baomi.people.models import Post
-
-from .factories import person, register
+from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
 

@@ -96,7 +96,7 @@ def test_only_the_registering_posts_import(org):
 
 
 def test_the_template_imports_and_an_export_holds_only_what_the_person_may_see(org):
-    from .factories import register
+    from tests.support.factories import register
 
     clerk = org["people"]["clerk"]
     assert import_register(actor=clerk, data=xlsx.template(), commit=True).imported == 1

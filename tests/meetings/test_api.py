@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
-from .test_meetings import CHECKS, org  # noqa: F401  (the fixture)
+from tests.support import api
+from tests.support.factories import MEETING_CHECKS
 
 pytestmark = pytest.mark.django_db
 
 
-def api(who):
-    client = APIClient(headers={"accept-language": "en"})
-    client.force_login(who)
-    return client
-
-
-def test_a_meeting_through_the_api(org):  # noqa: F811
+def test_a_meeting_through_the_api(org):
     clerk, leader, planner = (org["people"][n] for n in ("clerk", "leader", "core_planner"))
     made = api(clerk).post(
         "/api/v1/meetings/",
@@ -35,7 +29,7 @@ def test_a_meeting_through_the_api(org):  # noqa: F811
     url = f"/api/v1/meetings/{made.json()['id']}"
     refused = api(leader).post(f"{url}/approve/")
     assert refused.status_code == 403 and refused.json()["violations"][0]["rule"] == "MTG.SECURITY"
-    api(clerk).post(f"{url}/plan/", {"plan": "封闭管理", **CHECKS}, format="json")
+    api(clerk).post(f"{url}/plan/", {"plan": "封闭管理", **MEETING_CHECKS}, format="json")
     assert api(leader).post(f"{url}/approve/").json()["state"] == "approved"
     api(clerk).post(f"{url}/participants/", {"person": planner.pk, "role": "attendee"})
     walk_in = api(clerk).post(f"{url}/check-in/", {"person": leader.pk})

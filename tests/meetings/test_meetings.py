@@ -3,72 +3,29 @@ and collected at a recess, recordings, closing with a missing copy, relay and ne
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import ValidationError
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
-from baomi.core.levels import Level, Tier
+from baomi.core.levels import Tier
 from baomi.flows.services import mark_found, report_lost
 from baomi.ledger.models import Copy
 from baomi.meetings import services
 from baomi.meetings.models import Meeting
 from baomi.people.models import Post
-from tests.ledger.factories import make_org, person
+from tests.support import rule_ids
+from tests.support.factories import MEETING_CHECKS, approved_meeting, person, planned_meeting
 
 pytestmark = pytest.mark.django_db
-
-CHECKS = {
-    "venue_checked": True,
-    "no_wireless_microphones": True,
-    "venue_not_shared": True,
-    "discipline_prepared": True,
-}
-
-
-@pytest.fixture
-def org():
-    org = make_org()
-    room = org["cabinet"].department
-    people = org["people"]
-    people["leader"] = person("leader", room, posts=(Post.LEADER,), tier=Tier.CORE)
-    people["officer"] = person("officer", room, posts=(Post.SECURITY_OFFICER,), tier=Tier.CORE)
-    people["core_planner"] = person("core_planner", org["units"]["planning"], tier=Tier.CORE)
-    return org
-
-
-def rules_of(raised):
-    return [v.rule_id for v in raised.value.violations]
-
-
-def planned(org, level=Level.TOP_SECRET, **checks):
-    clerk = org["people"]["clerk"]
-    meeting = services.plan_meeting(
-        actor=clerk,
-        title="年度重大项目布局专题会",
-        level=level,
-        venue="机关三号会议室",
-        starts_at=dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC),
-        security_lead=org["people"]["officer"],
-        secure_cabinet=org["cabinet"],
-        relay_scope=[org["units"]["planning"]],
-    )
-    return services.write_plan(actor=clerk, meeting=meeting, plan="会场封闭管理", **checks)
-
-
-def approved(org, **extra):
-    meeting = planned(org, **{**CHECKS, **extra})
-    return services.approve_plan(actor=org["people"]["leader"], meeting=meeting)
 
 
 def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(org):
     clerk, leader = org["people"]["clerk"], org["people"]["leader"]
-    meeting = planned(org, venue_checked=True)  # microphones, guests, discipline not ticked
+    meeting = planned_meeting(org, venue_checked=True)  # microphones, guests, discipline not ticked
     with pytest.raises(policy.RuleViolation) as raised:
         services.approve_plan(actor=leader, meeting=meeting)
-    assert rules_of(raised) == ["MTG.SECURITY"]
+    assert rule_ids(raised) == ["MTG.SECURITY"]
     assert set(raised.value.violations[0].values["missing"]) == {
         "no_wireless_microphones",
         "venue_not_shared",
@@ -76,8 +33,10 @@ def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(
     }
     with pytest.raises(policy.RuleViolation) as raised:
         services.open_meeting(actor=clerk, meeting=meeting, discipline_announced=True)
-    assert "MTG.SECURITY" in rules_of(raised)
-    meeting = services.write_plan(actor=clerk, meeting=meeting, plan="会场封闭管理", **CHECKS)
+    assert "MTG.SECURITY" in rule_ids(raised)
+    meeting = services.write_plan(
+        actor=clerk, meeting=meeting, plan="会场封闭管理", **MEETING_CHECKS
+    )
     with pytest.raises(policy.RuleViolation):  # only a leader approves
         services.approve_plan(actor=clerk, meeting=meeting)
     meeting = services.approve_plan(actor=leader, meeting=meeting)
@@ -85,12 +44,12 @@ def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(
 
 
 def test_MTG_DISCIPLINE_the_discipline_is_announced_at_the_opening(org):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     with pytest.raises(policy.RuleViolation) as raised:
         services.open_meeting(
             actor=org["people"]["clerk"], meeting=meeting, discipline_announced=False
         )
-    assert rules_of(raised) == ["MTG.DISCIPLINE"]
+    assert rule_ids(raised) == ["MTG.DISCIPLINE"]
     meeting = services.open_meeting(
         actor=org["people"]["clerk"], meeting=meeting, discipline_announced=True
     )
@@ -99,26 +58,26 @@ def test_MTG_DISCIPLINE_the_discipline_is_announced_at_the_opening(org):
 
 def test_MTG_ATTENDEES_vetted_in_advance_and_walk_ins_refused_and_logged(org):
     clerk = org["people"]["clerk"]
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     with pytest.raises(policy.RuleViolation) as raised:  # important tier: not for 绝密
         services.add_participant(
             actor=clerk, meeting=meeting, person=org["people"]["insider"], role="attendee"
         )
-    assert rules_of(raised) == ["MTG.ATTENDEES"]
+    assert rule_ids(raised) == ["MTG.ATTENDEES"]
     services.add_participant(
         actor=clerk, meeting=meeting, person=org["people"]["core_planner"], role="attendee"
     )
     services.check_in(actor=clerk, meeting=meeting, person=org["people"]["core_planner"])
     with pytest.raises(policy.RuleViolation) as raised:
         services.check_in(actor=clerk, meeting=meeting, person=org["people"]["leader"])
-    assert rules_of(raised) == ["MTG.ATTENDEES"]
+    assert rule_ids(raised) == ["MTG.ATTENDEES"]
     refused = AuditEvent.objects.get(action="meeting.walk_in_refused")
     assert refused.event["data"]["person"] == org["people"]["leader"].pk
 
 
 def opened_with_documents(org):
     clerk, planner, leader = (org["people"][n] for n in ("clerk", "core_planner", "leader"))
-    meeting = approved(org, recording_planned=True)
+    meeting = approved_meeting(org, recording_planned=True)
     for who in (planner, leader):
         services.add_participant(actor=clerk, meeting=meeting, person=who, role="attendee")
         services.check_in(actor=clerk, meeting=meeting, person=who)
@@ -138,12 +97,12 @@ def test_MTG_DOCS_by_name_to_those_present_and_top_secret_collected_at_every_rec
     assert Copy.objects.get(pk=first.pk).holder == org["people"]["core_planner"]
     with pytest.raises(policy.RuleViolation) as raised:  # not on the list
         services.hand_out(actor=clerk, meeting=meeting, copy=first, person=org["people"]["officer"])
-    assert rules_of(raised) == ["MTG.DOCS"]
+    assert rule_ids(raised) == ["MTG.DOCS"]
     meeting = services.adjourn(actor=clerk, meeting=meeting)
     services.collect(actor=clerk, meeting=meeting, copy=first)
     with pytest.raises(policy.RuleViolation) as raised:
         services.resume(actor=clerk, meeting=meeting)
-    assert rules_of(raised) == ["MTG.DOCS"]
+    assert rule_ids(raised) == ["MTG.DOCS"]
     services.collect(actor=clerk, meeting=meeting, copy=second)
     meeting = services.resume(actor=clerk, meeting=meeting)
     assert Copy.objects.get(pk=first.pk).state == Copy.State.IN_CABINET
@@ -154,11 +113,11 @@ def test_MTG_DOCS_by_name_to_those_present_and_top_secret_collected_at_every_rec
 
 def test_MTG_RECORDING_only_as_the_approved_plan_provides(org):
     clerk = org["people"]["clerk"]
-    meeting = approved(org)  # no recording planned
+    meeting = approved_meeting(org)  # no recording planned
     with pytest.raises(policy.RuleViolation) as raised:
         services.register_recording(actor=clerk, meeting=meeting, title="录音", marking="绝密★长期")
-    assert rules_of(raised) == ["MTG.RECORDING"]
-    planned_recording = approved(org, recording_planned=True)
+    assert rule_ids(raised) == ["MTG.RECORDING"]
+    planned_recording = approved_meeting(org, recording_planned=True)
     item = services.register_recording(
         actor=clerk, meeting=planned_recording, title="会议录音", marking="绝密★长期"
     )
@@ -172,7 +131,7 @@ def test_MTG_RECALL_closing_with_a_missing_copy_on_the_chase_list_until_it_retur
     services.collect(actor=clerk, meeting=meeting, copy=first)
     with pytest.raises(policy.RuleViolation) as raised:
         services.close_meeting(actor=clerk, meeting=meeting, left_behind_checked=False)
-    assert rules_of(raised) == ["MTG.RECALL"]
+    assert rule_ids(raised) == ["MTG.RECALL"]
     chase = services.close_meeting(actor=clerk, meeting=meeting, left_behind_checked=True)
     assert [(h.copy, h.person) for h in chase] == [(second, org["people"]["leader"])]
     report = report_lost(actor=clerk, copy=second, circumstances="闭会清退时未交回")
@@ -184,11 +143,11 @@ def test_MTG_RECALL_closing_with_a_missing_copy_on_the_chase_list_until_it_retur
 
 
 def test_MTG_RELAY_only_within_the_scope_and_news_copy_goes_to_review(org):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     leader = org["people"]["leader"]
     with pytest.raises(policy.RuleViolation) as raised:
         services.relay(actor=leader, meeting=meeting, unit=org["people"]["general"].department)
-    assert rules_of(raised) == ["MTG.RELAY"]
+    assert rule_ids(raised) == ["MTG.RELAY"]
     services.relay(actor=leader, meeting=meeting, unit=org["units"]["planning"])
     manuscript = services.submit_news_copy(
         actor=org["people"]["insider"],
@@ -200,9 +159,9 @@ def test_MTG_RELAY_only_within_the_scope_and_news_copy_goes_to_review(org):
 
 
 def test_a_plan_changed_after_approval_needs_approval_again(org):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     changed = services.write_plan(
-        actor=org["people"]["officer"], meeting=meeting, plan="改在五号会议室", **CHECKS
+        actor=org["people"]["officer"], meeting=meeting, plan="改在五号会议室", **MEETING_CHECKS
     )
     assert changed.state == Meeting.State.PLANNED and changed.approved_at is None
     with pytest.raises(ValidationError):
@@ -210,7 +169,7 @@ def test_a_plan_changed_after_approval_needs_approval_again(org):
 
 
 def test_a_meeting_page_is_for_its_organizers_participants_and_department_leaders(org, client):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     client.force_login(org["people"]["leader"])  # leader of the organizing department
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
     client.force_login(org["people"]["insider"])  # neither on the list nor a leader there
@@ -219,7 +178,7 @@ def test_a_meeting_page_is_for_its_organizers_participants_and_department_leader
 
 
 def test_an_organizer_of_another_department_does_not_see_the_meeting(org, client):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     other = person("finance_secretary", org["people"]["general"].department, posts=("secretary",))
     client.force_login(other)
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 404
@@ -229,7 +188,7 @@ def test_an_organizer_of_another_department_does_not_see_the_meeting(org, client
 
 def test_a_participant_added_after_the_documents_were_registered_is_not_handed_a_copy(org):
     clerk, planner = org["people"]["clerk"], org["people"]["core_planner"]
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     services.add_participant(actor=clerk, meeting=meeting, person=planner, role="attendee")
     item = services.register_meeting_document(
         actor=clerk,
@@ -245,7 +204,7 @@ def test_a_participant_added_after_the_documents_were_registered_is_not_handed_a
     copy = item.document.copies.first()
     with pytest.raises(policy.RuleViolation) as raised:  # outside the knowledge scope
         services.hand_out(actor=clerk, meeting=meeting, copy=copy, person=late)
-    assert "ACC.NEED_TO_KNOW" in rules_of(raised)
+    assert "ACC.NEED_TO_KNOW" in rule_ids(raised)
     assert Copy.objects.get(pk=copy.pk).state == Copy.State.IN_CABINET
 
 
@@ -258,7 +217,7 @@ def test_a_copy_already_out_is_not_handed_out_again(org):
 
 
 def test_a_refusal_for_another_reason_is_not_logged_as_a_walk_in(org, client):
-    meeting = approved(org)
+    meeting = approved_meeting(org)
     services.add_participant(
         actor=org["people"]["clerk"],
         meeting=meeting,
@@ -269,9 +228,9 @@ def test_a_refusal_for_another_reason_is_not_logged_as_a_walk_in(org, client):
         services.check_in(
             actor=org["people"]["insider"], meeting=meeting, person=org["people"]["core_planner"]
         )
-    assert "MTG.ATTENDEES" not in rules_of(raised)
+    assert "MTG.ATTENDEES" not in rule_ids(raised)
     assert not AuditEvent.objects.filter(action="meeting.walk_in_refused").exists()
-    planned_only = planned(org)
+    planned_only = planned_meeting(org)
     client.force_login(org["people"]["clerk"])
     response = client.post(f"/meetings/{planned_only.pk}/check-in/", {"name": "无名氏"})
     assert response.status_code == 302  # the plan is not approved: a message, not a crash
@@ -279,7 +238,7 @@ def test_a_refusal_for_another_reason_is_not_logged_as_a_walk_in(org, client):
 
 
 def test_a_leader_sees_the_departments_meetings_only_up_to_his_clearance(org, client):
-    meeting = approved(org)  # 绝密
+    meeting = approved_meeting(org)  # 绝密
     room = org["cabinet"].department
     deputy = person("deputy", room, posts=(Post.LEADER,), tier=Tier.IMPORTANT)
     assert not Meeting.objects.visible_to(deputy).filter(pk=meeting.pk).exists()

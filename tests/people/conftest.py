@@ -5,9 +5,7 @@ import pytest
 from baomi.core.levels import Tier
 from baomi.core.services import create_org_unit
 from baomi.people.models import AdminRole, Post
-from baomi.people.services import create_person
-
-PASSWORD = "Correct-horse-7"
+from tests.support.factories import person
 
 
 @pytest.fixture
@@ -25,14 +23,11 @@ def make_person(unit):
         must_change=False,
         department=unit,
     ):
-        return create_person(
-            actor=None,
-            username=username,
-            full_name=username,
-            password=PASSWORD,
-            department=None if admin_role else department,
-            posts=() if admin_role else posts,
-            tier=Tier.NONE if admin_role else tier,
+        return person(
+            username,
+            None if admin_role else department,
+            posts,
+            tier,
             admin_role=admin_role,
             must_change_password=must_change,
         )
@@ -46,9 +41,3 @@ def admins(make_person):
         role: make_person(username=role.value, admin_role=role)
         for role in (AdminRole.SYSTEM, AdminRole.SECURITY, AdminRole.AUDITOR)
     }
-
-
-def sign_in(client, username, password=PASSWORD, token="", **headers):
-    return client.post(
-        "/accounts/login/", {"username": username, "password": password, "token": token}, **headers
-    )

@@ -15,8 +15,8 @@ from baomi.audit.models import AuditEvent
 from baomi.core import clock
 from baomi.people import services
 from baomi.people.models import Person
-
-from .conftest import PASSWORD, sign_in
+from tests.support import sign_in
+from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

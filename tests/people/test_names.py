@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from baomi.people.names import one_staff_named, staff_named
-from tests.ledger.factories import person
+from tests.support.factories import person
 
 pytestmark = pytest.mark.django_db
 

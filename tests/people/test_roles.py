@@ -13,8 +13,7 @@ from baomi.core.access import Audience
 from baomi.core.levels import Level, Tier
 from baomi.people.models import AdminRole, Person, Post
 from baomi.people.services import create_person, update_person
-
-from .conftest import PASSWORD
+from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
 
-from .conftest import SOURCE
+from tests.support import api
+from tests.support.factories import REVIEW_SOURCE as SOURCE
 
 pytestmark = pytest.mark.django_db
-
-
-def api(who):
-    client = APIClient(headers={"accept-language": "en"})
-    client.force_login(who)
-    return client
 
 
 def test_a_manuscript_through_the_api_from_submission_to_redacted_release(org):

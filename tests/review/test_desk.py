@@ -21,13 +21,12 @@ from baomi.review.services import (
     sign_referral,
     submit_manuscript,
 )
-from tests.ledger.factories import register
-
-from .conftest import SOURCE
+from tests.support import rule_ids
+from tests.support.factories import REVIEW_SOURCE, register
 
 pytestmark = pytest.mark.django_db
 
-EXCERPT = SOURCE[20:90]
+EXCERPT = REVIEW_SOURCE[20:90]
 
 
 def submit(org, text, who="insider"):
@@ -38,10 +37,6 @@ def submit(org, text, who="insider"):
 
 def cut_all(manuscript):
     return [[f.start, f.end] for f in manuscript.findings.all()]
-
-
-def rules_of(raised):
-    return [v.rule_id for v in raised.value.violations]
 
 
 def test_a_manuscript_is_scanned_on_submission_for_excerpts_terms_and_markings(org):
@@ -60,7 +55,7 @@ def test_PUB_REVIEW_secrets_must_be_cut_before_release(org):
     manuscript = submit(org, "本报讯 " + EXCERPT)
     with pytest.raises(policy.RuleViolation) as raised:
         decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="approve")
-    assert "PUB.REVIEW" in rules_of(raised)
+    assert "PUB.REVIEW" in rule_ids(raised)
     manuscript.refresh_from_db()
     assert manuscript.state == Manuscript.State.SUBMITTED and not Decision.objects.exists()
     decision = decide_manuscript(
@@ -78,7 +73,7 @@ def test_PUB_UNPUBLISHED_a_matter_not_yet_announced_is_cut(org):
     manuscript = submit(org, "会议决定，新区将封闭管理三个月。")
     with pytest.raises(policy.RuleViolation) as raised:
         decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="approve")
-    assert rules_of(raised) == ["PUB.UNPUBLISHED"]
+    assert rule_ids(raised) == ["PUB.UNPUBLISHED"]
     decide_manuscript(
         actor=org["people"]["reviewer"],
         manuscript=manuscript,
@@ -115,12 +110,12 @@ def test_PUB_INTERNAL_internal_material_needs_the_issuers_consent_or_a_cut(org):
     reviewer = org["people"]["reviewer"]
     with pytest.raises(policy.RuleViolation) as raised:
         decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve")
-    assert "PUB.INTERNAL" in rules_of(raised)
+    assert "PUB.INTERNAL" in rule_ids(raised)
     with pytest.raises(policy.RuleViolation) as raised:  # consent given, but not yet referred
         decide_manuscript(
             actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
         )
-    assert rules_of(raised) == ["PUB.REFER"]
+    assert rule_ids(raised) == ["PUB.REFER"]
 
 
 def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
@@ -135,7 +130,7 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
     assert org["people"]["clerk"].department_id == referral.department_id
     with pytest.raises(policy.RuleViolation) as raised:  # of that department, but no leader
         sign_referral(actor=org["people"]["clerk"], referral=referral, agreed=True)
-    assert rules_of(raised) == ["ACC.ROLE"]
+    assert rule_ids(raised) == ["ACC.ROLE"]
     sign_referral(actor=leader, referral=referral, agreed=True, comment="同意")
     decision = decide_manuscript(
         actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
@@ -147,7 +142,7 @@ def test_only_a_reviewer_decides_and_a_rejection_says_why(org):
     manuscript = submit(org, "普通的新闻稿件内容，没有任何问题。")
     with pytest.raises(policy.RuleViolation) as raised:
         decide_manuscript(actor=org["people"]["insider"], manuscript=manuscript, verdict="approve")
-    assert rules_of(raised) == ["ACC.ROLE"]
+    assert rule_ids(raised) == ["ACC.ROLE"]
     with pytest.raises(ValidationError):
         decide_manuscript(actor=org["people"]["reviewer"], manuscript=manuscript, verdict="reject")
     decide_manuscript(
@@ -231,7 +226,7 @@ def test_docx_and_pdf_manuscripts_are_read(org):
 
 
 def test_a_finding_about_a_document_outside_the_reviewers_scope_names_no_title(org, client):
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     outsider = person(
         "outside_reviewer",

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from rest_framework.test import APIClient
+
+from tests.support import api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(who):
-    client = APIClient(headers={"accept-language": "en"})
-    client.force_login(who)
-    return client
 
 
 def test_a_telegram_and_the_roster_through_the_api(org):
@@ -58,13 +53,11 @@ def test_a_telegram_and_the_roster_through_the_api(org):
 def test_a_telegram_is_reported_to_a_leader_through_the_api(org):
     from baomi.core.levels import Tier
     from baomi.people.models import Person, Post
-    from tests.ledger.factories import person
-
-    from .conftest import receive
+    from tests.support.factories import person, receive_telegram
 
     head, clerk = org["people"]["head"], org["people"]["clerk"]
     Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)
-    telegram = receive(org, "F-8", urgency=3, marking="绝密★10年")
+    telegram = receive_telegram(org, "F-8", urgency=3, marking="绝密★10年")
     chief = person("chief", org["units"]["planning"], posts=(Post.LEADER,), tier=Tier.CORE)
     refused = api(clerk).post(f"/api/v1/telegrams/{telegram.pk}/report/", {"leader": head.pk})
     assert refused.status_code == 403

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from baomi.telegrams.models import DutyHandover, DutyShift, Telegram
-
-from .conftest import receive
+from tests.support.factories import receive_telegram
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +52,7 @@ def test_the_duty_desk_is_the_confidential_rooms(client, org):
 
 
 def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
-    telegram = receive(org, "V-9", urgency=2, subject="特急通知")
+    telegram = receive_telegram(org, "V-9", urgency=2, subject="特急通知")
     client.force_login(org["people"]["head"])
     page = client.get("/telegrams/").content.decode()
     assert "V-9" in page and "/telegrams/receive/" not in page  # the head's part only
@@ -65,10 +64,10 @@ def test_the_head_marks_a_reported_telegram_seen_on_the_desk(client, org):
 def test_a_telegram_no_head_is_cleared_for_is_reported_to_a_leader_from_the_desk(client, org):
     from baomi.core.levels import Tier
     from baomi.people.models import Person, Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     Person.objects.filter(pk=org["people"]["head"].pk).update(tier=Tier.GENERAL)
-    telegram = receive(org, "F-7", urgency=3, subject="特提", marking="绝密★10年")
+    telegram = receive_telegram(org, "F-7", urgency=3, subject="特提", marking="绝密★10年")
     chief = person("chief", org["units"]["planning"], posts=(Post.LEADER,), tier=Tier.CORE)
     client.force_login(org["people"]["clerk"])
     page = client.get("/telegrams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -88,7 +87,7 @@ def test_a_telegram_no_head_is_cleared_for_is_reported_to_a_leader_from_the_desk
 
 
 def test_the_head_reads_the_report_on_the_dashboard(client, org):
-    receive(org, "F-1", urgency=3, subject="特提")
+    receive_telegram(org, "F-1", urgency=3, subject="特提")
     client.force_login(org["people"]["head"])
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "A telegram was reported to you" in page and "/telegrams/" in page
@@ -98,9 +97,9 @@ def test_a_clerk_of_another_department_sees_none_of_the_rooms_telegrams(client, 
     from baomi.core.levels import Tier
     from baomi.people.models import Post
     from baomi.telegrams.services import duty_board
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
-    receive(org, "S-3", urgency=0, subject="通知", marking="秘密★6个月")
+    receive_telegram(org, "S-3", urgency=0, subject="通知", marking="秘密★6个月")
     other = person(
         "finance_clerk", org["people"]["general"].department, posts=(Post.CLERK,), tier=Tier.CORE
     )
@@ -132,9 +131,9 @@ def test_a_clerk_of_another_department_cannot_act_on_the_rooms_telegram(client, 
     from baomi.audit.models import AuditEvent
     from baomi.core.levels import Tier
     from baomi.people.models import Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
-    telegram = receive(org, "S-4", urgency=0, subject="通知", marking="秘密★6个月")
+    telegram = receive_telegram(org, "S-4", urgency=0, subject="通知", marking="秘密★6个月")
     other = person(
         "finance_clerk", org["people"]["general"].department, posts=(Post.CLERK,), tier=Tier.CORE
     )

@@ -15,28 +15,26 @@ from baomi.ledger.models import Copy
 from baomi.policy.services import set_parameter
 from baomi.telegrams import services
 from baomi.telegrams.models import Telegram
+from tests.support import rule_ids
+from tests.support.factories import receive_telegram
 
-from .conftest import FRIDAY_NIGHT, SHANGHAI, receive
+from .conftest import FRIDAY_NIGHT, SHANGHAI
 
 pytestmark = pytest.mark.django_db
 
 
-def rules_of(raised):
-    return [v.rule_id for v in raised.value.violations]
-
-
 def test_a_received_telegram_is_a_ledger_document_with_its_copy_in_the_cabinet(org):
-    telegram = receive(org)
+    telegram = receive_telegram(org)
     assert telegram.document.doc_number == "2026-001"
     assert telegram.document.copies.get().state == Copy.State.IN_CABINET
     assert telegram.ack_due_at == FRIDAY_NIGHT + dt.timedelta(minutes=15)
 
 
 def test_TEL_DEADLINE_calendar_days_across_midnight_and_the_weekend(org):
-    normal = receive(org, "N-1", Urgency.NORMAL)
-    urgent = receive(org, "U-1", Urgency.URGENT)
-    very = receive(org, "V-1", Urgency.VERY_URGENT)
-    flash = receive(org, "F-1", Urgency.FLASH)
+    normal = receive_telegram(org, "N-1", Urgency.NORMAL)
+    urgent = receive_telegram(org, "U-1", Urgency.URGENT)
+    very = receive_telegram(org, "V-1", Urgency.VERY_URGENT)
+    flash = receive_telegram(org, "F-1", Urgency.FLASH)
     # Friday 23:50 + 3 days is Monday 23:50: Saturday and Sunday count
     assert normal.due_at == dt.datetime(2026, 11, 23, 23, 50, tzinfo=SHANGHAI)
     assert urgent.due_at == dt.datetime(2026, 11, 22, 23, 50, tzinfo=SHANGHAI)
@@ -46,20 +44,22 @@ def test_TEL_DEADLINE_calendar_days_across_midnight_and_the_weekend(org):
 
 def test_TEL_DEADLINE_a_later_due_time_than_the_urgency_allows_is_refused(org):
     with pytest.raises(policy.RuleViolation) as raised:
-        receive(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=3))
-    assert rules_of(raised) == ["TEL.DEADLINE"]
+        receive_telegram(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=3))
+    assert rule_ids(raised) == ["TEL.DEADLINE"]
     assert not Telegram.objects.exists() and not Copy.objects.exists()
-    telegram = receive(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=1))
+    telegram = receive_telegram(
+        org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=1)
+    )
     assert telegram.due_at == FRIDAY_NIGHT + dt.timedelta(days=1)
 
 
 def test_TEL_RECEIPT_no_completion_before_the_acknowledgement_and_a_late_one_is_recorded(org, at):
     from baomi.audit.models import AuditEvent
 
-    telegram = receive(org)
+    telegram = receive_telegram(org)
     with pytest.raises(policy.RuleViolation) as raised:
         services.complete_telegram(actor=org["people"]["clerk"], telegram=telegram, outcome="已办")
-    assert rules_of(raised) == ["TEL.RECEIPT"]
+    assert rule_ids(raised) == ["TEL.RECEIPT"]
     at(FRIDAY_NIGHT + dt.timedelta(minutes=16))  # past midnight and past the 15 minutes
     services.acknowledge_telegram(actor=org["people"]["clerk"], telegram=telegram)
     event = AuditEvent.objects.filter(action="telegram.acknowledged").get()
@@ -72,9 +72,9 @@ def test_TEL_RECEIPT_no_completion_before_the_acknowledgement_and_a_late_one_is_
 
 def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org):
     head = org["people"]["head"]
-    very = receive(org, "V-1", Urgency.VERY_URGENT)
-    important = receive(org, "I-1", Urgency.NORMAL, important=True)
-    normal = receive(org, "N-1", Urgency.URGENT)
+    very = receive_telegram(org, "V-1", Urgency.VERY_URGENT)
+    important = receive_telegram(org, "I-1", Urgency.NORMAL, important=True)
+    normal = receive_telegram(org, "N-1", Urgency.URGENT)
     assert (very.escalated_to, important.escalated_to, normal.escalated_to) == (head, head, None)
     assert Notification.objects.filter(person=head, kind="telegram.reported").count() == 2
     clerk = org["people"]["clerk"]
@@ -82,7 +82,7 @@ def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org)
         services.acknowledge_telegram(actor=clerk, telegram=t)
     with pytest.raises(policy.RuleViolation) as raised:
         services.complete_telegram(actor=clerk, telegram=very, outcome="已办")
-    assert rules_of(raised) == ["TEL.ESCALATE"]
+    assert rule_ids(raised) == ["TEL.ESCALATE"]
     with pytest.raises(ValidationError):
         services.head_has_seen(actor=clerk, telegram=very)
     services.head_has_seen(actor=head, telegram=very)
@@ -91,13 +91,13 @@ def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org)
 
 
 def test_DOC_TRANSFER_SYMMETRY_a_cipher_telegram_is_never_answered_in_clear(org):
-    original = receive(org)
+    original = receive_telegram(org)
     clerk = org["people"]["clerk"]
     with pytest.raises(policy.RuleViolation) as raised:
         services.reply_telegram(
             actor=clerk, original=original, number="R-1", traffic="plain", level=original.level
         )
-    assert rules_of(raised) == ["DOC.TRANSFER.SYMMETRY"]
+    assert rule_ids(raised) == ["DOC.TRANSFER.SYMMETRY"]
     with pytest.raises(policy.RuleViolation):
         services.reply_telegram(
             actor=clerk, original=original, number="R-1", traffic="cipher", level=1
@@ -113,7 +113,7 @@ def test_DUTY_ROSTER_each_day_has_two_different_people_on_duty(org):
     day = dt.date(2026, 11, 20)
     with pytest.raises(policy.RuleViolation) as raised:
         services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=clerk)
-    assert rules_of(raised) == ["DUTY.ROSTER"]
+    assert rule_ids(raised) == ["DUTY.ROSTER"]
     with pytest.raises(policy.RuleViolation):
         services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=None)
     services.assign_duty(actor=clerk, day=day, primary=clerk, secondary=clerk2)
@@ -144,9 +144,9 @@ def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at
     clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
     services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
     services.assign_duty(actor=clerk, day=dt.date(2026, 11, 21), primary=clerk2, secondary=clerk)
-    acked = receive(org, "A-1", Urgency.URGENT)  # due Sunday 23:50
+    acked = receive_telegram(org, "A-1", Urgency.URGENT)  # due Sunday 23:50
     services.acknowledge_telegram(actor=clerk, telegram=acked)
-    receive(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05, done Monday
+    receive_telegram(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05, done Monday
     at(dt.datetime(2026, 11, 21, 0, 10, tzinfo=SHANGHAI))  # Saturday, just past midnight
     board = services.duty_board()
     assert [(c.telegram.number, c.kind, c.overdue) for c in board] == [
@@ -178,8 +178,10 @@ def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org)
     from baomi.flows.services import destroy_batch, lend_copy, list_for_destruction
 
     clerk = org["people"]["clerk"]
-    cipher = receive(org, "C-1")  # 机密: a document of that level alone would stay for days
-    plain = receive(org, "P-1", traffic="plain", marking="机密★1年")
+    cipher = receive_telegram(
+        org, "C-1"
+    )  # 机密: a document of that level alone would stay for days
+    plain = receive_telegram(org, "P-1", traffic="plain", marking="机密★1年")
     assert latest_return(cipher.document) < latest_return(plain.document)
     with pytest.raises(policy.RuleViolation) as raised:
         lend_copy(
@@ -188,7 +190,7 @@ def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org)
             borrower=org["people"]["head"],
             due_at=latest_return(plain.document),
         )
-    assert rules_of(raised) == ["DOC.READ.SAME_DAY"]
+    assert rule_ids(raised) == ["DOC.READ.SAME_DAY"]
     batch = list_for_destruction(actor=clerk, copies=[cipher.document.copies.get()])
     with pytest.raises(policy.RuleViolation) as raised:
         destroy_batch(
@@ -199,21 +201,21 @@ def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org)
             escort=org["people"]["clerk2"],
             supervisors=[org["people"]["head"], org["people"]["important"]],
         )
-    assert "DOC.DESTROY" in rules_of(raised)
+    assert "DOC.DESTROY" in rule_ids(raised)
     assert raised.value.violations[0].values["cipher_telegrams"] is True
 
 
 def test_TEL_ESCALATE_only_a_head_cleared_for_the_level_is_reported_to(org):
     from baomi.core.levels import Tier
     from baomi.people.models import Person, Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     head = org["people"]["head"]
     Person.objects.filter(pk=head.pk).update(tier=Tier.IMPORTANT)  # up to 机密
     head.refresh_from_db()
     deputy = person("deputy", head.department, posts=(Post.LEADER,), tier=Tier.CORE)
-    flash = receive(org, "F-1", Urgency.FLASH, marking="绝密★10年")
-    secret = receive(org, "F-2", Urgency.FLASH, marking="机密★1年")
+    flash = receive_telegram(org, "F-1", Urgency.FLASH, marking="绝密★10年")
+    secret = receive_telegram(org, "F-2", Urgency.FLASH, marking="机密★1年")
     assert (flash.escalated_to, secret.escalated_to) == (deputy, head)
     assert list(services.visible_telegrams(head).filter(escalated_to=head)) == [secret]
     assert not services.visible_telegrams(head).filter(pk=flash.pk).exists()
@@ -230,7 +232,7 @@ def test_TEL_ESCALATE_no_cleared_head_is_like_no_head(org):
 
     head = org["people"]["head"]
     Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)  # up to 秘密
-    telegram = receive(org, "F-3", Urgency.FLASH, marking="绝密★10年")
+    telegram = receive_telegram(org, "F-3", Urgency.FLASH, marking="绝密★10年")
     assert telegram.escalated_to is None and telegram.escalated_at is None
     assert not Notification.objects.filter(kind="telegram.reported").exists()
     assert not telegram.document.scope.filter(person=head).exists()
@@ -240,23 +242,23 @@ def test_TEL_ESCALATE_with_no_cleared_head_the_clerk_reports_to_a_leader_who_is(
     from baomi.audit.models import AuditEvent
     from baomi.core.levels import Tier
     from baomi.people.models import Person, Post
-    from tests.ledger.factories import person
+    from tests.support.factories import person
 
     head, clerk = org["people"]["head"], org["people"]["clerk"]
     Person.objects.filter(pk=head.pk).update(tier=Tier.GENERAL)  # up to 秘密
     head.refresh_from_db()
-    telegram = receive(org, "F-4", Urgency.FLASH, marking="绝密★10年")
+    telegram = receive_telegram(org, "F-4", Urgency.FLASH, marking="绝密★10年")
     services.acknowledge_telegram(actor=clerk, telegram=telegram)
     with pytest.raises(policy.RuleViolation) as raised:
         services.complete_telegram(actor=clerk, telegram=telegram, outcome="已办")
-    assert rules_of(raised) == ["TEL.ESCALATE"]
+    assert rule_ids(raised) == ["TEL.ESCALATE"]
     assert raised.value.violations[0].failed.values["head"] is None  # no one to see it yet
     assert services.reportable([telegram]) == {telegram.pk}
 
     at(FRIDAY_NIGHT + dt.timedelta(minutes=7))
     with pytest.raises(policy.RuleViolation) as raised:  # the room's head is not cleared
         services.report_telegram(actor=clerk, telegram=telegram, leader=head)
-    assert rules_of(raised) == ["ACC.CLEARANCE"]
+    assert rule_ids(raised) == ["ACC.CLEARANCE"]
     with pytest.raises(ValidationError) as invalid:
         services.report_telegram(actor=clerk, telegram=telegram, leader=org["people"]["insider"])
     assert "leader" in invalid.value.message_dict
@@ -286,13 +288,13 @@ def test_TEL_ESCALATE_with_no_cleared_head_the_clerk_reports_to_a_leader_who_is(
 
 def test_only_an_open_telegram_that_must_be_reported_is_reported(org):
     clerk, head = org["people"]["clerk"], org["people"]["head"]
-    normal = receive(org, "N-9", Urgency.URGENT)
+    normal = receive_telegram(org, "N-9", Urgency.URGENT)
     with pytest.raises(ValidationError):  # not one that is reported
         services.report_telegram(actor=clerk, telegram=normal, leader=head)
-    very = receive(org, "V-9", Urgency.VERY_URGENT)
+    very = receive_telegram(org, "V-9", Urgency.VERY_URGENT)
     with pytest.raises(policy.RuleViolation) as raised:
         services.report_telegram(actor=org["people"]["insider"], telegram=very, leader=head)
-    assert rules_of(raised) == ["ACC.ROLE"]
+    assert rule_ids(raised) == ["ACC.ROLE"]
     assert services.reportable([normal, very]) == {very.pk}
 
 
@@ -302,7 +304,7 @@ def test_a_second_tick_writes_nothing_and_warns_no_one_again(org, at):
 
     clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
     services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
-    receive(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05
+    receive_telegram(org, "S-1", Urgency.NORMAL)  # acknowledgement due 00:05
     at(dt.datetime(2026, 11, 21, 0, 10, tzinfo=SHANGHAI))
     assert services.warn_running_clocks() == 1
     warned = Notification.objects.count()
