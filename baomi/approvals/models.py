@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core import clock
+from baomi.core.visibility import Rows, VisibleQuerySet
 from baomi.people.models import Post, PostAssignment
 
 from . import kinds
@@ -20,8 +21,9 @@ if TYPE_CHECKING:
     from baomi.people.models import Person
 
 
-class ApprovalQuerySet(models.QuerySet["Approval"]):
-    def _approver_q(self, person: Person) -> Q:
+class ApprovalQuerySet(VisibleQuerySet["Approval"]):
+    @staticmethod
+    def _approver_q(person: Person) -> Q:
         """Requests `person` is an approver of, in SQL: named as the approver, or holding the
         approver post in the approver unit (any unit when the request names none)."""
         held = PostAssignment.objects.filter(person_id=person.pk).values("post")
@@ -45,21 +47,23 @@ class ApprovalQuerySet(models.QuerySet["Approval"]):
         """The person's own requests, newest first."""
         return self.filter(requester_id=person.pk).order_by("-requested_at", "-pk")
 
-    def visible_to(self, person: Person) -> ApprovalQuerySet:
-        """Every request the person may look at: their own, those they decided, and those they
-        are an approver of (in any state)."""
-        if not person.is_active:
-            return self.none()
-        return self.filter(
-            Q(requester_id=person.pk) | Q(decided_by_id=person.pk) | self._approver_q(person)
-        )
-
     def due_to_expire(self, now: dt.datetime | None = None) -> ApprovalQuerySet:
         """Pending or approved-but-unused requests whose time is up."""
         return self.filter(
             state__in=(Approval.State.PENDING, Approval.State.APPROVED),
             expires_at__lte=now or clock.now(),
         )
+
+
+def _approval_parties(person: Person) -> Q:
+    """Every request the person may look at: their own, those they decided, and those they
+    are an approver of (in any state). A request names its subject by reference only, never by
+    title: a page that shows the subject reaches it through the subject's own visibility."""
+    return (
+        Q(requester_id=person.pk)
+        | Q(decided_by_id=person.pk)
+        | ApprovalQuerySet._approver_q(person)
+    )
 
 
 class Approval(models.Model):
@@ -130,6 +134,7 @@ class Approval(models.Model):
     consumed_at = models.DateTimeField(_("used at"), null=True, blank=True)
     consumed_by = models.CharField(_("used by action"), max_length=60, blank=True, default="")
 
+    visibility = Rows(_approval_parties)
     objects = ApprovalQuerySet.as_manager()
 
     class Meta:

@@ -6,12 +6,26 @@ state machine), and every move is a custody event in the audit log.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.visibility import Rows, Through, Via, VisibleQuerySet, WhollyKnown
 from baomi.ledger.models import Cabinet, Copy
+
+
+def _handover_participants(person: Any) -> Q:
+    """A handover list is known to the person handing over, the receiver and the clerk who
+    opened it: they sign it, and it lists only what the person held."""
+    return Q(person_id=person.pk) | Q(receiver_id=person.pk) | Q(opened_by_id=person.pk)
+
+
+def _stocktake_takers(person: Any) -> Q:
+    """A stocktake is known to the clerk who opened it."""
+    return Q(opened_by_id=person.pk)
 
 
 class Circulation(models.Model):
@@ -28,6 +42,9 @@ class Circulation(models.Model):
     started_at = models.DateTimeField(_("started at"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("circulation")
@@ -71,6 +88,9 @@ class CirculationStep(models.Model):
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     chased_on = models.DateField(_("last chased on"), null=True, blank=True)
+
+    visibility = Via("circulation")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("circulation step")
@@ -121,6 +141,9 @@ class Loan(models.Model):
         "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("loan")
         ordering = ["-lent_at", "-id"]
@@ -166,6 +189,9 @@ class LossReport(models.Model):
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
+
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("loss report")
@@ -248,6 +274,9 @@ class Transfer(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     signed_by = models.CharField(_("signed for by"), max_length=60, blank=True)
 
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("transfer")
         ordering = ["-sent_at", "-id"]
@@ -270,6 +299,9 @@ class CarryOut(models.Model):
     out_at = models.DateTimeField(_("taken out at"))
     due_at = models.DateTimeField(_("due back at"))
     back_at = models.DateTimeField(_("brought back at"), null=True, blank=True)
+
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("carry-out")
@@ -300,6 +332,9 @@ class Handover(models.Model):
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
 
+    visibility = Rows(_handover_participants)
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("handover")
         ordering = ["-opened_at", "-id"]
@@ -324,6 +359,9 @@ class HandoverItem(models.Model):
     handover = models.ForeignKey(Handover, on_delete=models.CASCADE, related_name="items")
     copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+
+    visibility = Via("handover")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("handover item")
@@ -364,6 +402,9 @@ class DestructionBatch(models.Model):
     )
     destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
 
+    visibility = WhollyKnown("items__copy__document")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("destruction batch")
         ordering = ["-listed_at", "-id"]
@@ -375,6 +416,9 @@ class DestructionBatch(models.Model):
 class DestructionItem(models.Model):
     batch = models.ForeignKey(DestructionBatch, on_delete=models.CASCADE, related_name="items")
     copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+
+    visibility = Via("batch")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("destruction item")
@@ -403,6 +447,9 @@ class Stocktake(models.Model):
         "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
+    visibility = Rows(_stocktake_takers)
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("stocktake")
         ordering = ["-opened_at", "-id"]
@@ -423,6 +470,9 @@ class StocktakeLine(models.Model):
         Cabinet, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     seen_at = models.DateTimeField(_("seen at"), null=True, blank=True)
+
+    visibility = Via("stocktake")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("stocktake line")
@@ -447,6 +497,9 @@ class ArchiveVolume(models.Model):
     )
     created_at = models.DateTimeField(_("created at"))
     copies = models.ManyToManyField(Copy, related_name="volumes", blank=True)
+
+    visibility = WhollyKnown("copies__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("archive volume")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.rules import clearance_ceiling
+from baomi.core.visibility import Through, VisibleQuerySet, document_condition
 
 
 class Cabinet(models.Model):
@@ -88,12 +89,11 @@ def visible(person: Any, path: str = "") -> Q:
     )
 
 
-class DocumentQuerySet(models.QuerySet["Document"]):
-    def visible_to(self, person: Any) -> DocumentQuerySet:
-        """Documents this person may know exist: see `visible`."""
-        if not person.is_authenticated or not person.is_active or person.admin_role:
-            return self.none()
-        return self.filter(visible(person))
+document_condition.register(visible)
+
+
+class DocumentQuerySet(VisibleQuerySet["Document"]):
+    pass
 
 
 class Document(models.Model):
@@ -189,6 +189,7 @@ class Document(models.Model):
         related_name="derived",
     )
 
+    visibility = Through("")
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
@@ -232,6 +233,9 @@ class ScopeEntry(models.Model):
         "core.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     post = models.CharField(max_length=20, blank=True)
+
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("knowledge scope entry")
@@ -298,6 +302,9 @@ class Copy(models.Model):
     )
     # a unit outside the organization that signed for a copy sent to it (发文送达)
     external_holder = models.CharField(_("external holder"), max_length=100, blank=True)
+
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("copy")
@@ -376,6 +383,9 @@ class Instruction(models.Model):
     text = models.TextField(_("instructions"), blank=True)
     written_at = models.DateTimeField(_("written at"), null=True, blank=True)
 
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("leader's instructions")
         ordering = ["routed_at", "id"]
@@ -405,6 +415,9 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("uploaded at"))
+
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attachment")
@@ -439,6 +452,9 @@ class PrintWaste(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     destroyed_at = models.DateTimeField(_("destroyed at"), null=True, blank=True)
+
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("print waste")

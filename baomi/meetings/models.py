@@ -11,29 +11,32 @@ from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Level
 from baomi.core.rules import clearance_ceiling
+from baomi.core.visibility import Rows, Through, Via, VisibleQuerySet
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
-    def visible_to(self, person: Any) -> MeetingQuerySet:
-        """The meetings a person may know of: those the person organizes, takes part in, keeps
-        safe or approved; and the department's meetings, up to the level the person is cleared
-        for, for its leaders (who approve the plans) and its organizing posts (who run them).
-        A meeting's title can itself be sensitive: no one else sees it."""
-        from baomi import policy
-        from baomi.people.models import Post
+def _meeting_knowers(person: Any) -> models.Q:
+    """The meetings a person may know of: those the person organizes, takes part in, keeps
+    safe or approved; and the department's meetings, up to the level the person is cleared
+    for, for its leaders (who approve the plans) and its organizing posts (who run them).
+    A meeting's title can itself be sensitive: no one else sees it."""
+    from baomi import policy
+    from baomi.people.models import Post
 
-        if not person.is_authenticated or not person.is_active or person.admin_role:
-            return self.none()
-        mine = (
-            models.Q(organizer=person)
-            | models.Q(participants__person=person)
-            | models.Q(security_lead=person)
-            | models.Q(approved_by=person)
-        )
-        if person.holds(Post.LEADER) or policy.check("meeting.organize", actor=person).allowed:
-            ceiling = clearance_ceiling(person.tier)
-            mine |= models.Q(department=person.department_id, level__lte=ceiling)
-        return self.filter(mine).distinct()
+    mine = (
+        models.Q(organizer=person)
+        | models.Q(participants__person=person)
+        | models.Q(security_lead=person)
+        | models.Q(approved_by=person)
+    )
+    if person.holds(Post.LEADER) or policy.check("meeting.organize", actor=person).allowed:
+        ceiling = clearance_ceiling(person.tier)
+        mine |= models.Q(department=person.department_id, level__lte=ceiling)
+    # one subquery, so a meeting with many participants is one row and lists need no DISTINCT
+    return models.Q(pk__in=Meeting.objects.filter(mine).values("pk"))
+
+
+class MeetingQuerySet(VisibleQuerySet["Meeting"]):
+    pass
 
 
 class Meeting(models.Model):
@@ -76,6 +79,7 @@ class Meeting(models.Model):
     left_behind_checked_at = models.DateTimeField(_("venue checked for papers at"), null=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    visibility = Rows(_meeting_knowers)
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
@@ -98,6 +102,9 @@ class Participant(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
 
+    visibility = Via("meeting")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -117,6 +124,9 @@ class MeetingDocument(models.Model):
     document = models.OneToOneField("ledger.Document", on_delete=models.PROTECT, related_name="+")
     recording = models.BooleanField(_("recording"), default=False)
 
+    visibility = Through("document")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting document")
         verbose_name_plural = _("meeting documents")
@@ -133,6 +143,9 @@ class Handout(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     handed_at = models.DateTimeField(_("handed out at"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("hand-out")
@@ -157,6 +170,9 @@ class Relay(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     relayed_at = models.DateTimeField(_("relayed at"))
+
+    visibility = Via("meeting")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("relay")

@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from baomi.core.visibility import Rows, Via, VisibleQuerySet
+
+
+def _manuscript_readers(person: Any) -> models.Q:
+    """What a person may open: reviewers everything, leaders of a department asked for a second
+    review what was referred to it, everyone their own submissions. A finding names a document
+    the reader may not know of only by its level and departments, so findings follow their
+    manuscript, not the documents they match."""
+    from baomi import policy
+
+    if policy.check("manuscript.review", actor=person).allowed:
+        return models.Q()
+    mine = models.Q(submitted_by=person)
+    if person.department_id and policy.check("manuscript.sign", actor=person).allowed:
+        referred = Referral.objects.filter(department=person.department_id).values("manuscript")
+        mine |= models.Q(pk__in=referred)
+    return mine
 
 
 class SensitiveTerm(models.Model):
@@ -67,6 +87,9 @@ class Manuscript(models.Model):
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
     )
 
+    visibility = Rows(_manuscript_readers)
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("manuscript")
         verbose_name_plural = _("manuscripts")
@@ -112,6 +135,9 @@ class Finding(models.Model):
     source_end = models.PositiveIntegerField(null=True, blank=True)
     similarity = models.FloatField(null=True, blank=True)
 
+    visibility = Via("manuscript")
+    objects = VisibleQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("finding")
         verbose_name_plural = _("findings")
@@ -139,6 +165,9 @@ class Referral(models.Model):
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
     agreed = models.BooleanField(_("agreed"), null=True)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
+
+    visibility = Via("manuscript")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("referral")
@@ -173,6 +202,9 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"))
+
+    visibility = Via("manuscript")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("decision")

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
-from baomi.core import clock
+from baomi.core import clock, visibility
 from baomi.ledger.content import ContentError
 
 from . import scanning
@@ -34,17 +34,11 @@ def signs_referrals(person: Any) -> bool:
 
 
 def visible_manuscripts(person: Any, *, reviewer: bool | None = None) -> Any:
-    """What a person may open: reviewers everything, leaders of a department asked for a second
-    review what was referred to it, everyone their own submissions. `reviewer`: may_review(person)
-    when the caller knows it already."""
-    if not person.is_authenticated or person.admin_role:
-        return Manuscript.objects.none()
-    if may_review(person) if reviewer is None else reviewer:
+    """What a person may open (the manuscript's declared visibility). `reviewer`:
+    may_review(person) when the caller knows it already, which spares the check."""
+    if reviewer and not visibility.sees_nothing(person):
         return Manuscript.objects.all()
-    mine = Q(submitted_by=person)
-    if signs_referrals(person) and person.department_id:
-        mine |= Q(referrals__department=person.department_id)
-    return Manuscript.objects.filter(mine).distinct()
+    return Manuscript.objects.visible_to(person)
 
 
 def may_see_findings(person: Any, manuscript: Manuscript, *, reviewer: bool | None = None) -> bool:

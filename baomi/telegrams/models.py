@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Level, Urgency
+from baomi.core.visibility import Through, VisibleQuerySet
 
 
 class Telegram(models.Model):
@@ -57,6 +58,9 @@ class Telegram(models.Model):
     head_seen_at = models.DateTimeField(_("seen by the head at"), null=True, blank=True)
     #: the reminders already sent, one per clock ("ack", "ack_late", "due", "due_late")
     warned = models.JSONField(default=list, blank=True)
+
+    visibility = Through("document", "in_reply_to__document")
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("telegram")
