@@ -9,14 +9,16 @@ logarithmic-size inclusion proof, and a later checkpoint is proven to extend it.
 from __future__ import annotations
 
 import base64
+import binascii
+import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
@@ -25,15 +27,22 @@ from django.db import connection, transaction
 from baomi.core import clock
 from baomi.core.keyfiles import read_or_create
 
-from . import merkle
-from .chain import GENESIS, canonical_json, hasher, iso_utc, record
+from . import merkle, scan
+from .chain import ALGORITHMS, GENESIS, canonical_json, hasher, iso_utc, record
 from .models import AuditEvent, AuditHead, Checkpoint
 
 FORMAT = "baomi-checkpoint/1"
+FIELDS = ("format", "alg", "tree_size", "root", "head", "signed_at", "key_id", "signature")
+PROOF_FIELDS = ("seq", "body", "prev_hash", "tree_size", "alg", "path")
+SIGNATURE_BYTES = 64  # Ed25519
 
 
 class CheckpointError(ValueError):
     """A checkpoint that cannot be read, is not signed by the trusted key, or does not match."""
+
+
+class UnreadableError(CheckpointError):
+    """A checkpoint, proof or key that is not well formed: nothing could be checked with it."""
 
 
 def signing_key() -> Ed25519PrivateKey:
@@ -46,11 +55,16 @@ def signing_key() -> Ed25519PrivateKey:
             serialization.NoEncryption(),
         )
 
-    key = serialization.load_pem_private_key(
-        read_or_create(settings.SIGNING_KEY_FILE, new_key), password=None
-    )
+    try:
+        key = serialization.load_pem_private_key(
+            read_or_create(settings.SIGNING_KEY_FILE, new_key), password=None
+        )
+    except (OSError, ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise UnreadableError(
+            f"the signing key file {settings.SIGNING_KEY_FILE} cannot be read: {exc}"
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise CheckpointError("the signing key file does not hold an Ed25519 key")
+        raise UnreadableError("the signing key file does not hold an Ed25519 key")
     return key
 
 
@@ -67,9 +81,17 @@ def key_id(key: Ed25519PublicKey) -> str:
 
 
 def load_public_key(path: Path) -> Ed25519PublicKey:
-    key = serialization.load_pem_public_key(Path(path).read_bytes())
+    return parse_public_key(Path(path).read_bytes())
+
+
+def parse_public_key(pem: bytes) -> Ed25519PublicKey:
+    """The Ed25519 public key in `pem`; UnreadableError for anything else."""
+    try:
+        key = serialization.load_pem_public_key(pem)
+    except (ValueError, UnsupportedAlgorithm):
+        raise UnreadableError("the public key file does not hold a PEM public key") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise CheckpointError("the public key file does not hold an Ed25519 key")
+        raise UnreadableError("the public key file does not hold an Ed25519 key")
     return key
 
 
@@ -156,29 +178,127 @@ def sign_checkpoint(*, actor: Any = None) -> SignedCheckpoint:
 
 
 def read_checkpoint(document: str, public_key: Ed25519PublicKey | None = None) -> SignedCheckpoint:
-    """Parse a checkpoint document and check its signature against the trusted public key."""
+    """Parse a checkpoint document and check its signature against the trusted public key.
+
+    UnreadableError when the document is not a well-formed checkpoint (every field present,
+    of its type, nothing else); CheckpointError when its signature does not verify.
+    """
+    what = "checkpoint"
+    fields = _fields(document, FIELDS, what)
+    if fields["format"] != FORMAT:
+        raise UnreadableError(f"the checkpoint cannot be read: not a {FORMAT} document")
+    alg = _alg(fields, what)
+    size = merkle.get_hasher(alg).digest_size
+    cp = SignedCheckpoint(
+        tree_size=_whole(fields, "tree_size", what, minimum=0),
+        root=_hex(fields, "root", what, size),
+        head=_hex(fields, "head", what, size),
+        alg=alg,
+        signed_at=_moment(fields, "signed_at", what),
+        key_id=_hex(fields, "key_id", what, 8).hex(),
+        document=document,
+    )
+    signature = _base64(fields.pop("signature"), "signature", what)
+    if len(signature) != SIGNATURE_BYTES:
+        raise UnreadableError(
+            f"the checkpoint cannot be read: signature is not {SIGNATURE_BYTES} bytes"
+        )
     public_key = public_key or signing_key().public_key()
     try:
-        fields = json.loads(document)
-        signature = base64.b64decode(fields.pop("signature"), validate=True)
-        if fields.get("format") != FORMAT:
-            raise CheckpointError(f"not a {FORMAT} document")
         public_key.verify(signature, canonical_json(fields).encode())
-        return SignedCheckpoint(
-            tree_size=int(fields["tree_size"]),
-            root=bytes.fromhex(fields["root"]),
-            head=bytes.fromhex(fields["head"]),
-            alg=str(fields["alg"]),
-            signed_at=str(fields["signed_at"]),
-            key_id=str(fields["key_id"]),
-            document=document,
-        )
     except InvalidSignature:
+        trusted = key_id(public_key)
+        signer = (
+            "" if cp.key_id == trusted else f" (signed by key {cp.key_id}, trusted key {trusted})"
+        )
         raise CheckpointError(
-            "the checkpoint's signature does not verify with the trusted key"
+            f"the checkpoint's signature does not verify with the trusted key{signer}"
         ) from None
-    except (ValueError, KeyError, TypeError) as exc:
-        raise CheckpointError(f"the checkpoint cannot be read: {exc}") from None
+    return cp
+
+
+def _unreadable(what: str, problem: str) -> UnreadableError:
+    return UnreadableError(f"the {what} cannot be read: {problem}")
+
+
+def _fields(document: str, names: tuple[str, ...], what: str) -> dict[str, Any]:
+    """The JSON object in `document`, holding exactly the fields `names`."""
+
+    def no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # a repeated key would let two readers see two different documents
+        keys = [key for key, _ in pairs]
+        if repeated := sorted({key for key in keys if keys.count(key) > 1}):
+            raise _unreadable(what, f"repeated fields {', '.join(repeated)}")
+        return dict(pairs)
+
+    try:
+        fields = json.loads(document, object_pairs_hook=no_repeats)
+    except json.JSONDecodeError as exc:
+        problem = "the file is empty" if not document.strip() else f"not JSON ({exc})"
+        raise _unreadable(what, problem) from None
+    except RecursionError:
+        raise _unreadable(what, "not JSON (nested too deeply)") from None
+    if not isinstance(fields, dict):
+        raise _unreadable(what, "not a JSON object")
+    if missing := [name for name in names if name not in fields]:
+        raise _unreadable(what, f"missing fields {', '.join(missing)}")
+    if extra := sorted(set(fields) - set(names)):
+        raise _unreadable(what, f"unexpected fields {', '.join(extra)}")
+    return fields
+
+
+def _text(fields: dict[str, Any], name: str, what: str) -> str:
+    value = fields[name]
+    if not isinstance(value, str):
+        raise _unreadable(what, f"{name} is not a string")
+    return value
+
+
+def _whole(fields: dict[str, Any], name: str, what: str, *, minimum: int) -> int:
+    value = fields[name]
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise _unreadable(what, f"{name} is not a whole number of at least {minimum}")
+    return value
+
+
+def _hex(fields: dict[str, Any], name: str, what: str, size: int) -> bytes:
+    text = _text(fields, name, what)
+    try:
+        value = bytes.fromhex(text)
+    except ValueError:
+        value = b""
+    if len(text) != 2 * size or len(value) != size:
+        raise _unreadable(what, f"{name} is not {2 * size} hexadecimal digits")
+    return value
+
+
+def _base64(value: Any, name: str, what: str) -> bytes:
+    if isinstance(value, str):
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    raise _unreadable(what, f"{name} is not base64")
+
+
+def _alg(fields: dict[str, Any], what: str) -> str:
+    alg = _text(fields, "alg", what)
+    if alg not in ALGORITHMS:
+        raise _unreadable(what, f"alg {alg!r} is not one of {', '.join(ALGORITHMS)}")
+    try:
+        merkle.get_hasher(alg)
+    except ValueError:
+        raise _unreadable(what, f"this installation cannot compute {alg}") from None
+    return alg
+
+
+def _moment(fields: dict[str, Any], name: str, what: str) -> str:
+    text = _text(fields, name, what)
+    try:
+        dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise _unreadable(what, f"{name} is not a time") from None
+    return text
 
 
 def check_stored_checkpoints(
@@ -197,6 +317,56 @@ def check_stored_checkpoints(
         if at != cp.head:
             return cp.tree_size, f"event {cp.tree_size} differs from the signed checkpoint"
     return None
+
+
+def contradiction(
+    cp: SignedCheckpoint, *, events: int, alg: str, hash_at: Callable[[int], bytes | None]
+) -> tuple[int | None, str] | None:
+    """(position, what differs) when the log's first `cp.tree_size` events are not the ones
+    the checkpoint signed: the log is shorter, of another hash, or its event at the
+    checkpoint's head or its Merkle root differs; None when they are the signed ones.
+
+    `events` is the length of the chain as just verified: the checkpoint, held outside the
+    database, catches a log cut short or rewritten together with its head row.
+    """
+    n = cp.tree_size
+    if cp.alg != alg:
+        return 1, f"the checkpoint signs a {cp.alg} chain; the log is hashed with {alg}"
+    if n > events:
+        missing = f"event {n} is" if n == events + 1 else f"events {events + 1}–{n} are"
+        return (
+            events + 1,
+            f"the checkpoint covers {n} events; the log holds {events}: {missing} missing",
+        )
+    head = hash_at(n) if n else GENESIS
+    if head != cp.head:
+        stored = head.hex() if head else "missing"
+        return n, (
+            f"event {n}, the checkpoint's head, differs from it: its hash is {stored}, "
+            f"the signed one {cp.head.hex()}"
+        )
+    if (root := merkle.root_of(_leaves(n), alg=alg)) != cp.root:
+        return None, (
+            f"the Merkle root of events 1–{n} is {root.hex()}; the checkpoint signs {cp.root.hex()}"
+        )
+    return None
+
+
+def _leaves(size: int) -> Iterator[bytes]:
+    """The stored chain hashes of events 1..size in order, a bounded range at a time."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    column = scan.hash_bytes(connection.vendor)
+    with connection.cursor() as cursor:
+        for lo in range(1, size + 1, scan.FETCH):
+            hi = min(lo + scan.FETCH - 1, size)
+            cursor.execute(
+                f"SELECT {column} FROM {table} WHERE seq BETWEEN %s AND %s ORDER BY seq", [lo, hi]
+            )
+            rows = cursor.fetchall()
+            if len(rows) != hi - lo + 1:  # removed since the chain was verified
+                raise CheckpointError(f"the log no longer holds events {lo}–{hi}")
+            for (digest,) in rows:
+                yield bytes(digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,14 +398,19 @@ class InclusionProof:
 
     @classmethod
     def from_json(cls, text: str) -> InclusionProof:
-        d = json.loads(text)
+        """The proof in `text`; UnreadableError unless every field is present and of its type."""
+        what = "proof"
+        d = _fields(text, PROOF_FIELDS, what)
+        alg = _alg(d, what)
+        size = merkle.get_hasher(alg).digest_size
+        seq = _whole(d, "seq", what, minimum=1)
+        tree_size = _whole(d, "tree_size", what, minimum=seq)
+        try:
+            path = merkle.decode_proof(_text(d, "path", what), size)
+        except ValueError as exc:
+            raise _unreadable(what, f"path: {exc}") from None
         return cls(
-            int(d["seq"]),
-            d["body"],
-            bytes.fromhex(d["prev_hash"]),
-            int(d["tree_size"]),
-            merkle.decode_proof(d["path"]),
-            d["alg"],
+            seq, _text(d, "body", what), _hex(d, "prev_hash", what, size), tree_size, path, alg
         )
 
     def verify(self, checkpoint: SignedCheckpoint) -> bool:

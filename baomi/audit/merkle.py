@@ -35,6 +35,7 @@ __all__ = [
     "get_hasher",
     "leaf_hash",
     "node_hash",
+    "root_of",
     "verify_consistency",
     "verify_inclusion",
 ]
@@ -122,6 +123,28 @@ def node_hash(left: bytes, right: bytes, alg: str | Hasher = "sha256") -> bytes:
 def empty_root(alg: str | Hasher = "sha256") -> bytes:
     """Return the root of the empty tree, ``H(b"")``."""
     return get_hasher(alg).empty_root
+
+
+def root_of(entries: Iterable[bytes], alg: str | Hasher = "sha256") -> bytes:
+    """Return the root over leaf *entries*, read once in order, in O(log n) memory.
+
+    Guarantees ``root_of(e, alg) == MerkleTree(e, alg).root()``: complete subtrees are
+    merged as a binary counter merges carries, and the remaining ones, largest first, are
+    exactly the RFC's left-leaning split.
+    """
+    hasher = get_hasher(alg)
+    stack: list[tuple[int, bytes]] = []  # (leaves, hash) of complete subtrees, largest first
+    for entry in entries:
+        size, node = 1, hasher.leaf(entry)
+        while stack and stack[-1][0] == size:
+            size, node = 2 * size, hasher.node(stack.pop()[1], node)
+        stack.append((size, node))
+    if not stack:
+        return hasher.empty_root
+    node = stack.pop()[1]
+    while stack:
+        node = hasher.node(stack.pop()[1], node)
+    return node
 
 
 def _largest_pow2_below(n: int) -> int:

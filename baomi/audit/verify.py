@@ -1,5 +1,6 @@
 """Checking the chain: every stored event re-hashed in order, positions without gaps, the head
-row and every stored checkpoint consistent with what was recomputed."""
+row and every stored checkpoint consistent with what was recomputed, and the log against a
+checkpoint held outside the database."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.db.models import Max, Subquery
 
 from . import scan
 from .chain import GENESIS, hasher
-from .checkpoints import check_stored_checkpoints
+from .checkpoints import SignedCheckpoint, check_stored_checkpoints, contradiction
 from .models import AuditEvent, AuditHead, Checkpoint
 
 T = TypeVar("T")
@@ -158,10 +159,18 @@ def underived_columns() -> list[str]:
     return [column for column in SEARCH_COLUMNS if column not in generated]
 
 
-def verify_chain(workers: int | None = None) -> Verdict:
+def verify_chain(
+    workers: int | None = None, *, checkpoint: SignedCheckpoint | None = None
+) -> Verdict:
     """Recompute the whole chain. Reports the first position whose stored hash, position or
     predecessor link does not match, a head row / checkpoint that disagrees with the chain, or
-    search columns no longer derived from the bodies."""
+    search columns no longer derived from the bodies.
+
+    With `checkpoint` (signature already checked), an intact chain must also hold the events
+    it signed: at least as many, the same hash at its head and the same Merkle root. This
+    catches what the database alone cannot: a tail cut, or history rewritten and re-hashed
+    together with the head row and the stored checkpoints.
+    """
     head, last = _head_and_last()
     hasher(head.alg)
     result = _check(head.alg, last, workers or os.cpu_count() or 1)
@@ -193,6 +202,10 @@ def verify_chain(workers: int | None = None) -> Verdict:
     problem = check_stored_checkpoints(hash_at=_stored_hash, events=count)
     if problem:
         return Verdict(False, count, result.last_hash, problem[0], problem[1])
+    if checkpoint is not None and (
+        differs := contradiction(checkpoint, events=count, alg=head.alg, hash_at=_stored_hash)
+    ):
+        return Verdict(False, count, result.last_hash, differs[0], differs[1])
     if underived := underived_columns():
         return Verdict(
             False,

@@ -1,4 +1,8 @@
-"""`baomi checkpoint`: sign the audit chain's head and export it as a file and a printable page."""
+"""`baomi checkpoint`: sign the audit chain's head and export it as a file and a printable page.
+
+Every output path is checked before signing, so a path that cannot be written is refused with
+exit status 2 and nothing is signed; so is a signing key file that does not hold a key.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from django.utils import translation
 
 from baomi.audit import checkpoints as cps
 
+from . import _files as files
+
 
 class Command(BaseCommand):
     help = "Sign a checkpoint of the audit chain head; write it as JSON and as a printable page."
@@ -21,15 +27,19 @@ class Command(BaseCommand):
         parser.add_argument("--public-key", type=Path, help="write the public key here (PEM)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        checkpoint = cps.sign_checkpoint(actor=None)
-        if options["out"]:
-            options["out"].write_text(checkpoint.document, encoding="utf-8")
-        if options["html"]:
+        out = files.writable(options["out"], "checkpoint file")
+        html = files.writable(options["html"], "page")
+        key = files.writable(options["public_key"], "public key file")
+        with files.refusals():
+            checkpoint = cps.sign_checkpoint(actor=None)
+        if out is not None:
+            files.write_text(out, checkpoint.document, "checkpoint file")
+        if html is not None:
             with translation.override("zh-hans"):
                 page = render_to_string("audit/checkpoint.html", cps.printable_context(checkpoint))
-            options["html"].write_text(page, encoding="utf-8")
-        if options["public_key"]:
-            options["public_key"].write_text(cps.public_key_pem(), encoding="utf-8")
+            files.write_text(html, page, "page")
+        if key is not None:
+            files.write_text(key, cps.public_key_pem(), "public key file")
         self.stdout.write(
             f"checkpoint signed: {checkpoint.tree_size} events, root {checkpoint.root.hex()}, "
             f"head {checkpoint.head.hex()}, key {checkpoint.key_id}"

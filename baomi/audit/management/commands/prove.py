@@ -1,14 +1,21 @@
 """`baomi prove --event N --checkpoint FILE`: export the inclusion proof of one event, which anyone
-holding the checkpoint checks with `baomi verify --proof FILE --checkpoint FILE`."""
+holding the checkpoint checks with `baomi verify --proof FILE --checkpoint FILE`.
+
+Exit status 1 when the checkpoint's signature does not verify with this installation's key or
+the event cannot be proven from the log; 2 when a file cannot be read or written, or the
+checkpoint is not well formed.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from baomi.audit import checkpoints as cps
+
+from . import _files as files
 
 
 class Command(BaseCommand):
@@ -20,12 +27,11 @@ class Command(BaseCommand):
         parser.add_argument("--out", type=Path, help="write the proof here instead of stdout")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            checkpoint = cps.read_checkpoint(options["checkpoint"].read_text(encoding="utf-8"))
+        out = files.writable(options["out"], "proof file")
+        checkpoint = files.checkpoint(options["checkpoint"], None)
+        with files.refusals():
             proof = cps.prove_event(options["event"], checkpoint).to_json()
-        except cps.CheckpointError as exc:
-            raise CommandError(str(exc), returncode=1) from exc
-        if options["out"]:
-            options["out"].write_text(proof, encoding="utf-8")
+        if out is not None:
+            files.write_text(out, proof, "proof file")
         else:
             self.stdout.write(proof)
