@@ -386,7 +386,7 @@ def slowest(fn: Callable[[], Any], top: int = 3) -> dict[str, Any]:
 
 def workbench_sizes(person: Any) -> dict[str, int]:
     """How many rows each list behind the workbench holds for this person."""
-    from baomi.flows.views import ON_WORKBENCH, workbench_lists
+    from baomi.flows.views.workbench import ON_WORKBENCH, workbench_lists
 
     lists = workbench_lists(person)
     return {kind: lists[kind].count() for kind in ON_WORKBENCH}
@@ -482,7 +482,7 @@ def main() -> None:
         result.update(
             generate_flows(args.circulations, args.loans, args.overdue, args.loan_overdue)
         )
-    from baomi.flows.views import SHOWN
+    from baomi.flows.views.workbench import SHOWN
 
     result["shown"] = SHOWN
     result["totals"] = totals()

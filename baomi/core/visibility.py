@@ -150,6 +150,15 @@ def condition(model: type[models.Model], person: Any) -> Q:
     return declaration(model).condition(model, person)
 
 
+def knows_document(person: Any, path: str) -> Q:
+    """The condition "the person may know the document reached through `path`", for marking
+    rows in a list the person sees as a whole (a handover list names every copy handed over,
+    but a document's number only where its reader may know it)."""
+    if sees_nothing(person):
+        return Q(pk__in=[])
+    return document_condition(person, path)
+
+
 def visible_to(model: type[M], person: Any) -> models.QuerySet[M]:
     if sees_nothing(person):
         return model._default_manager.none()

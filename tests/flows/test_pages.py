@@ -231,7 +231,7 @@ def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(clie
 
 
 def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client, org, monkeypatch):
-    from baomi.flows import views
+    from baomi.flows.views import workbench as views
     from baomi.flows.services import lend_copy
 
     monkeypatch.setattr(views, "SHOWN", 1)

@@ -1,0 +1,68 @@
+"""Circulation pages: open a route, hand the copy to the next reader, take it back, sign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi.core.visibility import visible_or_404
+from baomi.people.names import staff_named
+from baomi.people.views import AuthedRequest
+
+from .. import services
+from ..models import (
+    Circulation,
+    CirculationStep,
+)
+from ._common import (
+    _act,
+    _scanned,
+)
+
+
+@login_required
+@require_POST
+def circulate(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        return services.start_circulation(
+            actor=request.user,
+            copy=_scanned(request),
+            readers=staff_named(request.POST.get("readers", ""), "readers"),
+        )
+
+    return _act(request, action, _("Circulation opened."))
+
+
+@login_required
+@require_POST
+def hand(request: AuthedRequest, pk: int) -> HttpResponse:
+    circulation = visible_or_404(Circulation, request.user, pk=pk)
+    return _act(
+        request,
+        lambda: services.hand_to_reader(actor=request.user, circulation=circulation),
+        _("Handed to the next reader."),
+    )
+
+
+@login_required
+@require_POST
+def take_back(request: AuthedRequest, pk: int) -> HttpResponse:
+    circulation = visible_or_404(Circulation, request.user, pk=pk)
+    return _act(
+        request,
+        lambda: services.take_back(actor=request.user, circulation=circulation),
+        _("Taken back."),
+    )
+
+
+@login_required
+@require_POST
+def sign(request: AuthedRequest, pk: int) -> HttpResponse:
+    step = visible_or_404(CirculationStep.objects.filter(reader=request.user), request.user, pk=pk)
+    return _act(
+        request, lambda: services.sign_for_copy(actor=request.user, step=step), _("Signed for.")
+    )

@@ -1,0 +1,75 @@
+"""Destruction pages: batches listed by label, destroyed under supervision, with certificates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi.core.visibility import visible_or_404
+from baomi.people.names import one_staff_named, staff_named
+from baomi.people.views import AuthedRequest
+
+from .. import services
+from ..models import (
+    DestructionBatch,
+)
+from ._common import (
+    _back,
+    _by_id,
+    _labels,
+)
+
+
+@login_required
+def destruction(request: AuthedRequest) -> HttpResponse:
+    """销毁: the batches listed, each destroyed under supervision, with its certificate."""
+    batches = services.whole_batches(request.user).prefetch_related("items__copy__document")[:100]
+    if request.method == "POST":
+        return _back(
+            request,
+            lambda: services.list_for_destruction(actor=request.user, copies=_labels(request)),
+            _("Listed for destruction."),
+            "flows:destruction",
+        )
+    return render(request, "flows/destruction.html", {"batches": batches})
+
+
+@login_required
+@require_POST
+def destroy(request: AuthedRequest, pk: int) -> HttpResponse:
+    batch = visible_or_404(DestructionBatch, request.user, pk=pk)
+
+    def action() -> Any:
+        from baomi.approvals.models import Approval
+
+        escort = request.POST.get("escort", "").strip()
+        approval = _by_id(Approval.objects.filter(requester=request.user), request, "approval")
+        return services.destroy_batch(
+            actor=request.user,
+            batch=batch,
+            method=request.POST.get("method", ""),
+            place=request.POST.get("place", ""),
+            on_site=bool(request.POST.get("on_site")),
+            escort=one_staff_named(escort, "escort") if escort else None,
+            supervisors=staff_named(request.POST.get("supervisors", ""), "supervisors"),
+            approval=approval,
+        )
+
+    return _back(request, action, _("Destroyed."), "flows:destruction")
+
+
+@login_required
+def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
+    from ..certificate import destruction_certificate
+
+    batch = visible_or_404(
+        DestructionBatch.objects.filter(state=DestructionBatch.State.DESTROYED), request.user, pk=pk
+    )
+    response = HttpResponse(destruction_certificate(batch), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="XH-{batch.pk:06d}.pdf"'
+    return response

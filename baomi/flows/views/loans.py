@@ -1,0 +1,47 @@
+"""Loan pages: lend a scanned copy, take it back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi.core.visibility import visible_or_404
+from baomi.people.views import AuthedRequest
+
+from .. import services
+from ..models import (
+    Loan,
+)
+from ._common import (
+    _act,
+    _one,
+    _scanned,
+)
+
+
+@login_required
+@require_POST
+def lend(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        borrower = _one(request, "borrower", _("Choose the borrower."))
+        return services.lend_copy(
+            actor=request.user,
+            copy=_scanned(request),
+            borrower=borrower,
+            place=request.POST.get("place", Loan.Place.OFFICE),
+        )
+
+    return _act(request, action, _("Lent."))
+
+
+@login_required
+@require_POST
+def return_loan(request: AuthedRequest, pk: int) -> HttpResponse:
+    loan = visible_or_404(Loan, request.user, pk=pk)
+    return _act(
+        request, lambda: services.return_loan(actor=request.user, loan=loan), _("Returned.")
+    )

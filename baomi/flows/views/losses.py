@@ -1,0 +1,71 @@
+"""Loss pages: report a copy missing; the security office's open reports, found or written off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi import policy
+from baomi.core.visibility import visible_or_404
+from baomi.people.views import AuthedRequest
+
+from .. import services
+from ..models import (
+    LossReport,
+)
+from ._common import (
+    _act,
+    _back,
+    _scanned,
+)
+
+
+@login_required
+@require_POST
+def report_lost(request: AuthedRequest) -> HttpResponse:
+    def action() -> Any:
+        return services.report_lost(
+            actor=request.user,
+            copy=_scanned(request),
+            circumstances=request.POST.get("circumstances", ""),
+        )
+
+    return _act(request, action, _("Reported missing; the security office has been told."))
+
+
+@login_required
+def losses(request: AuthedRequest) -> HttpResponse:
+    """丢失: open loss reports with their clocks, for the security office to resolve."""
+    if not policy.check("security.manage", actor=request.user).allowed:
+        raise Http404
+    reports = (
+        LossReport.objects.visible_to(request.user)
+        .select_related("copy__document", "reported_by")
+        .order_by("state", "report_due_at")[:100]
+    )
+    return render(request, "flows/losses.html", {"reports": reports})
+
+
+@login_required
+@require_POST
+def resolve_loss(request: AuthedRequest, pk: int) -> HttpResponse:
+    report_ = visible_or_404(LossReport, request.user, pk=pk)
+    text = request.POST.get("note", "")
+    if request.POST.get("outcome") == "found":
+        return _back(
+            request,
+            lambda: services.mark_found(actor=request.user, report=report_, note=text),
+            _("Found: back with its holder."),
+            "flows:losses",
+        )
+    return _back(
+        request,
+        lambda: services.write_off(actor=request.user, report=report_, resolution=text),
+        _("Written off."),
+        "flows:losses",
+    )
