@@ -10,6 +10,7 @@ BAOMI_CONTENT_KEY_FILE  the key that encrypts documents' electronic content (cre
 BAOMI_CONTENT_CIPHER    aes-256-gcm (default) or sm4-gcm
 BAOMI_TIME_ZONE         the organization's time zone (default Asia/Shanghai)
 BAOMI_DEBUG             1 for development error pages
+BAOMI_MAX_REQUEST_BYTES the largest request body accepted (default 25 MiB; larger is refused unread)
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.keyfiles import read_or_create_secret
@@ -70,7 +72,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # these four only write response headers, so every answer, a refusal too, carries them
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "baomi.core.http.NoStoreMiddleware",
+    # before anything reads the body: an oversized one is refused unread
+    "baomi.core.http.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -172,6 +180,9 @@ STATIC_ROOT = DATA_DIR / "static"
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "baomi.core.errors.api_exception_handler",
+    # JSON only: the browsable API's pages carry inline styles the Content-Security-Policy
+    # refuses; the API docs page (/api/v1/docs/) is where a person explores the API
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
@@ -212,3 +223,56 @@ SESSION_COOKIE_AGE = 8 * 3600  # a working day; the idle lock (SYS.LOCK) acts mu
 SESSION_SAVE_EVERY_REQUEST = False
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# No inline script or style anywhere, and nothing from another origin: the pages' behaviour is
+# in web/static, htmx is told not to evaluate code or inject styles (its meta tag in base.html),
+# and the API docs load their start-up script from a URL. Images may be data: URIs because the
+# Swagger UI's stylesheet draws its icons that way.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# the register needs no device or sensor, payment or sharing: every page denies them, to itself
+# and to anything it might embed
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "local-fonts",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# The largest legitimate body: a 20 MB file (DOC.CONTENT's default max_megabytes, the review's
+# MAX_BYTES) in a multipart form, or a manuscript's 2,000,000 characters posted as text (18 MB
+# percent-encoded), with room for the form around it. Raise it with DOC.CONTENT's parameter.
+BAOMI_MAX_REQUEST_BYTES = int(os.environ.get("BAOMI_MAX_REQUEST_BYTES", 25 * 2**20))
+# the same bound for the part of a body Django holds in memory (all of it but uploaded files),
+# so a body that passes the first check is never refused again for its size
+DATA_UPLOAD_MAX_MEMORY_SIZE = BAOMI_MAX_REQUEST_BYTES

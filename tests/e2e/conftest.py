@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -50,19 +52,43 @@ def live_url(committed_db) -> Iterator[str]:  # type: ignore[no-untyped-def]
         server.terminate()
 
 
-@pytest.fixture
-def page(live_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def _csp_violation(text: str) -> bool:
+    # chromium reports a blocked script, style, image or frame in the console, as
+    # "Refused to … because it violates the following Content Security Policy directive"
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
+@contextmanager
+def chromium_page(live_url: str) -> Iterator[tuple[Any, list[str]]]:
+    """A chromium page on the live server, and the list it fills with what the browser reported:
+    each breach of the Content-Security-Policy and each uncaught error."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"chromium is not installed at {CHROMIUM}: `make test` installs it")
     from playwright.sync_api import sync_playwright
 
+    problems: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", base_url=live_url)
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.on(
+            "console",
+            lambda m: problems.append(f"{page.url}: {m.text}") if _csp_violation(m.text) else None,
+        )
+        page.on("pageerror", lambda e: problems.append(f"{page.url}: uncaught {e}"))
         try:
-            yield page
+            yield page, problems
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def page(live_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The test fails if the page breaks the Content-Security-Policy or throws an uncaught
+    error, whatever it asserted itself."""
+    with chromium_page(live_url) as (page, problems):
+        yield page
+    if problems:
+        pytest.fail("the browser reported:\n" + "\n".join(problems), pytrace=False)
