@@ -105,7 +105,15 @@ class Via:
     def condition(self, model: type[models.Model], person: Any) -> Q:
         parent = model._meta.get_field(self.path).related_model
         assert isinstance(parent, type)
+        found = declaration(parent)
+        if isinstance(found, Through):
+            # the parent's own document path, walked from here: a join, not a subquery
+            return Through(*(_join(self.path, p) for p in found.paths)).condition(model, person)
         return Q(**{f"{self.path}__in": visible_to(parent, person).values("pk")})
+
+
+def _join(first: str, then: str) -> str:
+    return f"{first}__{then}" if then else first
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from baomi.core import clock
 from baomi.core.errors import act_then_show, report
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
-from baomi.ledger.models import Cabinet, visible
+from baomi.ledger.models import Cabinet
 from baomi.ledger.queries import scanned_copy
 from baomi.people.names import one_staff_named, staff_named
 from baomi.people.views import AuthedRequest
@@ -91,7 +91,7 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
             "approves": policy.check("meeting.approve", actor=request.user).allowed,
             "participants": found.participants.select_related("person"),
             # a document listed by title only to those who may know it
-            "documents": found.documents.filter(visible(request.user, "document"))
+            "documents": found.documents.visible_to(request.user)
             .select_related("document")
             .prefetch_related("document__copies"),
             "outstanding": services.outstanding(found),

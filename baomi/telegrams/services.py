@@ -18,7 +18,7 @@ from baomi.core.access import Audience
 from baomi.core.levels import Level, Urgency
 from baomi.core.notices import notify
 from baomi.core.rules import parse_marking
-from baomi.ledger.models import Cabinet, visible
+from baomi.ledger.models import Cabinet
 from baomi.ledger.services import receive_incoming
 from baomi.people.models import Person, Post
 
@@ -319,9 +319,7 @@ class Clock:
 def visible_telegrams(person: Any) -> Any:
     """The telegrams a person may know of: a received one as its ledger document, a reply as
     the telegram it answers."""
-    return Telegram.objects.filter(
-        visible(person, "document") | visible(person, "in_reply_to__document")
-    )
+    return Telegram.objects.visible_to(person)
 
 
 def open_telegrams(person: Any = None) -> Any:

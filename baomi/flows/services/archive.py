@@ -13,12 +13,12 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, visible
+from baomi.ledger.models import Copy
 
 from ..models import (
     ArchiveVolume,
 )
-from .common import S, _locked_copies, _must_be, wholly_known
+from .common import S, _locked_copies, _must_be
 
 FIRST_YEAR = 1949  # the earliest year a volume may name
 
@@ -78,8 +78,8 @@ def due_for_archiving(person: Any, *, today: dt.date | None = None) -> Any:
     if today.month <= month:
         return Copy.objects.none()
     return (
-        Copy.objects.filter(
-            visible(person, "document"),
+        Copy.objects.visible_to(person)
+        .filter(
             state__in=[S.CIRCULATING, S.ON_LOAN],
             document__issued_on__year__lt=today.year,
         )
@@ -89,7 +89,5 @@ def due_for_archiving(person: Any, *, today: dt.date | None = None) -> Any:
 
 
 def whole_volumes(person: Any) -> Any:
-    """Archive volumes every copy of which this person may know of (see `wholly_known`)."""
-    return wholly_known(ArchiveVolume.objects.all(), "copies__document", person).order_by(
-        "-year", "title", "-id"
-    )
+    """Archive volumes every copy of which this person may know of (their declared visibility)."""
+    return ArchiveVolume.objects.visible_to(person).order_by("-year", "title", "-id")

@@ -15,7 +15,7 @@ from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.notices import notify
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, visible
+from baomi.ledger.models import Copy
 
 from ..models import (
     Circulation,
@@ -180,8 +180,8 @@ def take_back(*, actor: Any, circulation: Circulation) -> CirculationStep:
 def chase_list(person: Any) -> Any:
     """催阅: steps past their due time, in the circulations this person may know of."""
     return (
-        CirculationStep.objects.filter(
-            visible(person, "circulation__copy__document"),
+        CirculationStep.objects.visible_to(person)
+        .filter(
             state=CirculationStep.State.HANDED,
             due_at__lt=clock.now(),
         )

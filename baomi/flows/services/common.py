@@ -6,13 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import policy
 from baomi.core import clock
-from baomi.ledger.models import Copy, Document, visible
+from baomi.ledger.models import Copy, Document
 from baomi.ledger.services.access import must_see
 
 S = Copy.State
@@ -67,14 +66,6 @@ def _must_be(copy: Copy, *states: str) -> None:
             _("Copy %(copy)s is %(state)s.")
             % {"copy": copy.label, "state": Copy.State(copy.state).label}
         )
-
-
-def wholly_known(rows: QuerySet[Any], path: str, person: Any) -> QuerySet[Any]:
-    """The rows (batches, volumes) every document of which, reached through `path`, this
-    person may know of: a row mixing in a document outside the person's scope is not shown at
-    all, so nothing of it leaks, not even its number."""
-    hidden = Document.objects.exclude(visible(person))
-    return rows.exclude(**{f"{path}__in": hidden}).filter(**{f"{path}__isnull": False}).distinct()
 
 
 def _due_ahead(due_at: Any) -> None:

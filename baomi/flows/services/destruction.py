@@ -19,7 +19,7 @@ from ..models import (
     DestructionItem,
 )
 from ..rules import any_cipher_telegram
-from .common import S, _locked_copies, _must_be, wholly_known
+from .common import S, _locked_copies, _must_be
 
 
 @transaction.atomic(durable=True)
@@ -123,7 +123,5 @@ def destroy_batch(
 
 
 def whole_batches(person: Any) -> Any:
-    """Batches every item of which this person may know of (see `wholly_known`)."""
-    return wholly_known(DestructionBatch.objects.all(), "items__copy__document", person).order_by(
-        "-listed_at", "-id"
-    )
+    """Batches every item of which this person may know of (the batch's declared visibility)."""
+    return DestructionBatch.objects.visible_to(person).order_by("-listed_at", "-id")

@@ -15,7 +15,7 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.notices import notify
 from baomi.ledger import custody
-from baomi.ledger.models import Copy, visible
+from baomi.ledger.models import Copy
 from baomi.ledger.services.access import may_hold
 
 from ..models import (
@@ -123,11 +123,14 @@ def _back_in_cabinet(
 
 def overdue_loans(person: Any) -> Any:
     """Loans past their due time, among the documents this person may know of."""
-    return Loan.objects.filter(
-        visible(person, "copy__document"),
-        returned_at__isnull=True,
-        due_at__lt=clock.now(),
-    ).select_related("borrower", "copy__document")
+    return (
+        Loan.objects.visible_to(person)
+        .filter(
+            returned_at__isnull=True,
+            due_at__lt=clock.now(),
+        )
+        .select_related("borrower", "copy__document")
+    )
 
 
 def outside_cabinets() -> Any:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.notices import notify
-from baomi.ledger.models import Copy, Document, visible
+from baomi.ledger.models import Copy, Document
 from baomi.ledger.services.access import must_see
 
 from ..models import (
@@ -135,9 +135,9 @@ def recall_list(person: Any) -> dict[str, Any]:
 
     return {
         "loans": overdue_loans(person),
-        "carry_outs": CarryOut.objects.filter(
-            visible(person, "copy__document"), back_at__isnull=True, due_at__lt=now
-        ).select_related("person", "copy__document"),
+        "carry_outs": CarryOut.objects.visible_to(person)
+        .filter(back_at__isnull=True, due_at__lt=now)
+        .select_related("person", "copy__document"),
         "readers": chase_list(person),
     }
 

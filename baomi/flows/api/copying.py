@@ -1,0 +1,46 @@
+"""复制 endpoint: approved copies of a document, numbered on."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baomi.core.errors import validated
+
+from .. import services
+from ._common import CopyRefSerializer, _approval, _copy
+
+
+class ReproduceSerializer(CopyRefSerializer):
+    count = serializers.IntegerField(min_value=1, max_value=99)
+    cabinet = serializers.CharField(help_text="cabinet code")
+    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+    issuer_consent = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+@extend_schema(request=ReproduceSerializer, responses={201: dict})
+@api_view(["POST"])
+def reproduce(request: Request) -> Response:
+    """复制: approved copies of the document a copy belongs to, numbered on."""
+    from baomi.ledger.models import Cabinet
+
+    v = validated(ReproduceSerializer, request)
+    cabinet = Cabinet.objects.filter(code=v["cabinet"]).first()
+    if cabinet is None:
+        raise NotFound
+    made = services.reproduce_copies(
+        actor=request.user,
+        document=_copy(request, v).document,
+        count=v["count"],
+        cabinet=cabinet,
+        approval=_approval(v["approval"], request.user),
+        issuer_consent=v["issuer_consent"],
+    )
+    return Response(
+        {"copies": [{"id": c.pk, "copy_no": c.label} for c in made]},
+        status=status.HTTP_201_CREATED,
+    )

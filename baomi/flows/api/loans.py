@@ -1,0 +1,69 @@
+"""借阅 endpoints."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baomi.core.api import VisibleReadViewSet
+from baomi.core.errors import validated
+
+from .. import services
+from ..models import (
+    Loan,
+)
+from ._common import CopyRefSerializer, _approval, _copy, _staff
+
+
+class LoanSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Loan
+        fields = [
+            "id",
+            "copy",
+            "borrower",
+            "lent_by",
+            "place",
+            "lent_at",
+            "due_at",
+            "returned_at",
+            "approval",
+        ]
+
+
+class LendSerializer(CopyRefSerializer):
+    borrower = serializers.PrimaryKeyRelatedField(queryset=_staff())
+    place = serializers.ChoiceField(choices=Loan.Place.choices, default=Loan.Place.OFFICE)
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class LoanViewSet(VisibleReadViewSet):
+    """借阅: open loans first, then the returned ones."""
+
+    serializer_class = LoanSerializer
+    queryset = Loan.objects.order_by("-returned_at", "due_at", "id")
+
+    @extend_schema(request=LendSerializer, responses={201: LoanSerializer})
+    def create(self, request: Request) -> Response:
+        v = validated(LendSerializer, request)
+        # the borrower's own approval to read the copy at home, used up by this loan
+        approval = _approval(v["approval"], v["borrower"])
+        loan = services.lend_copy(
+            actor=request.user,
+            copy=_copy(request, v),
+            borrower=v["borrower"],
+            place=v["place"],
+            due_at=v["due_at"],
+            approval=approval,
+        )
+        return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: LoanSerializer})
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_(self, request: Request, pk: str) -> Response:
+        loan = services.return_loan(actor=request.user, loan=self.get_object())
+        return Response(LoanSerializer(loan).data)
