@@ -18,14 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
-
-if TYPE_CHECKING:
-    from baomi.people.models import Person
 
 M = TypeVar("M", bound=models.Model)
 
@@ -176,7 +173,7 @@ def visible_to(model: type[M], person: Any) -> models.QuerySet[M]:
 class VisibleQuerySet(models.QuerySet[M]):
     """A queryset that knows its model's declared visibility."""
 
-    def visible_to(self, person: Person | Any) -> Self:
+    def visible_to(self, person: Any) -> Self:
         """The rows the person may know of (see the model's `visibility`)."""
         if sees_nothing(person):
             return self.none()

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from baomi.core.jobs import job
+
 from . import services
 
 
+@job("overdue readers chased", order=30)
 def chase_readers() -> int:
     """Remind overdue readers and their clerk, once a day."""
     return services.chase_overdue_readers()
 
 
+@job("copies outside a cabinet at closing", order=40)
 def check_custody() -> int:
     """The end-of-day custody check, once a day after closing time."""
     return services.check_custody_at_closing()
 
 
+@job("clerks reminded of a stocktake due", order=50)
 def remind_stocktake() -> int:
     """Tell the clerks, once a day, when a stocktake is due (DOC.STOCKTAKE)."""
     return services.remind_stocktake()

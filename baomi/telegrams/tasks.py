@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from baomi.core.jobs import job
+
 from . import services
 
 
+@job("telegram clocks warned", order=60)
 def warn_clocks() -> int:
     """Warn the people on duty of acknowledgements and deadlines about to run out, or past."""
     return services.warn_running_clocks()
