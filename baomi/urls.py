@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("", include("baomi.web.urls")),
     path("", include("baomi.people.urls")),
+    path("rules/", include("baomi.policy.urls")),
     path("approvals/", include("baomi.approvals.urls")),
     path("ledger/", include("baomi.ledger.urls")),
     path("flows/", include("baomi.flows.urls")),

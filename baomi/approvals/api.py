@@ -141,3 +141,8 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """The requester takes back a pending request."""
         approval = services.withdraw(actor=cast(Person, request.user), approval=self.get_object())
         return Response(self.get_serializer(approval).data)
+
+
+def register_routes(router: Any) -> None:
+    """Mount the approvals on the API's router."""
+    router.register("approvals", ApprovalViewSet, basename="approval")

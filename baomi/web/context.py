@@ -32,14 +32,14 @@ def navigation(person: Any) -> list[tuple[str, Any]]:
             if policy.check("custody.manage", actor=person).allowed
             else []
         ),
-        (reverse("web:rules"), _("Rules")),
+        (reverse("policy:rules"), _("Rules")),
     ]
     if person.admin_role == AdminRole.SECURITY:
         items.append((reverse("people:list"), _("People")))
     if person.admin_role == AdminRole.SYSTEM:
         items.append((reverse("people:accounts"), _("Accounts")))
     if person.admin_role == AdminRole.AUDITOR:
-        items.append((reverse("web:audit"), _("Audit log")))
+        items.append((reverse("audit:log"), _("Audit log")))
     items.append((reverse("api-docs"), _("API")))
     return items
 

@@ -1,0 +1,80 @@
+"""REST API of the policy: the rule catalog with the parameters in force, changed by the
+security administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from baomi.core.errors import validated
+from baomi.policy import engine
+from baomi.policy import services as policy_services
+from baomi.policy.catalog import catalog
+
+
+class RuleSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    clause = serializers.CharField()
+    module = serializers.CharField()
+    enforced = serializers.BooleanField()
+    params = serializers.DictField()
+
+
+class RuleParameterSerializer(serializers.Serializer):
+    value = serializers.JSONField()
+    reason = serializers.CharField(max_length=300)
+
+
+class RuleViewSet(viewsets.ViewSet):
+    """The rule catalog with the parameters in force; parameters are changed by the security
+    administrator (PUT …/rules/{id}/parameters/{name}/)."""
+
+    lookup_value_regex = r"[A-Z_.]+"
+    serializer_class = RuleSerializer
+
+    def _row(self, rule_id: str) -> dict[str, Any]:
+        rule = catalog()[rule_id]
+        return {
+            "id": rule.id,
+            "title": rule.title,
+            "summary": rule.summary,
+            "clause": rule.clause,
+            "module": rule.module,
+            "enforced": rule.id in engine.enforced(),
+            "params": engine.params(rule.id),
+        }
+
+    @extend_schema(responses=RuleSerializer(many=True))
+    def list(self, request: Request) -> Response:
+        return Response([self._row(rule_id) for rule_id in catalog()])
+
+    @extend_schema(responses=RuleSerializer)
+    def retrieve(self, request: Request, pk: str) -> Response:
+        if pk not in catalog():
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        return Response(self._row(pk))
+
+    @extend_schema(request=RuleParameterSerializer, responses=RuleSerializer)
+    @action(detail=True, methods=["put"], url_path=r"parameters/(?P<name>[a-z_]+)")
+    def parameter(self, request: Request, pk: str, name: str) -> Response:
+        data = validated(RuleParameterSerializer, request)
+        policy_services.set_parameter(
+            actor=request.user,
+            rule_id=pk,
+            name=name,
+            value=data["value"],
+            reason=data["reason"],
+        )
+        return Response(self._row(pk))
+
+
+def register_routes(router: Any) -> None:
+    """Mount the rule catalog on the API's router."""
+    router.register("rules", RuleViewSet, basename="rule")

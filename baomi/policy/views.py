@@ -1,0 +1,67 @@
+"""The rules page: the catalog for everyone to read, its parameters edited by the security
+administrator."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from baomi import policy
+from baomi.core.errors import report
+
+from . import engine
+from . import services as policy_services
+from .catalog import catalog
+
+
+@login_required
+def rules(request: HttpRequest) -> HttpResponse:
+    """The catalog for everyone to read; the security administrator edits parameters here."""
+    can_edit = policy.check("policy.change", actor=request.user).allowed
+    in_force = engine.snapshot()
+    rows = [
+        {
+            "rule": rule,
+            "enforced": rule.id in engine.enforced(),
+            "params": [
+                (p, json.dumps(in_force[rule.id][p.name], ensure_ascii=False))
+                for p in rule.params.values()
+            ],
+        }
+        for rule in catalog().values()
+    ]
+    return render(request, "policy/rules.html", {"rows": rows, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def rule_parameter(request: HttpRequest, rule_id: str, name: str) -> HttpResponse:
+    try:
+        value = json.loads(request.POST.get("value", ""))
+    except json.JSONDecodeError:
+        messages.error(
+            request,
+            _("%(rule)s.%(name)s: the value is not valid JSON.") % {"rule": rule_id, "name": name},
+        )
+        return redirect("policy:rules")
+    try:
+        policy_services.set_parameter(
+            actor=request.user,
+            rule_id=rule_id,
+            name=name,
+            value=value,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("%(rule)s.%(name)s changed.") % {"rule": rule_id, "name": name})
+    return redirect(f"{reverse('policy:rules')}#{rule_id}")
