@@ -11,9 +11,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from baomi.core.visibility import NotVisible
 from baomi.policy import RuleViolation
 
 PROBLEM_TYPE = "urn:baomi:problem:rule-violation"
@@ -75,6 +77,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         return Response(problem(exc, instance), status=403, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, ValidationError):
         return Response(_validation_problem(exc), status=400, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, NotVisible):  # a service's "not for this person": the same as absent
+        exc = NotFound()
     response = exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):
         detail = response.data.get("detail", "")
@@ -125,7 +129,8 @@ def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> N
 
 
 class RuleViolationMiddleware:
-    """A denial that escapes a page view becomes a 403 page listing the violated rules."""
+    """A denial that escapes a page view becomes a 403 page listing the violated rules; an object
+    a service finds outside what the person may know of becomes the 404 page."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -134,6 +139,10 @@ class RuleViolationMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: Any, exception: Exception) -> Any:
+        if isinstance(exception, NotVisible):  # a page answers as for an id that exists nowhere
+            from django.http import Http404
+
+            raise Http404 from exception
         if not isinstance(exception, RuleViolation) or request.path.startswith("/api/"):
             return None
         from django.shortcuts import render

@@ -6,13 +6,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.http import Http404
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
 from baomi import policy
 from baomi.core.levels import Level
+from baomi.core.visibility import NotVisible
 from baomi.flows import services as flows
 from baomi.flows.models import Circulation, CirculationStep, Loan, LossReport, Transfer
 from baomi.ledger.custody import replay_differences
@@ -42,7 +42,7 @@ class Flows(RuleBasedStateMachine):
         before = audit_head()
         try:
             action(*args, **kwargs)
-        except (policy.RuleViolation, ValidationError, Http404):
+        except (policy.RuleViolation, ValidationError, NotVisible):
             assert audit_head() == before
 
     @rule(c=st.integers(0, 11), b=st.integers(0, 3), home=st.booleans())
@@ -116,7 +116,7 @@ class Flows(RuleBasedStateMachine):
         copy = self.copies[c]
         try:
             batch = flows.list_for_destruction(actor=self.clerk, copies=[copy])
-        except (ValidationError, policy.RuleViolation, Http404):
+        except (ValidationError, policy.RuleViolation, NotVisible):
             return
         Flows.actions += 1
         self._do(

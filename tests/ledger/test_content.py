@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils import translation
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
 from baomi.core.levels import SecretKind
+from baomi.core.visibility import NotVisible
 from baomi.ledger import content
 from baomi.ledger.models import Attachment
 from baomi.ledger.services import attach_content, read_content
+from tests.support import recorded
 from tests.support.factories import register
 
 pytestmark = pytest.mark.django_db
@@ -60,15 +62,32 @@ def test_secret_state_content_only_in_the_classified_profile(settings, org, cont
     assert not stored_files(content_dir)
     settings.BAOMI_PROFILE = "classified"
     attachment = attach_content(actor=clerk, document=document, name="a.pdf", data=PDF)
+    recorded(
+        "document.content_attached",
+        document,
+        actor=clerk,
+        attachment=attachment.pk,
+        file_type="pdf",
+        size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        cipher="aes-256-gcm",
+    )
     [stored] = stored_files(content_dir)
     assert PDF not in stored.read_bytes()  # encrypted at rest
     assert read_content(actor=org["people"]["insider"], attachment=attachment) == PDF
+    recorded(
+        "document.content_read",
+        document,
+        actor=org["people"]["insider"],
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+    )
     assert [
         e
         for e in AuditEvent.objects.values_list("action", flat=True)
         if e.startswith("document.content")
     ] == ["document.content_attached", "document.content_read"]
-    with pytest.raises(Http404):
+    with pytest.raises(NotVisible):
         read_content(actor=org["people"]["important"], attachment=attachment)
 
 

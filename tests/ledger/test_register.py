@@ -7,13 +7,14 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.http import Http404
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
 from baomi.core.levels import Level
+from baomi.core.visibility import NotVisible
 from baomi.ledger.models import Copy, Document, ScopeEntry, SecretItem
 from baomi.ledger.services import view_document
+from tests.support import recorded
 from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,40 @@ def test_a_clerk_registers_an_incoming_secret_document_with_numbered_copies(org)
     copies = list(document.copies.order_by("copy_no"))
     assert [c.label for c in copies] == ["000001", "000002", "000003"]
     assert {c.state for c in copies} == {Copy.State.IN_CABINET}
-    registered = AuditEvent.objects.get(action="document.registered")
-    data = json.loads(registered.body)["data"]
-    assert data["marking"] == "机密★10年" and data["copies"] == 3
-    assert "重大项目" not in registered.body  # the title can be secret: never in the log
+    registered = recorded(
+        "document.registered",
+        document,
+        actor=org["people"]["clerk"],
+        origin="incoming",
+        level="机密",
+        kind="state",
+        marking="机密★10年",
+        copies=3,
+        doc_number="示政办〔2026〕12号",
+        scope=2,  # planning, and the registering clerk
+    )
+    assert "重大项目" not in json.dumps(registered.body, ensure_ascii=False)  # titles can be secret
     assert AuditEvent.objects.filter(action="copy.registered").count() == 3
+    recorded(
+        "copy.registered",
+        copies[2],
+        actor=org["people"]["clerk"],
+        document=document.pk,
+        copy_no="000003",
+        state="in_cabinet",
+        cabinet="JYS-01",
+        holder=None,
+    )
+    recorded(  # the organization's last cabinet: the ordinary one
+        "cabinet.created",
+        org["plain"],
+        actor=None,
+        code="BGS-01",
+        # given as objects, recorded by their ids as text
+        department=str(org["plain"].department_id),
+        custodian=str(org["people"]["clerk"].pk),
+        for_classified=False,
+    )
 
 
 def test_only_people_in_scope_with_clearance_know_it_exists(org):
@@ -50,11 +80,10 @@ def test_only_people_in_scope_with_clearance_know_it_exists(org):
     }
     for name in ("general", "important", "auditor"):
         assert Document.objects.visible_to(p[name]).count() == 0
-        with pytest.raises(Http404):
+        with pytest.raises(NotVisible):
             view_document(actor=p[name], document=document)
     view_document(actor=p["insider"], document=document)
-    viewed = AuditEvent.objects.get(action="document.viewed")
-    assert viewed.actor_id == str(p["insider"].pk) and viewed.object_id == str(document.pk)
+    recorded("document.viewed", document, actor=p["insider"], level="机密")
 
 
 def test_unclassified_items_are_known_to_all_staff_but_no_administrator(org):

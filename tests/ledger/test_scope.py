@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.http import Http404
 
 from baomi import policy
 from baomi.approvals.services import approve
 from baomi.audit.models import AuditEvent
 from baomi.core.levels import Tier
+from baomi.core.visibility import NotVisible
 from baomi.ledger.models import Document
 from baomi.ledger.services import ask_to_widen_scope, widen_scope
 from baomi.people.models import Post
+from tests.support import recorded
 from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):
     widen_scope(actor=clerk, document=document, approval=request)
     assert Document.objects.visible_to(target).filter(pk=document.pk).exists()
     assert AuditEvent.objects.filter(action="scope.widened").count() == 1
+    recorded("scope.widened", document, actor=clerk, person=target.pk, approval=request.pk)
     with pytest.raises(policy.RuleViolation):  # used once
         widen_scope(actor=clerk, document=document, approval=request)
 
@@ -53,7 +55,7 @@ def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):
 
 def test_someone_outside_the_scope_cannot_even_ask(org, leader):
     document = register(org)
-    with pytest.raises(Http404):
+    with pytest.raises(NotVisible):
         ask_to_widen_scope(
             actor=org["people"]["important"],
             document=document,
@@ -71,13 +73,14 @@ def test_a_routed_leader_writes_instructions_once(org, leader):
     clerk = org["people"]["clerk"]
     instruction = route_for_instructions(actor=clerk, document=document, leader=leader)
     assert Document.objects.visible_to(leader).filter(pk=document.pk).exists()
-    with pytest.raises(Http404):
+    recorded("document.routed", document, actor=clerk, leader=leader.pk)
+    with pytest.raises(NotVisible):
         write_instructions(actor=clerk, instruction=instruction, text="请阅")
     write_instructions(actor=leader, instruction=instruction, text="请综合规划科研究落实。")
     with pytest.raises(ValidationError):
         write_instructions(actor=leader, instruction=instruction, text="再批")
-    event = AuditEvent.objects.get(action="instructions.written")
-    assert "研究落实" not in event.body
+    event = recorded("instructions.written", instruction, actor=leader, document=document.pk)
+    assert "研究落实" not in str(event.body)
     with pytest.raises(ValidationError):
         route_for_instructions(actor=clerk, document=document, leader=org["people"]["insider"])
 

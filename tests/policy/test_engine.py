@@ -83,7 +83,7 @@ def test_require_raises_with_the_whole_decision():
 
 
 def test_an_action_without_rules_is_refused_not_allowed():
-    with pytest.raises(policy.UnknownAction, match="no.such.action"):
+    with pytest.raises(policy.UnknownAction, match=r"no\.such\.action"):
         policy.check("no.such.action")
     with pytest.raises(policy.UnknownAction):
         policy.require("no.such.action", actor=INSIDER)

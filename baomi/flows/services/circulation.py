@@ -8,12 +8,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.notices import notify
+from baomi.core.visibility import NotVisible
 from baomi.ledger import custody
 from baomi.ledger.models import Copy
 
@@ -127,7 +127,7 @@ def comment_on_copy(*, actor: Any, step: CirculationStep, text: str) -> Circulat
     """The reader holding the copy writes comments or instructions (批示) on it."""
     step = CirculationStep.objects.select_for_update().get(pk=step.pk)
     if step.reader_id != actor.pk or step.state != CirculationStep.State.HANDED:
-        raise Http404
+        raise NotVisible
     if not text.strip():
         raise ValidationError({"text": _("Write the comment.")})
     step.comment = text.strip()

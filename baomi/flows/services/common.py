@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import policy
 from baomi.core import clock
+from baomi.core.visibility import NotVisible
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.services.access import must_see
 
@@ -26,7 +26,7 @@ def _locked_copy(actor: Any, copy: Copy) -> Copy:
         .first()
     )
     if locked is None:
-        raise Http404
+        raise NotVisible
     must_see(actor, locked.document_id)
     return locked
 
@@ -51,7 +51,7 @@ def _locked_in_order(copies: Sequence[Copy]) -> list[Copy]:
         .order_by("pk")
     )
     if len(locked) != len(pks):
-        raise Http404
+        raise NotVisible
     return locked
 
 

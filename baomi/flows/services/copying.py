@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
+from baomi.core.visibility import NotVisible
 from baomi.ledger import custody
 from baomi.ledger.models import Copy, Document
 
@@ -33,7 +33,7 @@ def reproduce_copies(
     from baomi.approvals.services import consume
 
     if Document.objects.visible_to(actor).filter(pk=document.pk).first() is None:
-        raise Http404
+        raise NotVisible
     document = Document.objects.select_for_update().get(pk=document.pk)
     if not 1 <= count <= 99:
         raise ValidationError({"count": _("Make between 1 and 99 copies.")})

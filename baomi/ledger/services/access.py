@@ -6,12 +6,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Level
+from baomi.core.visibility import NotVisible
 
 from ..models import Copy, Document, Instruction, ScopeEntry
 from ..queries import audience
@@ -20,7 +20,7 @@ from ..queries import audience
 def must_see(actor: Any, document_id: int) -> None:
     """A document outside what `actor` may know exists answers as if it did not exist."""
     if not Document.objects.visible_to(actor).filter(pk=document_id).exists():
-        raise Http404
+        raise NotVisible
 
 
 def may_hold(person: Any, document: Document) -> None:
@@ -144,7 +144,7 @@ def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> In
     """The leader to whom the item was routed writes the instructions (批示), once."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if instruction.leader_id != actor.pk:
-        raise Http404
+        raise NotVisible
     if instruction.written_at is not None:
         raise ValidationError(_("These instructions were already written."))
     if not text.strip():

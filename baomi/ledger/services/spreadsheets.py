@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from baomi import audit, policy
@@ -16,6 +15,7 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
+from baomi.core.visibility import NotVisible
 
 from ..custody import custody_data
 from ..models import Cabinet, Copy, Document, ScopeEntry
@@ -151,7 +151,7 @@ def export_register(
 
     chosen = registers.REGISTERS.get(register)
     if chosen is None or fmt not in ("xlsx", "pdf"):
-        raise Http404
+        raise NotVisible
     selected = chosen.documents(documents)
     count = selected.count()
     if fmt == "pdf":
