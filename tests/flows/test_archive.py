@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 
 from baomi.flows.services import archive_copies, due_for_archiving, lend_copy
 from baomi.ledger.models import Copy
+from tests.support import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,10 @@ def test_DOC_ARCHIVE_copies_back_in_the_cabinet_are_archived_into_a_volume(org):
     assert not Copy.objects.filter(state=Copy.State.ARCHIVED).exists()
     volume = archive_copies(copies=[first, second], **args)
     assert set(volume.copies.values_list("state", flat=True)) == {Copy.State.ARCHIVED}
+    recorded(
+        "copy.archived", second, actor=clerk, state="archived", cabinet="JYS-01", volume=volume.pk
+    )
+    recorded("archive.volume_created", volume, actor=clerk, year=2026, copies=[first.pk, second.pk])
 
 
 def test_DOC_ARCHIVE_copies_of_last_year_still_out_after_march_are_listed(org, copy):

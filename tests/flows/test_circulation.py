@@ -23,7 +23,7 @@ from baomi.flows.services import (
     take_back,
 )
 from baomi.ledger.models import Copy, ScopeEntry
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 
 from .conftest import MORNING, SHANGHAI
 
@@ -38,13 +38,33 @@ def started(org, copy, *names):
 def test_a_circulation_runs_from_the_cabinet_through_every_reader_and_back(org, copy):
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
     circulation = started(org, copy)
+    recorded(
+        "circulation.started",
+        circulation,
+        actor=clerk,
+        copy=copy.pk,
+        readers=[insider.pk, reader2.pk],
+    )
     step = hand_to_reader(actor=clerk, circulation=circulation)
     copy.refresh_from_db()
     assert (copy.state, copy.holder, copy.cabinet) == (Copy.State.CIRCULATING, insider, None)
     # 机密, normal urgency: five days, until closing time
     assert step.due_at == dt.datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)
+    recorded(
+        "copy.handed",
+        copy,
+        actor=clerk,
+        state="circulating",
+        holder=insider.pk,
+        circulation=circulation.pk,
+        due_at="2026-11-25T18:00+08:00",
+    )
     sign_for_copy(actor=insider, step=step)
+    recorded("circulation.signed", step, actor=insider, circulation=circulation.pk)
     comment_on_copy(actor=insider, step=step, text="请规划科研究落实。")
+    # the comment itself is not in the log: it may quote the document
+    event = recorded("circulation.commented", step, actor=insider, circulation=circulation.pk)
+    assert "请规划科" not in json.dumps(event.body, ensure_ascii=False)
     take_back(actor=clerk, circulation=circulation)
     copy.refresh_from_db()
     assert (copy.state, copy.holder) == (Copy.State.CIRCULATING, clerk)
@@ -172,6 +192,14 @@ def test_overdue_readers_are_on_the_chase_list_and_reminded_once_a_day(org, copy
     assert list(chase_list(clerk)) == [step]
     assert list(chase_list(org["people"]["important"])) == []  # outside the scope
     assert chase_overdue_readers() == 1
+    recorded(
+        "circulation.chased",
+        step,
+        actor=None,
+        circulation=step.circulation_id,
+        reader=insider.pk,
+        due_at="2026-11-25T10:00+00:00",  # 18:00 in Beijing
+    )
     assert chase_overdue_readers() == 0
     told = Notification.objects.filter(kind="circulation.overdue")
     assert {n.person for n in told} == {clerk, insider}

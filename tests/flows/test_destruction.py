@@ -14,7 +14,7 @@ from baomi.flows.models import DestructionBatch
 from baomi.flows.services import destroy_batch, list_for_destruction
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 from tests.support.factories import person, register
 
 pytestmark = pytest.mark.django_db
@@ -41,12 +41,37 @@ def destroy(org, batch, **kw):
 
 
 def test_DOC_DESTROY_an_approved_supervised_destruction_and_its_certificate(org):
-    copies = list(org["document"].copies.all())
-    batch = list_for_destruction(actor=org["people"]["clerk"], copies=copies[:2])
+    clerk = org["people"]["clerk"]
+    copies = list(org["document"].copies.order_by("copy_no"))
+    batch = list_for_destruction(actor=clerk, copies=copies[:2])
     assert {c.state for c in Copy.objects.filter(pk__in=[c.pk for c in copies[:2]])} == {
         Copy.State.IN_DESTRUCTION
     }
-    destroy(org, batch, approval=approval_of_the_list(org))
+    recorded(
+        "copy.listed_for_destruction",
+        copies[1],
+        actor=clerk,
+        state="in_destruction",
+        cabinet="JYS-01",
+        batch=batch.pk,
+    )
+    recorded("destruction.listed", batch, actor=clerk, copies=[c.pk for c in copies[:2]])
+    approval = approval_of_the_list(org)
+    destroy(org, batch, approval=approval)
+    recorded("copy.destroyed", copies[1], actor=clerk, state="destroyed", batch=batch.pk)
+    people = org["people"]
+    recorded(
+        "destruction.done",
+        batch,
+        actor=clerk,
+        method="粉碎",
+        place="市保密局销毁中心",
+        on_site=False,
+        escort=people["reader2"].pk,
+        supervisors=[people["officer"].pk, people["leader"].pk],
+        approval=approval.pk,
+        copies=[c.pk for c in copies[:2]],
+    )
     assert set(Copy.objects.filter(document=org["document"]).values_list("state", flat=True)) == {
         Copy.State.DESTROYED,
         Copy.State.IN_CABINET,

@@ -16,6 +16,7 @@ from baomi.flows.services import (
 )
 from baomi.ledger.models import Cabinet, Copy
 from baomi.people.services import update_person
+from tests.support import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -37,17 +38,36 @@ def test_DOC_HANDOVER_after_a_checked_and_signed_handover_the_change_goes_throug
     lend_copy(actor=clerk, copy=copy, borrower=insider)
     handover = open_handover(actor=clerk, person=insider, receiver=reader2)
     assert [i.copy for i in handover.items.all()] == [copy]
+    recorded(
+        "handover.opened",
+        handover,
+        actor=clerk,
+        person=insider.pk,
+        receiver=reader2.pk,
+        copies=[copy.pk],
+    )
     with pytest.raises(policy.RuleViolation):  # the list is open
         update_person(actor=None, person=insider, is_active=False)
     sign_handover(actor=insider, handover=handover)
+    recorded("handover.signed", handover, actor=insider)
     with pytest.raises(ValidationError):  # not checked: no handover on trust
         sign_handover(actor=reader2, handover=handover)
     check_handover_item(actor=reader2, handover=handover, copy=copy)
+    recorded("handover.item_checked", handover, actor=reader2, copy=copy.pk)
     sign_handover(actor=reader2, handover=handover)
     handover.refresh_from_db()
     copy.refresh_from_db()
     assert handover.completed_at is not None
     assert (copy.state, copy.holder) == (Copy.State.ON_LOAN, reader2)
+    recorded(
+        "copy.handed_over",
+        copy,
+        actor=reader2,
+        state="on_loan",
+        holder=reader2.pk,
+        handover=handover.pk,
+    )
+    recorded("handover.completed", handover, actor=reader2, cabinets=[])
     update_person(actor=None, person=insider, is_active=False)
     assert not list(held_by(insider))
 
@@ -66,6 +86,16 @@ def test_a_leaving_custodian_hands_over_the_cabinet_with_its_copies(org, copy):
     sign_handover(actor=officer, handover=handover)
     sign_handover(actor=clerk, handover=handover)
     assert set(Cabinet.objects.values_list("custodian__username", flat=True)) == {"officer"}
+    recorded(
+        "cabinet.custodian_changed",
+        org["cabinet"],
+        actor=clerk,
+        code="JYS-01",
+        old=clerk.pk,
+        new=officer.pk,
+        handover=handover.pk,
+    )
+    recorded("handover.completed", handover, actor=clerk, cabinets=["BGS-01", "JYS-01"])
     assert Handover.objects.get().completed_at is not None
 
 

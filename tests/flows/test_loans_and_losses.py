@@ -22,7 +22,7 @@ from baomi.flows.services import (
     write_off,
 )
 from baomi.ledger.models import Copy
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 
 from .conftest import MORNING, SHANGHAI
 
@@ -40,6 +40,17 @@ def test_a_loan_makes_the_borrower_the_only_holder_until_returned(org, copy, clo
     copy.refresh_from_db()
     assert (copy.state, copy.holder, copy.cabinet) == (Copy.State.ON_LOAN, loan.borrower, None)
     assert loan.due_at == dt.datetime(2026, 11, 25, 18, 0, tzinfo=SHANGHAI)
+    recorded(
+        "copy.lent",
+        copy,
+        actor=org["people"]["clerk"],
+        state="on_loan",
+        holder=loan.borrower_id,
+        cabinet=None,
+        loan=loan.pk,
+        place="office",
+        due_at="2026-11-25T18:00+08:00",
+    )
     with pytest.raises(ValidationError):
         lend(org, copy)  # not in the cabinet
     clock_at(MORNING + dt.timedelta(days=6))
@@ -47,6 +58,15 @@ def test_a_loan_makes_the_borrower_the_only_holder_until_returned(org, copy, clo
     return_loan(actor=org["people"]["clerk"], loan=loan)
     copy.refresh_from_db()
     assert (copy.state, copy.cabinet) == (Copy.State.IN_CABINET, org["cabinet"])
+    recorded(
+        "copy.returned",
+        copy,
+        actor=org["people"]["clerk"],
+        state="in_cabinet",
+        cabinet="JYS-01",
+        holder=None,
+        loan=loan.pk,
+    )
     assert list(overdue_loans(org["people"]["clerk"])) == []
 
 
@@ -97,6 +117,14 @@ def test_a_lost_copy_is_reported_at_once_and_found_back_with_its_holder(org, cop
     assert copy.state == Copy.State.REPORTED_LOST and copy.holder == loan.borrower
     assert report.report_due_at == MORNING + dt.timedelta(hours=24)
     assert report.deemed_leak_on == dt.date(2027, 1, 19)  # 机密: 60 days
+    recorded(
+        "copy.reported_lost",
+        copy,
+        actor=loan.borrower,
+        state="reported_lost",
+        holder=loan.borrower_id,
+        report=report.pk,
+    )
     told = Notification.objects.filter(kind="copy.reported_lost")
     assert org["people"]["officer"] in {n.person for n in told}
     with pytest.raises(policy.RuleViolation):
@@ -104,6 +132,14 @@ def test_a_lost_copy_is_reported_at_once_and_found_back_with_its_holder(org, cop
     mark_found(actor=org["people"]["officer"], report=report, note="在会议室找到")
     copy.refresh_from_db()
     assert (copy.state, copy.holder) == (Copy.State.ON_LOAN, loan.borrower)
+    recorded(
+        "copy.found",
+        copy,
+        actor=org["people"]["officer"],
+        state="on_loan",
+        holder=loan.borrower_id,
+        report=report.pk,
+    )
     actions = AuditEvent.objects.filter(object_id=str(copy.pk), object_type="ledger.copy")
     assert list(actions.values_list("action", flat=True))[-2:] == [
         "copy.reported_lost",
@@ -118,6 +154,13 @@ def test_a_copy_not_found_is_written_off_and_leaves_every_flow(org, copy):
     write_off(actor=org["people"]["officer"], report=report, resolution="经查无法找回，按泄密处理")
     copy.refresh_from_db()
     assert copy.state == Copy.State.WRITTEN_OFF
+    recorded(
+        "copy.written_off",
+        copy,
+        actor=org["people"]["officer"],
+        state="written_off",
+        report=report.pk,
+    )
     assert LossReport.objects.get().state == LossReport.State.WRITTEN_OFF
     with pytest.raises(ValidationError):
         lend(org, copy)
@@ -128,6 +171,7 @@ def test_the_closing_check_lists_copies_outside_a_cabinet_once_a_day(org, copy, 
     assert check_custody_at_closing() == 0  # before closing time: nothing yet
     clock_at(EVENING)
     assert check_custody_at_closing() == 1
+    recorded("custody.checked", actor=None, exceptions=[copy.pk])
     assert check_custody_at_closing() == 0
     told = Notification.objects.filter(kind="custody.exception")
     assert {n.person.username for n in told} == {"insider", "clerk"}

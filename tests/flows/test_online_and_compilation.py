@@ -19,6 +19,7 @@ from baomi.ledger.services import (
     release_content,
 )
 from baomi.people.models import Post
+from tests.support import recorded
 from tests.support.factories import ISSUED, person, register
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +112,12 @@ def test_DOC_ONLINE_released_with_approval_in_the_classified_profile(org, settin
     )
     assert data == "正文".encode()
     assert AuditEvent.objects.filter(action="document.content_released").count() == 1
+    recorded(
+        "document.content_released",
+        secret,
+        actor=clerk,
+        attachment=attachment.pk,
+        sha256=attachment.sha256,
+        recipient="市财政局",
+        approval=approval.pk,
+    )

@@ -13,7 +13,7 @@ from baomi.flows.services import reproduce_copies
 from baomi.ledger.models import Copy
 from baomi.ledger.services import record_print_waste
 from baomi.people.models import Post
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 from tests.support.factories import person
 
 pytestmark = pytest.mark.django_db
@@ -63,12 +63,25 @@ def test_DOC_REPRO_APPROVAL_no_more_copies_than_approved(org):
 
 
 def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_originals(org):
-    made = reproduce(org, approval=approved(org), issuer_consent="市政府办公室同意复制函")
+    approval = approved(org)
+    made = reproduce(org, approval=approval, issuer_consent="市政府办公室同意复制函")
     assert [c.copy_no for c in made] == [4, 5]
     assert {c.variant for c in made} == {Copy.Variant.REPRODUCTION}
     assert all(c.document == org["document"] and c.cabinet == org["cabinet"] for c in made)
     data = json.loads(AuditEvent.objects.filter(action="copy.reproduced").first().body)["data"]
     assert data["stamp"] == "机要室" and data["issuer_consent"] == "市政府办公室同意复制函"
+    recorded(
+        "copy.reproduced",
+        made[1],
+        actor=org["people"]["clerk"],
+        copy_no="000005",
+        state="in_cabinet",
+        cabinet="JYS-01",
+        variant=Copy.Variant.REPRODUCTION,
+        stamp="机要室",
+        approval=approval.pk,
+        issuer_consent="市政府办公室同意复制函",
+    )
     waste = record_print_waste(
         actor=org["people"]["clerk"], document=org["document"], kind="spoiled", sheets=2
     )

@@ -17,6 +17,7 @@ from baomi.flows.services import (
     stocktake_result,
 )
 from baomi.ledger.models import Cabinet, Copy
+from tests.support import recorded
 
 from .conftest import MORNING
 
@@ -31,9 +32,11 @@ def test_DOC_STOCKTAKE_a_stocktake_finds_what_is_missing_unexpected_or_misplaced
     )
     stocktake = open_stocktake(actor=clerk, cabinet=org["cabinet"])
     assert stocktake.lines.count() == 3
+    recorded("stocktake.opened", stocktake, actor=clerk, cabinets=["JYS-01"], expected=3)
     lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
     record_seen(actor=clerk, stocktake=stocktake, code=first.scan_code, cabinet=org["cabinet"])
     record_seen(actor=clerk, stocktake=stocktake, code=second.scan_code, cabinet=other)
+    recorded("stocktake.seen", stocktake, actor=clerk, copy=second.pk, cabinet="JYS-02")
     with pytest.raises(ValidationError):
         record_seen(actor=clerk, stocktake=stocktake, code="BMC-999-000001", cabinet=other)
     result = stocktake_result(stocktake)
@@ -41,6 +44,14 @@ def test_DOC_STOCKTAKE_a_stocktake_finds_what_is_missing_unexpected_or_misplaced
     assert [x.copy for x in result.misplaced] == [second]
     assert result.unexpected == []
     close_stocktake(actor=clerk, stocktake=stocktake)
+    recorded(
+        "stocktake.closed",
+        stocktake,
+        actor=clerk,
+        missing=[third.pk],
+        unexpected=[],
+        misplaced=[second.pk],
+    )
     # the third copy went out on loan after the list was made: on loan, not lost
     assert not LossReport.objects.exists()
     with pytest.raises(ValidationError):

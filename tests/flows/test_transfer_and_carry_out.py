@@ -13,7 +13,7 @@ from baomi.flows.models import CarryOut, Transfer
 from baomi.flows.services import bring_back, carry_out, confirm_delivery, create_channel, send_copy
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 from tests.support.factories import person, register
 
 from .conftest import MORNING
@@ -39,15 +39,45 @@ def send(org, copy, via, **kw):
 
 
 def test_a_copy_travels_with_its_courier_until_the_recipient_signs(org, copy):
-    transfer = send(org, copy, channel(org))
+    clerk, via = org["people"]["clerk"], channel(org)
+    recorded(
+        "channel.created",
+        via,
+        actor=org["people"]["officer"],
+        kind="courier",
+        max_level="绝密",
+        encrypted=False,
+        for_classified=True,
+    )
+    transfer = send(org, copy, via)
     copy.refresh_from_db()
-    assert (copy.state, copy.holder) == (Copy.State.IN_TRANSIT, org["people"]["clerk"])
-    confirm_delivery(actor=org["people"]["clerk"], transfer=transfer, signed_by="王收文")
+    assert (copy.state, copy.holder) == (Copy.State.IN_TRANSIT, clerk)
+    recorded(
+        "copy.sent",
+        copy,
+        actor=clerk,
+        state="in_transit",
+        holder=clerk.pk,
+        transfer=transfer.pk,
+        channel="机要交通",
+        couriers=[clerk.pk],
+        recipient="市财政局",
+    )
+    confirm_delivery(actor=clerk, transfer=transfer, signed_by="王收文")
     copy.refresh_from_db()
     assert (copy.state, copy.holder, copy.external_holder) == (
         Copy.State.RECEIVED,
         None,
         "市财政局",
+    )
+    recorded(
+        "copy.delivered",
+        copy,
+        actor=clerk,
+        state="received",
+        holder=None,
+        transfer=transfer.pk,
+        signed_by="王收文",
     )
 
 
@@ -145,6 +175,17 @@ def test_DOC_CARRY_OUT_an_approved_carry_out_and_the_copy_back(org, copy):
     record = carried(org, copy, approval=approved_carry_out(org))
     copy.refresh_from_db()
     assert (copy.state, copy.holder) == (Copy.State.ON_LOAN, org["people"]["insider"])
+    recorded(
+        "copy.carried_out",
+        copy,
+        actor=org["people"]["clerk"],
+        state="on_loan",
+        holder=org["people"]["insider"].pk,
+        carry_out=record.pk,
+        abroad=False,
+        companions=[],
+        due_at="2026-11-20T17:00+08:00",
+    )
     bring_back(actor=org["people"]["clerk"], record=record)
     copy.refresh_from_db()
     assert (copy.state, copy.cabinet) == (Copy.State.IN_CABINET, org["cabinet"])

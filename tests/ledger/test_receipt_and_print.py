@@ -20,6 +20,7 @@ from baomi.ledger.services import (
     view_copy,
     view_document,
 )
+from tests.support import recorded
 from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +72,22 @@ def test_print_waste_is_recorded_then_destroyed_under_a_second_persons_supervisi
     document = print_run(org)
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]
     waste = record_print_waste(actor=clerk, document=document, kind="stencil", sheets=4)
+    recorded(
+        "print_waste.recorded", waste, actor=clerk, document=document.pk, kind="stencil", sheets=4
+    )
     with translation.override("en"), pytest.raises(ValidationError) as alone:
         destroy_print_waste(actor=clerk, waste=waste, supervisor=clerk)
     assert "second" in alone.value.message_dict["supervisor"][0]
     destroyed = destroy_print_waste(actor=clerk, waste=waste, supervisor=insider)
     assert destroyed.destroyed_by == clerk and destroyed.supervised_by == insider
+    recorded(
+        "print_waste.destroyed",
+        waste,
+        actor=clerk,
+        document=document.pk,
+        supervisor=insider.pk,
+        sheets=4,
+    )
     with pytest.raises(ValidationError):
         destroy_print_waste(actor=clerk, waste=waste, supervisor=insider)
     actions = list(
@@ -105,6 +117,9 @@ def test_a_proxy_recipient_cannot_open_an_item_until_its_addressee_signs(org):
     assert document.sealed and document.signed_by == clerk
     # the clerk signed in the addressee's stead: the copy's custody shows, the item stays shut
     view_copy(actor=clerk, copy=document.copies.first())
+    recorded(
+        "copy.viewed", document.copies.first(), actor=clerk, document=document.pk, copy_no="000001"
+    )
     for outsider in (clerk, colleague):
         with pytest.raises(policy.RuleViolation) as raised:
             view_document(actor=outsider, document=document)
@@ -116,6 +131,7 @@ def test_a_proxy_recipient_cannot_open_an_item_until_its_addressee_signs(org):
         sign_for_receipt(actor=clerk, document=document)
     signed = sign_for_receipt(actor=insider, document=document)
     assert not signed.sealed
+    recorded("document.receipt_signed", document, actor=insider, proxy=clerk.pk)
     view_document(actor=clerk, document=signed)
     view_document(actor=colleague, document=signed)
     with pytest.raises(ValidationError):

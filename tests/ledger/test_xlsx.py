@@ -15,6 +15,7 @@ from baomi.ledger import xlsx
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.queries import register_for
 from baomi.ledger.services import export_register, import_register
+from tests.support import recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +74,7 @@ def test_a_5000_row_import_lists_exactly_the_bad_rows_then_imports_all_at_once(o
     report = import_register(actor=clerk, data=fixed, commit=True)
     assert report.imported == 5000 == Document.objects.count() == Copy.objects.count()
     assert AuditEvent.objects.count() - before == 5000 + 5000 + 1
+    recorded("register.imported", actor=clerk, documents=5000, copies=5000)
     assert verify_chain().ok
     secret = Document.objects.get(title="第1号台账文件")
     assert secret.marking == "机密★10年" and secret.declassify_on.isoformat() == "2036-10-01"

@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 
 from baomi import policy
 from baomi.audit.models import AuditEvent
-from baomi.core.levels import Tier
+from baomi.core.levels import Level, Tier
 from baomi.flows.services import mark_found, report_lost
 from baomi.ledger.models import Copy
 from baomi.meetings import services
 from baomi.meetings.models import Meeting
 from baomi.people.models import Post
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 from tests.support.factories import MEETING_CHECKS, approved_meeting, person, planned_meeting
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +23,15 @@ pytestmark = pytest.mark.django_db
 def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(org):
     clerk, leader = org["people"]["clerk"], org["people"]["leader"]
     meeting = planned_meeting(org, venue_checked=True)  # microphones, guests, discipline not ticked
+    recorded(
+        "meeting.planned",
+        meeting,
+        actor=clerk,
+        level=int(Level.TOP_SECRET),
+        security_lead=org["people"]["officer"].pk,
+    )
+    # the checks ticked, and no more
+    assert recorded("meeting.plan_written", meeting, actor=clerk).data == {"venue_checked": True}
     with pytest.raises(policy.RuleViolation) as raised:
         services.approve_plan(actor=leader, meeting=meeting)
     assert rule_ids(raised) == ["MTG.SECURITY"]
@@ -41,6 +50,7 @@ def test_MTG_SECURITY_the_plan_is_checked_and_approved_before_the_meeting_opens(
         services.approve_plan(actor=clerk, meeting=meeting)
     meeting = services.approve_plan(actor=leader, meeting=meeting)
     assert meeting.state == Meeting.State.APPROVED
+    recorded("meeting.plan_approved", meeting, actor=leader)
 
 
 def test_MTG_DISCIPLINE_the_discipline_is_announced_at_the_opening(org):
@@ -54,6 +64,7 @@ def test_MTG_DISCIPLINE_the_discipline_is_announced_at_the_opening(org):
         actor=org["people"]["clerk"], meeting=meeting, discipline_announced=True
     )
     assert meeting.discipline_announced_at is not None
+    recorded("meeting.opened", meeting, actor=org["people"]["clerk"], discipline_announced=True)
 
 
 def test_MTG_ATTENDEES_vetted_in_advance_and_walk_ins_refused_and_logged(org):
@@ -64,10 +75,11 @@ def test_MTG_ATTENDEES_vetted_in_advance_and_walk_ins_refused_and_logged(org):
             actor=clerk, meeting=meeting, person=org["people"]["insider"], role="attendee"
         )
     assert rule_ids(raised) == ["MTG.ATTENDEES"]
-    services.add_participant(
-        actor=clerk, meeting=meeting, person=org["people"]["core_planner"], role="attendee"
-    )
-    services.check_in(actor=clerk, meeting=meeting, person=org["people"]["core_planner"])
+    planner = org["people"]["core_planner"]
+    services.add_participant(actor=clerk, meeting=meeting, person=planner, role="attendee")
+    recorded("meeting.participant_added", meeting, actor=clerk, person=planner.pk, role="attendee")
+    services.check_in(actor=clerk, meeting=meeting, person=planner)
+    recorded("meeting.checked_in", meeting, actor=clerk, person=planner.pk)
     with pytest.raises(policy.RuleViolation) as raised:
         services.check_in(actor=clerk, meeting=meeting, person=org["people"]["leader"])
     assert rule_ids(raised) == ["MTG.ATTENDEES"]
@@ -95,16 +107,42 @@ def test_MTG_DOCS_by_name_to_those_present_and_top_secret_collected_at_every_rec
     clerk = org["people"]["clerk"]
     meeting, first, second = opened_with_documents(org)
     assert Copy.objects.get(pk=first.pk).holder == org["people"]["core_planner"]
+    recorded(
+        "meeting.document_registered",
+        meeting,
+        actor=clerk,
+        document=first.document_id,
+        copies=2,
+    )
+    recorded(
+        "copy.handed_out",
+        second,
+        actor=clerk,
+        state="on_loan",
+        holder=org["people"]["leader"].pk,
+        meeting=meeting.pk,
+    )
     with pytest.raises(policy.RuleViolation) as raised:  # not on the list
         services.hand_out(actor=clerk, meeting=meeting, copy=first, person=org["people"]["officer"])
     assert rule_ids(raised) == ["MTG.DOCS"]
     meeting = services.adjourn(actor=clerk, meeting=meeting)
+    recorded("meeting.recess", meeting, actor=clerk)
     services.collect(actor=clerk, meeting=meeting, copy=first)
+    recorded(
+        "copy.collected",
+        first,
+        actor=clerk,
+        state="in_cabinet",
+        cabinet=org["cabinet"].code,
+        holder=None,
+        meeting=meeting.pk,
+    )
     with pytest.raises(policy.RuleViolation) as raised:
         services.resume(actor=clerk, meeting=meeting)
     assert rule_ids(raised) == ["MTG.DOCS"]
     services.collect(actor=clerk, meeting=meeting, copy=second)
     meeting = services.resume(actor=clerk, meeting=meeting)
+    recorded("meeting.resumed", meeting, actor=clerk)
     assert Copy.objects.get(pk=first.pk).state == Copy.State.IN_CABINET
     services.hand_out(
         actor=clerk, meeting=meeting, copy=first, person=org["people"]["core_planner"]
@@ -122,6 +160,7 @@ def test_MTG_RECORDING_only_as_the_approved_plan_provides(org):
         actor=clerk, meeting=planned_recording, title="会议录音", marking="绝密★长期"
     )
     assert item.recording and item.document.form == "audio_video"
+    recorded("meeting.recorded", planned_recording, actor=clerk, document=item.document_id)
     assert item.document.copies.get().state == Copy.State.IN_CABINET
 
 
@@ -134,6 +173,7 @@ def test_MTG_RECALL_closing_with_a_missing_copy_on_the_chase_list_until_it_retur
     assert rule_ids(raised) == ["MTG.RECALL"]
     chase = services.close_meeting(actor=clerk, meeting=meeting, left_behind_checked=True)
     assert [(h.copy, h.person) for h in chase] == [(second, org["people"]["leader"])]
+    recorded("meeting.closed", meeting, actor=clerk, outstanding=[second.pk])
     report = report_lost(actor=clerk, copy=second, circumstances="闭会清退时未交回")
     assert Copy.objects.get(pk=second.pk).state == Copy.State.REPORTED_LOST
     mark_found(actor=officer, report=report, note="领导办公室找到")
@@ -149,6 +189,7 @@ def test_MTG_RELAY_only_within_the_scope_and_news_copy_goes_to_review(org):
         services.relay(actor=leader, meeting=meeting, unit=org["people"]["general"].department)
     assert rule_ids(raised) == ["MTG.RELAY"]
     services.relay(actor=leader, meeting=meeting, unit=org["units"]["planning"])
+    recorded("meeting.relayed", meeting, actor=leader, unit=org["units"]["planning"].pk)
     manuscript = services.submit_news_copy(
         actor=org["people"]["insider"],
         meeting=meeting,

@@ -13,6 +13,7 @@ from baomi.core.access import Audience
 from baomi.core.levels import Level, Tier
 from baomi.people.models import AdminRole, Person, Post
 from baomi.people.services import create_person, update_person
+from tests.support import recorded
 from tests.support.clients import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,36 @@ def test_roles_cannot_be_combined_or_invented(role):
 def test_the_database_refuses_a_cleared_administrator_even_behind_the_services(admins):
     with pytest.raises(IntegrityError), transaction.atomic():
         Person.objects.filter(pk=admins[AdminRole.AUDITOR].pk).update(tier=Tier.CORE)
+
+
+def test_the_security_administrator_adds_and_changes_people_on_record(admins, unit):
+    secadmin = admins[AdminRole.SECURITY]
+    person = create_person(
+        actor=secadmin,
+        username="zhaoliu",
+        full_name="赵六",
+        password=PASSWORD,
+        department=unit,
+        posts=[Post.STAFF],
+        tier=Tier.GENERAL,
+    )
+    recorded(
+        "person.created",
+        person,
+        actor=secadmin,
+        username="zhaoliu",
+        department=str(unit.pk),
+        posts=["staff"],
+        tier="general",
+        admin_role="",
+    )
+    update_person(actor=secadmin, person=person, tier=Tier.IMPORTANT)
+    recorded(
+        "person.updated",
+        person,
+        actor=secadmin,
+        changes={"tier": {"old": "general", "new": "important"}},
+    )
 
 
 def test_each_administrator_does_only_their_own_administration(admins, make_person):

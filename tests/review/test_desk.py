@@ -21,7 +21,7 @@ from baomi.review.services import (
     sign_referral,
     submit_manuscript,
 )
-from tests.support import rule_ids
+from tests.support import recorded, rule_ids
 from tests.support.factories import REVIEW_SOURCE, register
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +49,15 @@ def test_a_manuscript_is_scanned_on_submission_for_excerpts_terms_and_markings(o
     assert excerpt.document == org["document"]
     assert text[excerpt.start : excerpt.end] in text and excerpt.end - excerpt.start >= 60
     assert AuditEvent.objects.filter(action="manuscript.scanned").exists()
+    event = recorded(
+        "manuscript.submitted",
+        manuscript,
+        actor=org["people"]["insider"],
+        kind="text",
+        characters=len(text),
+        file="",
+    )
+    assert EXCERPT not in str(event.body)  # the text is never in the log
 
 
 def test_PUB_REVIEW_secrets_must_be_cut_before_release(org):
@@ -58,15 +67,24 @@ def test_PUB_REVIEW_secrets_must_be_cut_before_release(org):
     assert "PUB.REVIEW" in rule_ids(raised)
     manuscript.refresh_from_db()
     assert manuscript.state == Manuscript.State.SUBMITTED and not Decision.objects.exists()
+    spans = cut_all(manuscript)
     decision = decide_manuscript(
         actor=org["people"]["reviewer"],
         manuscript=manuscript,
         verdict="redact",
         reasons="删去涉及重大项目布局的内容",
-        redactions=cut_all(manuscript),
+        redactions=spans,
     )
     assert "集成电路" not in decision.redacted_text and decision.redacted_text.startswith("本报讯")
     assert len(decision.redacted_text) == len(manuscript.text)
+    recorded(
+        "manuscript.decided",
+        manuscript,
+        actor=org["people"]["reviewer"],
+        verdict="redact",
+        redactions=sorted(spans),
+        consent=False,
+    )
 
 
 def test_PUB_UNPUBLISHED_a_matter_not_yet_announced_is_cut(org):
@@ -125,6 +143,7 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
     referral = refer_manuscript(
         actor=reviewer, manuscript=manuscript, department=org["cabinet"].department
     )
+    recorded("manuscript.referred", manuscript, actor=reviewer, department=referral.department_id)
     with pytest.raises(ValidationError):  # only that department's leader signs
         sign_referral(actor=reviewer, referral=referral, agreed=True)
     assert org["people"]["clerk"].department_id == referral.department_id
@@ -132,6 +151,9 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
         sign_referral(actor=org["people"]["clerk"], referral=referral, agreed=True)
     assert rule_ids(raised) == ["ACC.ROLE"]
     sign_referral(actor=leader, referral=referral, agreed=True, comment="同意")
+    recorded(
+        "manuscript.referral_signed", manuscript, actor=leader, referral=referral.pk, agreed=True
+    )
     decision = decide_manuscript(
         actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
     )
@@ -340,7 +362,8 @@ def test_a_decided_manuscript_is_not_scanned_again_and_nothing_changes(org):
     manuscript = submit(org, "普通的新闻稿件，提到春季运动会。")
     decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve")
     # a term added since: a rescan would find it
-    add_sensitive_term(actor=reviewer, text="春季运动会", kind="sensitive")
+    term = add_sensitive_term(actor=reviewer, text="春季运动会", kind="sensitive")
+    recorded("review.term_added", term, actor=reviewer, kind="sensitive")
     manuscript.refresh_from_db()
     before = (manuscript.scanned_at, list(manuscript.findings.values_list("pk", flat=True)))
     events = AuditEvent.objects.count()

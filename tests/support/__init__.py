@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .audit import Event, actions, audit_head, events, events_since, last_event
+from .audit import Event, actions, audit_head, events, events_since, last_event, recorded
 from .clients import api, browser, sign_in
 from .documents import pdf_text, xlsx_text
 
@@ -19,6 +19,7 @@ __all__ = [
     "events_since",
     "last_event",
     "pdf_text",
+    "recorded",
     "rule_ids",
     "sign_in",
     "xlsx_text",

@@ -43,6 +43,31 @@ def last_event(action: str | None = None) -> Event:
     return Event(row.action, json.loads(row.body))
 
 
+def recorded(action: str, obj: Any = None, /, *, actor: Any = None, **data: Any) -> Event:
+    """The newest event of `action`, checked: by `actor` (None: by no one), about `obj` (a model
+    instance or a (type, id) pair), and holding each of `data` as recorded. Returned, for what
+    else a test asserts of it."""
+    from baomi.audit.chain import object_ref
+
+    event = last_event(action)
+    assert event.actor_id == (actor.pk if actor is not None else None), (
+        f"{action}: recorded as done by {event.body['actor']}, not {actor}"
+    )
+    if obj is not None:
+        assert event.object == object_ref(obj), f"{action}: about {event.object}, not {obj!r}"
+    for key, value in data.items():
+        assert key in event.data, f"{action}: no {key} in {event.data}"
+        # compared as JSON, so that 1 is not taken for true
+        assert _json(event.data[key]) == _json(value), (
+            f"{action}: {key} is {event.data[key]!r}, not {value!r}"
+        )
+    return event
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
 def events(action: str) -> list[dict[str, Any]]:
     """The bodies of every event of one action, in chain order."""
     return [
