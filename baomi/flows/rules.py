@@ -323,6 +323,40 @@ def nothing_held_on_leaving(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
     )
 
 
+@rule("DOC.HANDOVER", actions=("handover.open", "handover.check", "handover.sign"))
+def handed_between_two_named_people(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A handover goes from the person leaving to a designated receiver, another person; the
+    receiver checks the list, and only those two sign it."""
+    action, actor = ctx["action"], ctx["actor"]
+    if action == "handover.open":
+        person, receiver = ctx["person"], ctx["receiver"]
+        if receiver.pk != person.pk:
+            return None
+        return Fail(
+            lambda: _("The receiver is another person than %(person)s.") % {"person": person},
+            {"person": person.pk, "receiver": receiver.pk},
+        )
+    handover = ctx["handover"]
+    signers = (
+        {handover.receiver_id}
+        if action == "handover.check"
+        else {
+            handover.receiver_id,
+            handover.person_id,
+        }
+    )
+    if actor.pk in signers:
+        return None
+    if action == "handover.check":
+        message = gettext_lazy("Only the receiver checks the items.")
+    else:
+        message = gettext_lazy("Only the two people handing over sign the list.")
+    return Fail(
+        message,
+        {"actor": actor.pk, "person": handover.person_id, "receiver": handover.receiver_id},
+    )
+
+
 kinds.register(
     "copy.destroy",
     title=gettext_lazy("Destroy a list of copies"),

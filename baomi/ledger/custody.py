@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from baomi import audit
+from baomi import audit, policy
 
 from .models import Cabinet, Copy
 
@@ -149,8 +149,7 @@ def timeline(copy: Copy) -> list[dict[str, Any]]:
 def hand_over_cabinet(*, actor: Any, cabinet: Cabinet, custodian: Any, **data: Any) -> Cabinet:
     """A cabinet passes to a new custodian, with the copies in it, inside the caller's
     transaction; the event names the old and the new custodian."""
-    if not custodian.is_active or custodian.admin_role:
-        raise ValidationError({"custodian": _("The custodian must be an active member of staff.")})
+    policy.require("carrier.entrust", person=custodian, entrusted_as="custodian")
     previous = cabinet.custodian_id
     cabinet.custodian = custodian
     cabinet.save(update_fields=["custodian"])

@@ -165,3 +165,76 @@ def released_only_with_approval(ctx: Mapping[str, Any], p: Mapping[str, Any]) ->
         lambda: _("Sending or exporting classified content needs a leader's approval."),
         {"level": Level(document.level).zh},
     )
+
+
+@rule("ACC.SOD", actions=("carrier.entrust",))
+def administrators_are_entrusted_with_nothing(
+    ctx: Mapping[str, Any], p: Mapping[str, Any]
+) -> Fail | None:
+    """A custodian, a receiver, a supervisor or an escort is never an administrator account."""
+    person = ctx["person"]
+    if not person.admin_role:
+        return None
+    return Fail(
+        lambda: (
+            _("%(person)s is an administrator account, which is never entrusted with carriers.")
+            % {"person": person}
+        ),
+        {"person": person.pk, "admin_role": person.admin_role, "as": ctx["entrusted_as"]},
+    )
+
+
+@rule("DOC.STORE", actions=("carrier.entrust",))
+def entrusted_to_active_staff(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """Carriers are kept, received and watched over by a named member of staff still at work."""
+    person = ctx["person"]
+    if person.is_active:
+        return None
+    return Fail(
+        lambda: (
+            _("%(person)s's account is no longer active: carriers go to active staff only.")
+            % {"person": person}
+        ),
+        {"person": person.pk, "as": ctx["entrusted_as"]},
+    )
+
+
+@rule("CLS.BASIS", actions=("document.classify",))
+def level_follows_the_catalog(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A level below the one the secret-item catalog gives needs a written reason."""
+    level, item, reason = ctx["level"], ctx["basis_item"], ctx["basis_reason"]
+    if item is None or level >= item.level or reason.strip():
+        return None
+    return Fail(
+        lambda: (
+            _("The catalog puts %(item)s at %(level)s: a lower level needs a written reason.")
+            % {"item": item.name, "level": Level(item.level).label}
+        ),
+        {"item": item.name, "catalog_level": Level(item.level).zh, "level": Level(level).zh},
+    )
+
+
+@rule("DOC.RECEIPT", actions=("document.sign_receipt",))
+def addressee_signs(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """An item signed for by proxy is signed for again by its addressee, and by no one else."""
+    document, actor = ctx["document"], ctx["actor"]
+    if actor.pk == document.addressee_id:
+        return None
+    return Fail(
+        lambda: (
+            _("Only the addressee, %(name)s, signs for this item.") % {"name": document.addressee}
+        ),
+        {"addressee": document.addressee_id, "actor": actor.pk},
+    )
+
+
+@rule("DOC.DESTROY", actions=("print_waste.destroy",))
+def waste_destroyed_under_a_second_eye(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """Print waste is destroyed by the clerk with a second person supervising, never alone."""
+    actor, supervisor = ctx["actor"], ctx["supervisor"]
+    if supervisor.pk != actor.pk:
+        return None
+    return Fail(
+        lambda: _("A second person supervises the destruction: not the one destroying."),
+        {"actor": actor.pk, "supervisor": supervisor.pk},
+    )

@@ -136,3 +136,19 @@ def within_the_relay_scope(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail
         lambda: _("%(unit)s is outside the relay scope of this meeting.") % {"unit": unit},
         {"unit": unit.pk},
     )
+
+
+@rule("MTG.SECURITY", actions=("meeting.write_plan",))
+def plan_written_by_its_named_people(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The security plan is written by the meeting's organizer or its named security lead."""
+    actor, meeting = ctx["actor"], ctx["meeting"]
+    if actor.pk in (meeting.organizer_id, meeting.security_lead_id):
+        return None
+    return Fail(
+        lambda: _("Only the organizer or the security lead writes the plan."),
+        {
+            "actor": actor.pk,
+            "organizer": meeting.organizer_id,
+            "security_lead": meeting.security_lead_id,
+        },
+    )

@@ -137,3 +137,15 @@ def other_departments_signed(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fa
         ),
         {"departments": [u.pk for u in missing]},
     )
+
+
+@rule("PUB.REFER", actions=("referral.sign",))
+def the_department_asked_signs(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A second review is signed by the department it was referred to, and by no other."""
+    actor, referral = ctx["actor"], ctx["referral"]
+    if actor.department_id == referral.department_id:
+        return None
+    return Fail(
+        lambda: _("Only a leader of %(unit)s signs this review.") % {"unit": referral.department},
+        {"department": referral.department_id, "actor_department": actor.department_id},
+    )

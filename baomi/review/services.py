@@ -224,10 +224,7 @@ def sign_referral(*, actor: Any, referral: Referral, agreed: bool, comment: str 
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.signed_at is not None:
         raise ValidationError(_("This referral was already signed."))
-    if actor.department_id != referral.department_id:
-        raise ValidationError(
-            _("Only a leader of %(unit)s signs this review.") % {"unit": referral.department}
-        )
+    policy.require("referral.sign", actor=actor, referral=referral)
     policy.require("manuscript.sign", actor=actor)
     if not agreed and not comment.strip():
         raise ValidationError({"comment": _("Say what must change.")})

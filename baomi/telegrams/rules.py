@@ -124,3 +124,27 @@ def same_traffic_as_the_original(ctx: Mapping[str, Any], p: Mapping[str, Any]) -
             {"level": Level(level).zh, "answered": Level(original.level).zh},
         )
     return None
+
+
+@rule("TEL.ESCALATE", actions=("telegram.mark_seen",))
+def seen_by_the_head_it_went_to(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A reported telegram is marked seen by the head of the room it was reported to."""
+    actor, telegram = ctx["actor"], ctx["telegram"]
+    if telegram.escalated_to_id is not None and telegram.escalated_to_id == actor.pk:
+        return None
+    return Fail(
+        lambda: _("This telegram was not reported to you."),
+        {"reported_to": telegram.escalated_to_id or "", "actor": actor.pk},
+    )
+
+
+@rule("DUTY.ROSTER", actions=("duty.sign_handover",))
+def the_two_officers_sign(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A shift handover is signed by the officer handing over and the one taking over."""
+    actor, handover = ctx["actor"], ctx["handover"]
+    if actor.pk in (handover.handed_by_id, handover.taken_by_id):
+        return None
+    return Fail(
+        lambda: _("Only the two officers sign the handover, once each."),
+        {"actor": actor.pk, "handed_by": handover.handed_by_id, "taken_by": handover.taken_by_id},
+    )

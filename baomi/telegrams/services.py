@@ -197,8 +197,7 @@ def report_telegram(*, actor: Any, telegram: Telegram, leader: Any) -> Telegram:
 def head_has_seen(*, actor: Any, telegram: Telegram) -> Telegram:
     """The head of the confidential room has seen a telegram reported to them."""
     telegram = _locked(telegram)
-    if telegram.escalated_to_id != actor.pk:
-        raise ValidationError(_("This telegram was not reported to you."))
+    policy.require("telegram.mark_seen", actor=actor, telegram=telegram)
     if telegram.head_seen_at is None:
         telegram.head_seen_at = clock.now()
         telegram.save(update_fields=["head_seen_at"])
@@ -371,6 +370,7 @@ def hand_over_duty(*, actor: Any, taken_by: Any) -> DutyHandover:
 @transaction.atomic(durable=True)
 def sign_duty_handover(*, actor: Any, handover: DutyHandover) -> DutyHandover:
     handover = DutyHandover.objects.select_for_update().get(pk=handover.pk)
+    policy.require("duty.sign_handover", actor=actor, handover=handover)
     now = clock.now()
     if actor.pk == handover.handed_by_id and handover.handed_signed_at is None:
         handover.handed_signed_at = now

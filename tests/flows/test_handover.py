@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from baomi import policy
+from baomi.audit.models import AuditEvent
 from baomi.flows.models import Handover
 from baomi.flows.services import (
     check_handover_item,
@@ -16,7 +17,7 @@ from baomi.flows.services import (
 )
 from baomi.ledger.models import Cabinet, Copy
 from baomi.people.services import update_person
-from tests.support import recorded
+from tests.support import recorded, rule_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -103,12 +104,34 @@ def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
     lend_copy(actor=clerk, copy=copy, borrower=insider)
     handover = open_handover(actor=clerk, person=insider, receiver=reader2)
-    with pytest.raises(ValidationError):
+    with pytest.raises(policy.RuleViolation) as raised:
         check_handover_item(actor=insider, handover=handover, copy=copy)
-    with pytest.raises(ValidationError):
+    assert rule_ids(raised) == ["DOC.HANDOVER"]
+    with pytest.raises(policy.RuleViolation) as raised:
         sign_handover(actor=clerk, handover=handover)
-    with pytest.raises(ValidationError):
+    assert rule_ids(raised) == ["DOC.HANDOVER"]
+    assert not AuditEvent.objects.filter(action__in=["handover.signed", "handover.item_checked"])
+    with pytest.raises(ValidationError):  # one open list per person at a time
         open_handover(actor=clerk, person=insider, receiver=reader2)
+
+
+def test_a_handover_goes_to_another_active_member_of_staff(org, copy):
+    clerk, insider = org["people"]["clerk"], org["people"]["insider"]
+    auditor = org["people"]["auditor"]
+    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    with pytest.raises(policy.RuleViolation) as raised:
+        open_handover(actor=clerk, person=insider, receiver=insider)
+    assert rule_ids(raised) == ["DOC.HANDOVER"]
+    with pytest.raises(policy.RuleViolation) as raised:
+        open_handover(actor=clerk, person=insider, receiver=auditor)
+    assert rule_ids(raised) == ["ACC.SOD"]
+    assert raised.value.violations[0].values["as"] == "receiver"
+    org["people"]["reader2"].is_active = False
+    org["people"]["reader2"].save()
+    with pytest.raises(policy.RuleViolation) as raised:
+        open_handover(actor=clerk, person=insider, receiver=org["people"]["reader2"])
+    assert rule_ids(raised) == ["DOC.STORE"]
+    assert not Handover.objects.exists()
 
 
 def test_a_withdrawn_handover_no_longer_blocks_and_a_new_one_can_open(org, copy):

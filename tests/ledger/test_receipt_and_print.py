@@ -20,7 +20,7 @@ from baomi.ledger.services import (
     view_copy,
     view_document,
 )
-from tests.support import recorded
+from tests.support import recorded, rule_ids
 from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
@@ -75,9 +75,13 @@ def test_print_waste_is_recorded_then_destroyed_under_a_second_persons_supervisi
     recorded(
         "print_waste.recorded", waste, actor=clerk, document=document.pk, kind="stencil", sheets=4
     )
-    with translation.override("en"), pytest.raises(ValidationError) as alone:
+    with translation.override("en"), pytest.raises(policy.RuleViolation) as alone:
         destroy_print_waste(actor=clerk, waste=waste, supervisor=clerk)
-    assert "second" in alone.value.message_dict["supervisor"][0]
+    assert rule_ids(alone) == ["DOC.DESTROY"] and "second" in alone.value.violations[0].message
+    with pytest.raises(policy.RuleViolation) as admin:
+        destroy_print_waste(actor=clerk, waste=waste, supervisor=org["people"]["auditor"])
+    assert rule_ids(admin) == ["ACC.SOD"]
+    assert PrintWaste.objects.get(pk=waste.pk).destroyed_at is None
     destroyed = destroy_print_waste(actor=clerk, waste=waste, supervisor=insider)
     assert destroyed.destroyed_by == clerk and destroyed.supervised_by == insider
     recorded(
@@ -127,8 +131,9 @@ def test_a_proxy_recipient_cannot_open_an_item_until_its_addressee_signs(org):
         assert violation.rule_id == "DOC.RECEIPT"
         assert violation.values == {"addressee": insider.pk, "signed_by": clerk.pk}
     view_document(actor=insider, document=document)
-    with pytest.raises(ValidationError):
+    with pytest.raises(policy.RuleViolation) as raised:
         sign_for_receipt(actor=clerk, document=document)
+    assert rule_ids(raised) == ["DOC.RECEIPT"]
     signed = sign_for_receipt(actor=insider, document=document)
     assert not signed.sealed
     recorded("document.receipt_signed", document, actor=insider, proxy=clerk.pk)

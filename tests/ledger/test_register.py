@@ -14,7 +14,7 @@ from baomi.core.levels import Level
 from baomi.core.visibility import NotVisible
 from baomi.ledger.models import Copy, Document, ScopeEntry, SecretItem
 from baomi.ledger.services import view_document
-from tests.support import recorded
+from tests.support import recorded, rule_ids
 from tests.support.factories import ISSUED, register
 
 pytestmark = pytest.mark.django_db
@@ -122,9 +122,11 @@ def test_only_a_clerk_registers_and_classified_copies_go_to_a_classified_cabinet
 def test_a_level_below_the_catalog_needs_a_written_reason(org):
     plans = SecretItem.objects.get(name="发展规划与计划")
     assert plans.level == Level.SECRET
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(policy.RuleViolation) as raised:
         register(org, marking="秘密★5年", basis_item=plans)
-    assert "basis_reason" in raised.value.message_dict
+    assert rule_ids(raised) == ["CLS.BASIS"]
+    assert raised.value.violations[0].values["catalog_level"] == "机密"
+    assert not Document.objects.exists()
     document = register(
         org, marking="秘密★5年", basis_item=plans, basis_reason="仅涉及已公开规划的执行细节"
     )
@@ -231,3 +233,25 @@ def test_the_search_index_follows_the_documents_table_after_every_migration():
         )
         names = {row[0] for row in cursor.fetchall()}
     assert {"ledger_document_fts_ai", "ledger_document_fts_ad", "ledger_document_fts_au"} <= names
+
+
+def test_a_cabinet_is_kept_by_an_active_member_of_staff_never_an_administrator(org):
+    from baomi.ledger.custody import hand_over_cabinet
+    from baomi.ledger.models import Cabinet
+    from baomi.ledger.services import create_cabinet
+
+    room, auditor = org["cabinet"].department, org["people"]["auditor"]
+    with pytest.raises(policy.RuleViolation) as raised:
+        create_cabinet(actor=None, name="二号柜", code="JYS-02", department=room, custodian=auditor)
+    assert rule_ids(raised) == ["ACC.SOD"]
+    leaver = org["people"]["general"]
+    leaver.is_active = False
+    leaver.save()
+    with pytest.raises(policy.RuleViolation) as raised:
+        create_cabinet(actor=None, name="二号柜", code="JYS-02", department=room, custodian=leaver)
+    assert rule_ids(raised) == ["DOC.STORE"]
+    assert not Cabinet.objects.filter(code="JYS-02").exists()
+    with pytest.raises(policy.RuleViolation) as raised:
+        hand_over_cabinet(actor=org["people"]["clerk"], cabinet=org["cabinet"], custodian=auditor)
+    assert rule_ids(raised) == ["ACC.SOD"]
+    assert Cabinet.objects.get(pk=org["cabinet"].pk).custodian == org["people"]["clerk"]

@@ -205,8 +205,9 @@ def test_a_plan_changed_after_approval_needs_approval_again(org):
         actor=org["people"]["officer"], meeting=meeting, plan="改在五号会议室", **MEETING_CHECKS
     )
     assert changed.state == Meeting.State.PLANNED and changed.approved_at is None
-    with pytest.raises(ValidationError):
+    with pytest.raises(policy.RuleViolation) as raised:
         services.write_plan(actor=org["people"]["insider"], meeting=meeting, plan="x")
+    assert rule_ids(raised) == ["MTG.SECURITY"]
 
 
 def test_a_meeting_page_is_for_its_organizers_participants_and_department_leaders(org, client):

@@ -144,8 +144,9 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
         actor=reviewer, manuscript=manuscript, department=org["cabinet"].department
     )
     recorded("manuscript.referred", manuscript, actor=reviewer, department=referral.department_id)
-    with pytest.raises(ValidationError):  # only that department's leader signs
+    with pytest.raises(policy.RuleViolation) as raised:  # only that department's leader signs
         sign_referral(actor=reviewer, referral=referral, agreed=True)
+    assert "PUB.REFER" in rule_ids(raised)
     assert org["people"]["clerk"].department_id == referral.department_id
     with pytest.raises(policy.RuleViolation) as raised:  # of that department, but no leader
         sign_referral(actor=org["people"]["clerk"], referral=referral, agreed=True)

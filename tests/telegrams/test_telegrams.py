@@ -94,8 +94,9 @@ def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org)
     with pytest.raises(policy.RuleViolation) as raised:
         services.complete_telegram(actor=clerk, telegram=very, outcome="已办")
     assert rule_ids(raised) == ["TEL.ESCALATE"]
-    with pytest.raises(ValidationError):
+    with pytest.raises(policy.RuleViolation) as raised:
         services.head_has_seen(actor=clerk, telegram=very)
+    assert rule_ids(raised) == ["TEL.ESCALATE"]
     services.head_has_seen(actor=head, telegram=very)
     recorded("telegram.seen_by_head", very, actor=head)
     services.complete_telegram(actor=clerk, telegram=very, outcome="已报告并办结")
@@ -183,8 +184,11 @@ def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at
     recorded("duty.handover_opened", handover, actor=clerk, taken_by=clerk2.pk, items=3)
     services.sign_duty_handover(actor=clerk, handover=handover)
     recorded("duty.handover_signed", handover, actor=clerk)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError):  # once each
         services.sign_duty_handover(actor=clerk, handover=handover)
+    with pytest.raises(policy.RuleViolation) as raised:  # only the two officers
+        services.sign_duty_handover(actor=org["people"]["head"], handover=handover)
+    assert rule_ids(raised) == ["DUTY.ROSTER"]
     signed = services.sign_duty_handover(actor=clerk2, handover=handover)
     assert signed.handed_signed_at and signed.taken_signed_at
     recorded("duty.handover_signed", handover, actor=clerk2)

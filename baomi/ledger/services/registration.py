@@ -37,8 +37,7 @@ def create_cabinet(
     (an administrator account never holds carriers)."""
     if Cabinet.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Cabinet %(code)s already exists.") % {"code": code}})
-    if not custodian.is_active or custodian.admin_role:
-        raise ValidationError({"custodian": _("The custodian must be an active member of staff.")})
+    policy.require("carrier.entrust", person=custodian, entrusted_as="custodian")
     cabinet = Cabinet.objects.create(
         name=name,
         code=code,
@@ -207,7 +206,9 @@ def _register(
 ) -> Document:
     level, period_marking = _level_and_marking(marking, level, issued_on)
     policy.require("document.register", actor=actor, cabinet=cabinet, level=level)
-    _check_basis(level, basis_item, basis_reason)
+    policy.require(
+        "document.classify", level=level, basis_item=basis_item, basis_reason=basis_reason
+    )
     if not title.strip():
         raise ValidationError({"title": _("Give the document a title.")})
     extra = {variant: n for variant, n in (extra_copies or {}).items() if n}
@@ -308,26 +309,13 @@ def _level_and_marking(marking: str, level: int | None, issued_on: dt.date) -> t
     return level, None
 
 
-def _check_basis(level: int, item: SecretItem | None, reason: str) -> None:
-    if item is not None and level < item.level and not reason.strip():
-        raise ValidationError(
-            {
-                "basis_reason": _(
-                    "The catalog puts %(item)s at %(level)s: a lower level needs a written reason."
-                )
-                % {"item": item.name, "level": Level(item.level).label}
-            }
-        )
-
-
 @transaction.atomic(durable=True)
 def sign_for_receipt(*, actor: Any, document: Document) -> Document:
     """The addressee of an item signed for by proxy signs for it; from then on it opens to
     everyone in its scope as usual. Only the addressee signs, once."""
     document = Document.objects.select_for_update().get(pk=document.pk)
     must_see(actor, document.pk)
-    if document.addressee_id != actor.pk:
-        raise ValidationError(_("Only the addressee signs for this item."))
+    policy.require("document.sign_receipt", actor=actor, document=document)
     if document.delivered_at is not None:
         raise ValidationError(_("The addressee has already signed for this item."))
     document.delivered_at = clock.now()
@@ -374,10 +362,8 @@ def destroy_print_waste(*, actor: Any, waste: PrintWaste, supervisor: Any) -> Pr
     policy.require("document.register", actor=actor, cabinet=None, level=Level.PUBLIC)
     if waste.destroyed_at is not None:
         raise ValidationError(_("This waste was already destroyed."))
-    if supervisor == actor or not supervisor.is_active or supervisor.admin_role:
-        raise ValidationError(
-            {"supervisor": _("A second, active member of staff supervises the destruction.")}
-        )
+    policy.require("print_waste.destroy", actor=actor, supervisor=supervisor)
+    policy.require("carrier.entrust", person=supervisor, entrusted_as="supervisor")
     waste.destroyed_by, waste.supervised_by = actor, supervisor
     waste.destroyed_at = clock.now()
     waste.save(update_fields=["destroyed_by", "supervised_by", "destroyed_at"])
