@@ -9,7 +9,7 @@ the replay of the audit log read exactly these keys.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,6 +17,9 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 
 from .models import Cabinet, Copy
+
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
 S = Copy.State
 
@@ -57,7 +60,7 @@ def can_move(source: str, target: str) -> bool:
 
 def move(
     *,
-    actor: Any,
+    actor: Person,
     copy: Copy,
     to: str,
     action: str,
@@ -146,7 +149,7 @@ def timeline(copy: Copy) -> list[dict[str, Any]]:
     return rows
 
 
-def hand_over_cabinet(*, actor: Any, cabinet: Cabinet, custodian: Any, **data: Any) -> Cabinet:
+def hand_over_cabinet(*, actor: Person, cabinet: Cabinet, custodian: Any, **data: Any) -> Cabinet:
     """A cabinet passes to a new custodian, with the copies in it, inside the caller's
     transaction; the event names the old and the new custodian."""
     policy.require("carrier.entrust", person=custodian, entrusted_as="custodian")

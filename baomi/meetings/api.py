@@ -15,7 +15,7 @@ from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
 from baomi.ledger.models import Cabinet, Copy
 from baomi.ledger.queries import copy_by_code
-from baomi.people.models import Person
+from baomi.people.models import Person, person_of
 
 from . import services
 from .models import Handout, Meeting, Participant
@@ -140,7 +140,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=PlanMeetingSerializer, responses={201: MeetingSerializer})
     def create(self, request: Request) -> Response:
         meeting = services.plan_meeting(
-            actor=request.user, **validated(PlanMeetingSerializer, request)
+            actor=person_of(request), **validated(PlanMeetingSerializer, request)
         )
         return Response(MeetingSerializer(meeting).data, status=status.HTTP_201_CREATED)
 
@@ -148,18 +148,22 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def plan(self, request: Request, pk: str) -> Response:
         v = validated(PlanSerializer, request)
-        return self._done(services.write_plan(actor=request.user, meeting=self.get_object(), **v))
+        return self._done(
+            services.write_plan(actor=person_of(request), meeting=self.get_object(), **v)
+        )
 
     @extend_schema(request=None, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
-        return self._done(services.approve_plan(actor=request.user, meeting=self.get_object()))
+        return self._done(
+            services.approve_plan(actor=person_of(request), meeting=self.get_object())
+        )
 
     @extend_schema(request=AddSerializer, responses={201: ParticipantSerializer})
     @action(detail=True, methods=["post"])
     def participants(self, request: Request, pk: str) -> Response:
         participant = services.add_participant(
-            actor=request.user, meeting=self.get_object(), **validated(AddSerializer, request)
+            actor=person_of(request), meeting=self.get_object(), **validated(AddSerializer, request)
         )
         return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
@@ -168,7 +172,10 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def check_in(self, request: Request, pk: str) -> Response:
         v = validated(CheckInSerializer, request)
         participant = services.check_in(
-            actor=request.user, meeting=self.get_object(), person=v.get("person"), name=v["name"]
+            actor=person_of(request),
+            meeting=self.get_object(),
+            person=v.get("person"),
+            name=v["name"],
         )
         return Response(ParticipantSerializer(participant).data)
 
@@ -176,13 +183,15 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="open")
     def open_(self, request: Request, pk: str) -> Response:
         v = validated(OpenSerializer, request)
-        return self._done(services.open_meeting(actor=request.user, meeting=self.get_object(), **v))
+        return self._done(
+            services.open_meeting(actor=person_of(request), meeting=self.get_object(), **v)
+        )
 
     @extend_schema(request=MeetingDocumentSerializer, responses={201: None})
     @action(detail=True, methods=["post"])
     def documents(self, request: Request, pk: str) -> Response:
         item = services.register_meeting_document(
-            actor=request.user,
+            actor=person_of(request),
             meeting=self.get_object(),
             **validated(MeetingDocumentSerializer, request),
         )
@@ -195,7 +204,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         if "person" not in v:
             raise serializers.ValidationError({"person": "required"})
         handout = services.hand_out(
-            actor=request.user,
+            actor=person_of(request),
             meeting=self.get_object(),
             copy=self._copy(v["code"]),
             person=v["person"],
@@ -207,25 +216,27 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def collect(self, request: Request, pk: str) -> Response:
         v = validated(LabelSerializer, request)
         handout = services.collect(
-            actor=request.user, meeting=self.get_object(), copy=self._copy(v["code"])
+            actor=person_of(request), meeting=self.get_object(), copy=self._copy(v["code"])
         )
         return Response(HandoutSerializer(handout).data)
 
     @extend_schema(request=None, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"])
     def recess(self, request: Request, pk: str) -> Response:
-        return self._done(services.adjourn(actor=request.user, meeting=self.get_object()))
+        return self._done(services.adjourn(actor=person_of(request), meeting=self.get_object()))
 
     @extend_schema(request=None, responses={200: MeetingSerializer})
     @action(detail=True, methods=["post"])
     def resume(self, request: Request, pk: str) -> Response:
-        return self._done(services.resume(actor=request.user, meeting=self.get_object()))
+        return self._done(services.resume(actor=person_of(request), meeting=self.get_object()))
 
     @extend_schema(request=CloseSerializer, responses={200: HandoutSerializer(many=True)})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         chase = services.close_meeting(
-            actor=request.user, meeting=self.get_object(), **validated(CloseSerializer, request)
+            actor=person_of(request),
+            meeting=self.get_object(),
+            **validated(CloseSerializer, request),
         )
         return Response(HandoutSerializer(chase, many=True).data)
 
@@ -238,7 +249,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def recording(self, request: Request, pk: str) -> Response:
         item = services.register_recording(
-            actor=request.user,
+            actor=person_of(request),
             meeting=self.get_object(),
             **validated(MeetingDocumentSerializer, request),
         )
@@ -248,7 +259,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def relay(self, request: Request, pk: str) -> Response:
         done = services.relay(
-            actor=request.user, meeting=self.get_object(), **validated(RelaySerializer, request)
+            actor=person_of(request),
+            meeting=self.get_object(),
+            **validated(RelaySerializer, request),
         )
         return Response({"relay": done.pk}, status=status.HTTP_201_CREATED)
 
@@ -256,7 +269,9 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @action(detail=True, methods=["post"])
     def news(self, request: Request, pk: str) -> Response:
         manuscript = services.submit_news_copy(
-            actor=request.user, meeting=self.get_object(), **validated(NewsSerializer, request)
+            actor=person_of(request),
+            meeting=self.get_object(),
+            **validated(NewsSerializer, request),
         )
         return Response({"manuscript": manuscript.pk}, status=status.HTTP_201_CREATED)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from baomi.ledger.services.access import may_hold
 
 from .models import Handout, Meeting, MeetingDocument, Participant, Relay
 from .rules import recess_levels
+
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
 S = Copy.State
 
@@ -39,7 +42,7 @@ def _must_be(meeting: Meeting, *states: str) -> None:
 @transaction.atomic(durable=True)
 def plan_meeting(
     *,
-    actor: Any,
+    actor: Person,
     title: str,
     level: int,
     venue: str,
@@ -63,7 +66,7 @@ def plan_meeting(
         starts_at=starts_at,
         organizer=actor,
         security_lead=security_lead,
-        department_id=actor.department_id,
+        department=actor.own_department(),
         secure_cabinet=secure_cabinet,
     )
     meeting.relay_scope.set(relay_scope)
@@ -81,7 +84,7 @@ PLAN_CHECKS = (
 
 
 @transaction.atomic(durable=True)
-def write_plan(*, actor: Any, meeting: Meeting, plan: str, **checks: bool) -> Meeting:
+def write_plan(*, actor: Person, meeting: Meeting, plan: str, **checks: bool) -> Meeting:
     """保密方案: the plan and its checks, as the organizer or the security lead ticks them;
     a change after approval needs approval again."""
     meeting = _locked(meeting)
@@ -102,7 +105,7 @@ def write_plan(*, actor: Any, meeting: Meeting, plan: str, **checks: bool) -> Me
 
 
 @transaction.atomic(durable=True)
-def approve_plan(*, actor: Any, meeting: Meeting) -> Meeting:
+def approve_plan(*, actor: Person, meeting: Meeting) -> Meeting:
     """A leader approves the security plan once every check is ticked (MTG.SECURITY)."""
     policy.require("meeting.approve", actor=actor)
     meeting = _locked(meeting)
@@ -119,7 +122,7 @@ def approve_plan(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic(durable=True)
-def add_participant(*, actor: Any, meeting: Meeting, person: Any, role: str) -> Participant:
+def add_participant(*, actor: Person, meeting: Meeting, person: Any, role: str) -> Participant:
     """出席, 列席 or 工作人员, fixed in advance and vetted: cleared for the level
     (MTG.ATTENDEES)."""
     policy.require("meeting.organize", actor=actor)
@@ -137,7 +140,7 @@ def add_participant(*, actor: Any, meeting: Meeting, person: Any, role: str) -> 
     return participant
 
 
-def check_in(*, actor: Any, meeting: Meeting, person: Any, name: str = "") -> Participant:
+def check_in(*, actor: Person, meeting: Meeting, person: Any, name: str = "") -> Participant:
     """At the door: a person on the list is checked in; anyone else is refused and the refusal
     is on record (MTG.ATTENDEES)."""
     try:
@@ -149,7 +152,7 @@ def check_in(*, actor: Any, meeting: Meeting, person: Any, name: str = "") -> Pa
 
 
 @transaction.atomic(durable=True)
-def _check_in(*, actor: Any, meeting: Meeting, person: Any, name: str) -> Participant:
+def _check_in(*, actor: Person, meeting: Meeting, person: Any, name: str) -> Participant:
     policy.require("meeting.organize", actor=actor)
     meeting = _locked(meeting)
     _must_be(meeting, Meeting.State.APPROVED, Meeting.State.OPEN, Meeting.State.RECESS)
@@ -166,7 +169,7 @@ def _check_in(*, actor: Any, meeting: Meeting, person: Any, name: str) -> Partic
 
 
 @transaction.atomic(durable=True)
-def _walk_in_refused(*, actor: Any, meeting: Meeting, person: Any, name: str) -> None:
+def _walk_in_refused(*, actor: Person, meeting: Meeting, person: Any, name: str) -> None:
     audit.record(
         actor,
         "meeting.walk_in_refused",
@@ -177,7 +180,7 @@ def _walk_in_refused(*, actor: Any, meeting: Meeting, person: Any, name: str) ->
 
 
 @transaction.atomic(durable=True)
-def open_meeting(*, actor: Any, meeting: Meeting, discipline_announced: bool) -> Meeting:
+def open_meeting(*, actor: Person, meeting: Meeting, discipline_announced: bool) -> Meeting:
     """The meeting opens: plan approved and checks ticked (MTG.SECURITY), discipline announced
     and recorded (MTG.DISCIPLINE)."""
     policy.require("meeting.organize", actor=actor)
@@ -192,7 +195,7 @@ def open_meeting(*, actor: Any, meeting: Meeting, discipline_announced: bool) ->
 
 @transaction.atomic(durable=True)
 def register_meeting_document(
-    *, actor: Any, meeting: Meeting, title: str, marking: str, copies: int | None = None
+    *, actor: Person, meeting: Meeting, title: str, marking: str, copies: int | None = None
 ) -> MeetingDocument:
     """A meeting document enters the ledger: marked, numbered, one copy per participant unless
     said otherwise, the participants and the security lead in the knowledge scope, in the
@@ -227,7 +230,7 @@ def _copy_of(meeting: Meeting, copy: Copy) -> Copy:
 
 
 @transaction.atomic(durable=True)
-def hand_out(*, actor: Any, meeting: Meeting, copy: Copy, person: Any) -> Handout:
+def hand_out(*, actor: Person, meeting: Meeting, copy: Copy, person: Any) -> Handout:
     """A copy in the secure room handed to a participant present, by name, who may hold it
     (cleared, in the scope: a participant added after the document was registered is not);
     the participant holds it."""
@@ -258,7 +261,7 @@ def hand_out(*, actor: Any, meeting: Meeting, copy: Copy, person: Any) -> Handou
 
 
 @transaction.atomic(durable=True)
-def collect(*, actor: Any, meeting: Meeting, copy: Copy) -> Handout:
+def collect(*, actor: Person, meeting: Meeting, copy: Copy) -> Handout:
     """A copy back into the meeting's secure room (at a recess, or at the close)."""
     policy.require("meeting.organize", actor=actor)
     meeting = _locked(meeting)
@@ -287,7 +290,7 @@ def outstanding(meeting: Meeting) -> Any:
 
 
 @transaction.atomic(durable=True)
-def adjourn(*, actor: Any, meeting: Meeting) -> Meeting:
+def adjourn(*, actor: Person, meeting: Meeting) -> Meeting:
     """休会: the session pauses; copies collected at every recess come back before it resumes."""
     policy.require("meeting.organize", actor=actor)
     meeting = _locked(meeting)
@@ -299,7 +302,7 @@ def adjourn(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic(durable=True)
-def resume(*, actor: Any, meeting: Meeting) -> Meeting:
+def resume(*, actor: Person, meeting: Meeting) -> Meeting:
     """The session resumes only with every copy of a recess level in the secure room
     (MTG.DOCS)."""
     policy.require("meeting.organize", actor=actor)
@@ -316,7 +319,7 @@ def resume(*, actor: Any, meeting: Meeting) -> Meeting:
 
 @transaction.atomic(durable=True)
 def register_recording(
-    *, actor: Any, meeting: Meeting, title: str, marking: str
+    *, actor: Person, meeting: Meeting, title: str, marking: str
 ) -> MeetingDocument:
     """A recording of the meeting, provided for by the approved plan (MTG.RECORDING), is a
     classified carrier in the ledger."""
@@ -340,7 +343,7 @@ def register_recording(
 
 
 @transaction.atomic(durable=True)
-def close_meeting(*, actor: Any, meeting: Meeting, left_behind_checked: bool) -> list[Handout]:
+def close_meeting(*, actor: Person, meeting: Meeting, left_behind_checked: bool) -> list[Handout]:
     """The meeting closes once the venue and lodgings were checked for papers and notebooks
     (MTG.RECALL); copies not yet recalled stay on the chase list with their holders. Returns
     that list."""
@@ -361,7 +364,7 @@ def close_meeting(*, actor: Any, meeting: Meeting, left_behind_checked: bool) ->
 
 
 @transaction.atomic(durable=True)
-def relay(*, actor: Any, meeting: Meeting, unit: Any) -> Relay:
+def relay(*, actor: Person, meeting: Meeting, unit: Any) -> Relay:
     """传达: only within the meeting's relay scope (MTG.RELAY)."""
     policy.require("meeting.relay", meeting=meeting, unit=unit)
     done = Relay.objects.create(
@@ -371,7 +374,7 @@ def relay(*, actor: Any, meeting: Meeting, unit: Any) -> Relay:
     return done
 
 
-def submit_news_copy(*, actor: Any, meeting: Meeting, title: str, text: str) -> Any:
+def submit_news_copy(*, actor: Person, meeting: Meeting, title: str, text: str) -> Any:
     """News copy written at the meeting goes to the pre-publication review (MTG.RELAY)."""
     from baomi.review.services import submit_manuscript
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Tier
+
+if TYPE_CHECKING:
+    from baomi.core.models import OrgUnit
 
 
 class Post(models.TextChoices):
@@ -103,6 +107,30 @@ class Person(AbstractUser):
     @property
     def is_administrator(self) -> bool:
         return bool(self.admin_role)
+
+    def own_department(self) -> OrgUnit:
+        """The department the person's work is filed under; an account that has none is
+        refused with a message naming it, rather than failing when the record is saved."""
+        if self.department is None:
+            raise ValidationError(
+                {
+                    "department": _(
+                        "%(person)s belongs to no department: the security administrator "
+                        "assigns one first."
+                    )
+                    % {"person": self}
+                }
+            )
+        return self.department
+
+
+def person_of(request: Any) -> Person:
+    """The signed-in person making a request. Pages and the API let no anonymous request reach
+    an action, so anything else is refused as forbidden, never passed on as an actor."""
+    user = request.user
+    if not isinstance(user, Person) or not user.is_authenticated:
+        raise PermissionDenied
+    return user
 
 
 class PostAssignment(models.Model):

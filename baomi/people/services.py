@@ -56,7 +56,7 @@ def _set_posts(person: Person, posts: set[str]) -> None:
 @transaction.atomic(durable=True)
 def create_person(
     *,
-    actor: Any,
+    actor: Person | None,
     username: str,
     full_name: str,
     password: str,
@@ -106,7 +106,7 @@ def create_person(
 @transaction.atomic(durable=True)
 def update_person(
     *,
-    actor: Any,
+    actor: Person | None,
     person: Person,
     full_name: str | None = None,
     department: OrgUnit | None = None,
@@ -149,7 +149,7 @@ def update_person(
     return person
 
 
-def _require_admin(action: str, actor: Any) -> None:
+def _require_admin(action: str, actor: Person | None) -> None:
     if actor is None:  # installation and demo set-up from the command line
         return
     policy.require(action, actor=actor)
@@ -194,7 +194,7 @@ def change_password(*, actor: Person, old_password: str, new_password: str) -> N
 
 
 @transaction.atomic(durable=True)
-def reset_password(*, actor: Any, person: Person, new_password: str) -> None:
+def reset_password(*, actor: Person, person: Person, new_password: str) -> None:
     """The system administrator sets a temporary password, to be changed at the next sign-in."""
     _require_admin("account.admin", actor)
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -211,7 +211,7 @@ def reset_password(*, actor: Any, person: Person, new_password: str) -> None:
 
 
 @transaction.atomic(durable=True)
-def unlock_account(*, actor: Any, person: Person) -> int:
+def unlock_account(*, actor: Person, person: Person) -> int:
     """The system administrator lifts the sign-in lock-out of an account (django-axes) after
     repeated failures; returns how many recorded failures were cleared."""
     from axes.utils import reset
@@ -246,7 +246,7 @@ def _store_password(person: Person, raw: str, *, keep: int) -> None:
 # -- signing in and the session lock ------------------------------------------------------
 
 
-def _record_refusal(actor: Any, action: str, obj: Any, **data: Any) -> None:
+def _record_refusal(actor: Person | None, action: str, obj: Any, **data: Any) -> None:
     """A refused sign-in or unlock changes nothing but must be on record: its event commits in
     a transaction of its own before the refusal is raised."""
     with transaction.atomic():

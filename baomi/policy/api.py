@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 from baomi.policy import engine
 from baomi.policy import services as policy_services
 from baomi.policy.catalog import catalog
@@ -66,7 +67,7 @@ class RuleViewSet(viewsets.ViewSet):
     def parameter(self, request: Request, pk: str, name: str) -> Response:
         data = validated(RuleParameterSerializer, request)
         policy_services.set_parameter(
-            actor=request.user,
+            actor=person_of(request),
             rule_id=pk,
             name=name,
             value=data["value"],

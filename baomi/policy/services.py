@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +15,9 @@ from baomi.core import clock
 from . import engine
 from .catalog import ParameterMeta, catalog
 from .models import PolicyState, RuleParameter
+
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
 
 def _same_shape(value: Any, default: Any) -> bool:
@@ -89,7 +92,7 @@ def validate_parameter(rule_id: str, name: str, value: Any) -> None:
         )
 
 
-def _require_security_admin(actor: Any) -> None:
+def _require_security_admin(actor: Person) -> None:
     policy.require("policy.change", actor=actor)
 
 
@@ -100,7 +103,9 @@ def _bump_generation() -> None:
 
 
 @transaction.atomic(durable=True)
-def set_parameter(*, actor: Any, rule_id: str, name: str, value: Any, reason: str) -> RuleParameter:
+def set_parameter(
+    *, actor: Person, rule_id: str, name: str, value: Any, reason: str
+) -> RuleParameter:
     """Set the organization's value of one rule parameter; every process sees it within the
     snapshot interval; the change, with old value, new value and reason, is audited."""
     _require_security_admin(actor)
@@ -127,7 +132,7 @@ def set_parameter(*, actor: Any, rule_id: str, name: str, value: Any, reason: st
 
 
 @transaction.atomic(durable=True)
-def reset_parameter(*, actor: Any, rule_id: str, name: str, reason: str) -> None:
+def reset_parameter(*, actor: Person, rule_id: str, name: str, reason: str) -> None:
     """Return one parameter to the default of defaults.toml (audited)."""
     _require_security_admin(actor)
     meta = _parameter(rule_id, name)

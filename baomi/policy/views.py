@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
+from baomi.people.models import person_of
 
 from . import engine
 from . import services as policy_services
@@ -25,7 +26,7 @@ from .catalog import catalog
 @login_required
 def rules(request: HttpRequest) -> HttpResponse:
     """The catalog for everyone to read; the security administrator edits parameters here."""
-    can_edit = policy.check("policy.change", actor=request.user).allowed
+    can_edit = policy.check("policy.change", actor=person_of(request)).allowed
     in_force = engine.snapshot()
     rows = [
         {
@@ -54,7 +55,7 @@ def rule_parameter(request: HttpRequest, rule_id: str, name: str) -> HttpRespons
         return redirect("policy:rules")
     try:
         policy_services.set_parameter(
-            actor=request.user,
+            actor=person_of(request),
             rule_id=rule_id,
             name=name,
             value=value,

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 
 from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
-from baomi.people.models import Person
+from baomi.people.models import Person, person_of
 
 from . import services
 from .models import Decision, Finding, Manuscript, Referral
@@ -149,7 +149,7 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         v = validated(SubmitSerializer, request)
         upload = v["file"]
         manuscript = services.submit_manuscript(
-            actor=request.user,
+            actor=person_of(request),
             title=v["title"],
             kind=v["kind"],
             outlet=v["outlet"],
@@ -164,7 +164,7 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def scan(self, request: Request, pk: str) -> Response:
         manuscript = self.get_object()
-        services.scan_manuscript(actor=request.user, manuscript=manuscript)
+        services.scan_manuscript(actor=person_of(request), manuscript=manuscript)
         return Response(self.get_serializer(self.get_object()).data)
 
     @extend_schema(request=ReferSerializer, responses={201: ReferralSerializer})
@@ -172,7 +172,7 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def refer(self, request: Request, pk: str) -> Response:
         data = validated(ReferSerializer, request)
         referral = services.refer_manuscript(
-            actor=request.user,
+            actor=person_of(request),
             manuscript=self.get_object(),
             department=data["department"],
         )
@@ -183,7 +183,7 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     def decide(self, request: Request, pk: str) -> Response:
         v = validated(DecideSerializer, request)
         services.decide_manuscript(
-            actor=request.user,
+            actor=person_of(request),
             manuscript=self.get_object(),
             verdict=v["verdict"],
             reasons=v["reasons"],
@@ -216,7 +216,7 @@ class ReferralViewSet(viewsets.GenericViewSet):
     def sign(self, request: Request, pk: str) -> Response:
         data = validated(SignSerializer, request)
         referral = services.sign_referral(
-            actor=request.user,
+            actor=person_of(request),
             referral=self.get_object(),
             agreed=data["agreed"],
             comment=data["comment"],

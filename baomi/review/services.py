@@ -4,7 +4,7 @@ rules, changing state and recording its audit event in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,9 @@ from . import scanning
 from .engine import ScanResult
 from .extract import extract_text, within_limit
 from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
+
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
 #: what replaces each redacted character in the released text
 REDACTED = "■"
@@ -50,7 +53,7 @@ def may_see_findings(person: Any, manuscript: Manuscript, *, reviewer: bool | No
 
 def submit_manuscript(
     *,
-    actor: Any,
+    actor: Person,
     title: str,
     kind: str,
     outlet: str = "",
@@ -96,7 +99,14 @@ def submit_manuscript(
 
 @transaction.atomic(durable=True)
 def _store_submitted(
-    *, actor: Any, title: str, kind: str, outlet: str, text: str, file_name: str, result: ScanResult
+    *,
+    actor: Person,
+    title: str,
+    kind: str,
+    outlet: str,
+    text: str,
+    file_name: str,
+    result: ScanResult,
 ) -> Manuscript:
     manuscript = Manuscript.objects.create(
         title=title,
@@ -104,7 +114,7 @@ def _store_submitted(
         outlet=outlet,
         file_name=file_name[:200],
         text=text,
-        department_id=actor.department_id,
+        department=actor.own_department(),
         submitted_by=actor,
         submitted_at=clock.now(),
     )
@@ -115,7 +125,7 @@ def _store_submitted(
     return manuscript
 
 
-def scan_manuscript(*, actor: Any, manuscript: Manuscript) -> ScanResult:
+def scan_manuscript(*, actor: Person, manuscript: Manuscript) -> ScanResult:
     """Scan again (the catalog, the term list or the index may have changed since), while the
     manuscript awaits its decision: the findings of a decided manuscript are those it was
     decided on. The text is scanned before the transaction begins."""
@@ -127,14 +137,14 @@ def scan_manuscript(*, actor: Any, manuscript: Manuscript) -> ScanResult:
 
 
 @transaction.atomic(durable=True)
-def _store_rescan(*, actor: Any, manuscript: Manuscript, result: ScanResult) -> None:
+def _store_rescan(*, actor: Person, manuscript: Manuscript, result: ScanResult) -> None:
     policy.require("manuscript.review", actor=actor)
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
     _open(manuscript)  # it may have been decided during the scan
     _store_scan(actor, manuscript, result)
 
 
-def _store_scan(actor: Any, manuscript: Manuscript, result: ScanResult) -> None:
+def _store_scan(actor: Person, manuscript: Manuscript, result: ScanResult) -> None:
     manuscript.findings.all().delete()
     Finding.objects.bulk_create(_findings(manuscript, result))
     manuscript.scanned_at = clock.now()
@@ -200,7 +210,7 @@ def _open(manuscript: Manuscript) -> None:
 
 
 @transaction.atomic(durable=True)
-def refer_manuscript(*, actor: Any, manuscript: Manuscript, department: Any) -> Referral:
+def refer_manuscript(*, actor: Person, manuscript: Manuscript, department: Any) -> Referral:
     """会审 (PUB.REFER): ask another department to review the text too."""
     policy.require("manuscript.review", actor=actor)
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
@@ -219,7 +229,9 @@ def refer_manuscript(*, actor: Any, manuscript: Manuscript, department: Any) -> 
 
 
 @transaction.atomic(durable=True)
-def sign_referral(*, actor: Any, referral: Referral, agreed: bool, comment: str = "") -> Referral:
+def sign_referral(
+    *, actor: Person, referral: Referral, agreed: bool, comment: str = ""
+) -> Referral:
     """The department asked signs its second review: agreed, or not with its reasons."""
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.signed_at is not None:
@@ -244,7 +256,7 @@ def sign_referral(*, actor: Any, referral: Referral, agreed: bool, comment: str 
 @transaction.atomic(durable=True)
 def decide_manuscript(
     *,
-    actor: Any,
+    actor: Person,
     manuscript: Manuscript,
     verdict: str,
     reasons: str = "",
@@ -330,7 +342,7 @@ def redact(text: str, spans: Sequence[Sequence[int]]) -> str:
 
 
 @transaction.atomic(durable=True)
-def add_sensitive_term(*, actor: Any, text: str, kind: str, note: str = "") -> SensitiveTerm:
+def add_sensitive_term(*, actor: Person, text: str, kind: str, note: str = "") -> SensitiveTerm:
     """Add a term to the organization's list (the review desk flags it from then on)."""
     policy.require("manuscript.review", actor=actor)
     if not text.strip():
@@ -350,7 +362,7 @@ def add_sensitive_term(*, actor: Any, text: str, kind: str, note: str = "") -> S
     return term
 
 
-def rebuild_index(*, actor: Any = None) -> int:
+def rebuild_index(*, actor: Person | None = None) -> int:
     """Rebuild the scanner's index from the stored content (`scanning.rebuild_index`) and put
     the rebuild on record; returns how many documents it holds."""
     count = scanning.rebuild_index()
@@ -359,5 +371,5 @@ def rebuild_index(*, actor: Any = None) -> int:
 
 
 @transaction.atomic(durable=True)
-def _record_rebuild(actor: Any, count: int) -> None:
+def _record_rebuild(actor: Person | None, count: int) -> None:
     audit.record(actor, "review.index_rebuilt", None, documents=count)

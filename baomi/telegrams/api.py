@@ -16,14 +16,14 @@ from baomi import policy
 from baomi.core.errors import validated
 from baomi.core.levels import Urgency
 from baomi.ledger.models import Cabinet
-from baomi.people.models import Person
+from baomi.people.models import Person, person_of
 
 from . import services
 from .models import DutyHandover, DutyShift, Telegram
 
 
 def _desk(request: Request) -> None:
-    if not policy.check("custody.manage", actor=request.user).allowed:
+    if not policy.check("custody.manage", actor=person_of(request)).allowed:
         raise PermissionDenied
 
 
@@ -89,7 +89,7 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     queryset = Telegram.objects.none()
 
     def get_queryset(self) -> Any:
-        if policy.check("custody.manage", actor=self.request.user).allowed:
+        if policy.check("custody.manage", actor=person_of(self.request)).allowed:
             return services.visible_telegrams(self.request.user)
         # the head of the confidential room sees what was reported to them
         return services.visible_telegrams(self.request.user).filter(
@@ -100,19 +100,21 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request: Request) -> Response:
         _desk(request)
         data = validated(ReceiveSerializer, request)
-        telegram = services.register_telegram(actor=request.user, **data)
+        telegram = services.register_telegram(actor=person_of(request), **data)
         return Response(TelegramSerializer(telegram).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: TelegramSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
-        telegram = services.acknowledge_telegram(actor=request.user, telegram=self.get_object())
+        telegram = services.acknowledge_telegram(
+            actor=person_of(request), telegram=self.get_object()
+        )
         return Response(TelegramSerializer(telegram).data)
 
     @extend_schema(request=None, responses={200: TelegramSerializer})
     @action(detail=True, methods=["post"])
     def seen(self, request: Request, pk: str) -> Response:
-        telegram = services.head_has_seen(actor=request.user, telegram=self.get_object())
+        telegram = services.head_has_seen(actor=person_of(request), telegram=self.get_object())
         return Response(TelegramSerializer(telegram).data)
 
     @extend_schema(request=ReportSerializer, responses={200: TelegramSerializer})
@@ -120,7 +122,7 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def report(self, request: Request, pk: str) -> Response:
         data = validated(ReportSerializer, request)
         telegram = services.report_telegram(
-            actor=request.user, telegram=self.get_object(), leader=data["leader"]
+            actor=person_of(request), telegram=self.get_object(), leader=data["leader"]
         )
         return Response(TelegramSerializer(telegram).data)
 
@@ -129,7 +131,7 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def complete(self, request: Request, pk: str) -> Response:
         data = validated(OutcomeSerializer, request)
         telegram = services.complete_telegram(
-            actor=request.user, telegram=self.get_object(), outcome=data["outcome"]
+            actor=person_of(request), telegram=self.get_object(), outcome=data["outcome"]
         )
         return Response(TelegramSerializer(telegram).data)
 
@@ -137,7 +139,9 @@ class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     @action(detail=True, methods=["post"])
     def reply(self, request: Request, pk: str) -> Response:
         data = validated(ReplySerializer, request)
-        reply = services.reply_telegram(actor=request.user, original=self.get_object(), **data)
+        reply = services.reply_telegram(
+            actor=person_of(request), original=self.get_object(), **data
+        )
         return Response(TelegramSerializer(reply).data, status=status.HTTP_201_CREATED)
 
 
@@ -167,7 +171,7 @@ class DutyShiftViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         _desk(request)
         data = validated(AssignSerializer, request)
-        shifts = services.assign_duty(actor=request.user, **data)
+        shifts = services.assign_duty(actor=person_of(request), **data)
         return Response(ShiftSerializer(shifts, many=True).data, status=status.HTTP_201_CREATED)
 
 
@@ -206,13 +210,13 @@ class DutyHandoverViewSet(
     def create(self, request: Request) -> Response:
         _desk(request)
         data = validated(OpenDutyHandoverSerializer, request)
-        handover = services.hand_over_duty(actor=request.user, taken_by=data["taken_by"])
+        handover = services.hand_over_duty(actor=person_of(request), taken_by=data["taken_by"])
         return Response(DutyHandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: DutyHandoverSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
-        handover = services.sign_duty_handover(actor=request.user, handover=self.get_object())
+        handover = services.sign_duty_handover(actor=person_of(request), handover=self.get_object())
         return Response(DutyHandoverSerializer(handover).data)
 
 

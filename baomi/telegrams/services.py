@@ -47,7 +47,7 @@ def head_of_room(department_id: int | None, level: int) -> Person | None:
 @transaction.atomic(durable=True)
 def register_telegram(
     *,
-    actor: Any,
+    actor: Person,
     number: str,
     traffic: str,
     urgency: int,
@@ -139,7 +139,7 @@ def _locked(telegram: Telegram) -> Telegram:
 
 
 @transaction.atomic(durable=True)
-def acknowledge_telegram(*, actor: Any, telegram: Telegram) -> Telegram:
+def acknowledge_telegram(*, actor: Person, telegram: Telegram) -> Telegram:
     """回单: the acknowledgement to the sender; one sent late is on record as late (the post
     counted as unmanned, TEL.RECEIPT)."""
     policy.require("custody.manage", actor=actor)
@@ -171,7 +171,7 @@ def reportable(telegrams: Any) -> set[int]:
 
 
 @transaction.atomic(durable=True)
-def report_telegram(*, actor: Any, telegram: Telegram, leader: Any) -> Telegram:
+def report_telegram(*, actor: Person, telegram: Telegram, leader: Any) -> Telegram:
     """TEL.ESCALATE where the room has no head cleared for the telegram, or its head is away:
     the clerk reports it to another leader, who joins its knowledge scope (a leader cleared for
     the level, ACC.CLEARANCE and ACC.SOD) and must see it before it is completed. Reporting it
@@ -194,7 +194,7 @@ def report_telegram(*, actor: Any, telegram: Telegram, leader: Any) -> Telegram:
 
 
 @transaction.atomic(durable=True)
-def head_has_seen(*, actor: Any, telegram: Telegram) -> Telegram:
+def head_has_seen(*, actor: Person, telegram: Telegram) -> Telegram:
     """The head of the confidential room has seen a telegram reported to them."""
     telegram = _locked(telegram)
     policy.require("telegram.mark_seen", actor=actor, telegram=telegram)
@@ -206,7 +206,7 @@ def head_has_seen(*, actor: Any, telegram: Telegram) -> Telegram:
 
 
 @transaction.atomic(durable=True)
-def complete_telegram(*, actor: Any, telegram: Telegram, outcome: str) -> Telegram:
+def complete_telegram(*, actor: Person, telegram: Telegram, outcome: str) -> Telegram:
     """办结: only after the acknowledgement (TEL.RECEIPT) and, for a reported telegram, once the
     head has seen it (TEL.ESCALATE); one completed past its deadline is on record as late."""
     policy.require("custody.manage", actor=actor)
@@ -230,7 +230,7 @@ def complete_telegram(*, actor: Any, telegram: Telegram, outcome: str) -> Telegr
 
 @transaction.atomic(durable=True)
 def reply_telegram(
-    *, actor: Any, original: Telegram, number: str, traffic: str, level: int
+    *, actor: Person, original: Telegram, number: str, traffic: str, level: int
 ) -> Telegram:
     """复电: 明来明复，密来密复 — a reply goes by the original's traffic, at no lower level."""
     policy.require("custody.manage", actor=actor)
@@ -279,7 +279,7 @@ def duty_day(moment: dt.datetime) -> dt.date:
 
 
 @transaction.atomic(durable=True)
-def assign_duty(*, actor: Any, day: dt.date, primary: Any, secondary: Any) -> list[DutyShift]:
+def assign_duty(*, actor: Person, day: dt.date, primary: Any, secondary: Any) -> list[DutyShift]:
     """正副班: one duty day's two shifts, two different people (DUTY.ROSTER); an earlier
     assignment of the day is replaced."""
     policy.require("custody.manage", actor=actor)
@@ -343,7 +343,7 @@ def duty_board(person: Any = None, moment: dt.datetime | None = None) -> list[Cl
 
 
 @transaction.atomic(durable=True)
-def hand_over_duty(*, actor: Any, taken_by: Any) -> DutyHandover:
+def hand_over_duty(*, actor: Person, taken_by: Any) -> DutyHandover:
     """交接班: the officer going off duty lists the unfinished items (generated from the running
     clocks) for the one coming on; both sign (DUTY.ROSTER)."""
     policy.require("custody.manage", actor=actor)
@@ -368,7 +368,7 @@ def hand_over_duty(*, actor: Any, taken_by: Any) -> DutyHandover:
 
 
 @transaction.atomic(durable=True)
-def sign_duty_handover(*, actor: Any, handover: DutyHandover) -> DutyHandover:
+def sign_duty_handover(*, actor: Person, handover: DutyHandover) -> DutyHandover:
     handover = DutyHandover.objects.select_for_update().get(pk=handover.pk)
     policy.require("duty.sign_handover", actor=actor, handover=handover)
     now = clock.now()

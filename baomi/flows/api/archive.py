@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
 from baomi.ledger.models import Copy
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -58,7 +59,7 @@ class ArchiveVolumeViewSet(VisibleReadViewSet):
 
         v = validated(ArchiveSerializer, request)
         volume = services.archive_copies(
-            actor=request.user,
+            actor=person_of(request),
             year=v["year"],
             title=v["title"],
             department=OrgUnit.objects.filter(pk=v["department"]).first(),

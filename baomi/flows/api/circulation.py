@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet, VisibleViewSetMixin
 from baomi.core.errors import validated
-from baomi.people.models import Person
+from baomi.people.models import Person, person_of
 
 from .. import services
 from ..models import (
@@ -60,7 +60,7 @@ class CirculationViewSet(VisibleReadViewSet):
     def create(self, request: Request) -> Response:
         data = validated(StartCirculationSerializer, request)
         circulation = services.start_circulation(
-            actor=request.user,
+            actor=person_of(request),
             copy=_copy(request, data),
             readers=data["readers"],
         )
@@ -69,13 +69,13 @@ class CirculationViewSet(VisibleReadViewSet):
     @extend_schema(request=None, responses={200: StepSerializer})
     @action(detail=True, methods=["post"])
     def hand(self, request: Request, pk: str) -> Response:
-        step = services.hand_to_reader(actor=request.user, circulation=self.get_object())
+        step = services.hand_to_reader(actor=person_of(request), circulation=self.get_object())
         return Response(StepSerializer(step).data)
 
     @extend_schema(request=None, responses={200: StepSerializer})
     @action(detail=True, methods=["post"], url_path="take-back")
     def take_back(self, request: Request, pk: str) -> Response:
-        step = services.take_back(actor=request.user, circulation=self.get_object())
+        step = services.take_back(actor=person_of(request), circulation=self.get_object())
         return Response(StepSerializer(step).data)
 
 
@@ -91,5 +91,5 @@ class StepViewSet(VisibleViewSetMixin, viewsets.GenericViewSet):
     @extend_schema(request=None, responses={200: StepSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
-        step = services.sign_for_copy(actor=request.user, step=self.get_object())
+        step = services.sign_for_copy(actor=person_of(request), step=self.get_object())
         return Response(StepSerializer(step).data)

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ._common import CopyRefSerializer, _approval, _copy
@@ -33,7 +34,7 @@ def reproduce(request: Request) -> Response:
     if cabinet is None:
         raise NotFound
     made = services.reproduce_copies(
-        actor=request.user,
+        actor=person_of(request),
         document=_copy(request, v).document,
         count=v["count"],
         cabinet=cabinet,

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -64,7 +65,7 @@ class DestructionBatchViewSet(VisibleReadViewSet):
     def create(self, request: Request) -> Response:
         data = validated(ListBatchSerializer, request)
         copies = [_copy(request, {"copy": pk}) for pk in data["copies"]]
-        batch = services.list_for_destruction(actor=request.user, copies=copies)
+        batch = services.list_for_destruction(actor=person_of(request), copies=copies)
         return Response(BatchSerializer(batch).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=DestroySerializer, responses={200: BatchSerializer})
@@ -72,7 +73,7 @@ class DestructionBatchViewSet(VisibleReadViewSet):
     def destroy_batch(self, request: Request, pk: str) -> Response:
         v = validated(DestroySerializer, request)
         batch = services.destroy_batch(
-            actor=request.user,
+            actor=person_of(request),
             batch=self.get_object(),
             method=v["method"],
             place=v["place"],

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -61,7 +62,7 @@ class HandoverViewSet(VisibleReadViewSet):
     @extend_schema(request=OpenHandoverSerializer, responses={201: HandoverSerializer})
     def create(self, request: Request) -> Response:
         data = validated(OpenHandoverSerializer, request)
-        handover = services.open_handover(actor=request.user, **data)
+        handover = services.open_handover(actor=person_of(request), **data)
         return Response(HandoverSerializer(handover).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CopyRefSerializer, responses={200: HandoverSerializer})
@@ -74,13 +75,13 @@ class HandoverViewSet(VisibleReadViewSet):
         copy = services.listed_copy(handover, code=data.get("code", ""), pk=data.get("copy"))
         if copy is None:
             raise NotFound
-        services.check_handover_item(actor=request.user, handover=handover, copy=copy)
+        services.check_handover_item(actor=person_of(request), handover=handover, copy=copy)
         return Response(HandoverSerializer(self.get_object()).data)
 
     @extend_schema(request=None, responses={200: HandoverSerializer})
     @action(detail=True, methods=["post"])
     def sign(self, request: Request, pk: str) -> Response:
-        handover = services.sign_handover(actor=request.user, handover=self.get_object())
+        handover = services.sign_handover(actor=person_of(request), handover=self.get_object())
         return Response(HandoverSerializer(handover).data)
 
     @extend_schema(request=ReasonSerializer, responses={200: HandoverSerializer})
@@ -88,6 +89,6 @@ class HandoverViewSet(VisibleReadViewSet):
     def cancel(self, request: Request, pk: str) -> Response:
         data = validated(ReasonSerializer, request)
         handover = services.cancel_handover(
-            actor=request.user, handover=self.get_object(), reason=data["reason"]
+            actor=person_of(request), handover=self.get_object(), reason=data["reason"]
         )
         return Response(HandoverSerializer(handover).data)

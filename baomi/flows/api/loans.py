@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -53,7 +54,7 @@ class LoanViewSet(VisibleReadViewSet):
         # the borrower's own approval to read the copy at home, used up by this loan
         approval = _approval(v["approval"], v["borrower"])
         loan = services.lend_copy(
-            actor=request.user,
+            actor=person_of(request),
             copy=_copy(request, v),
             borrower=v["borrower"],
             place=v["place"],
@@ -65,5 +66,5 @@ class LoanViewSet(VisibleReadViewSet):
     @extend_schema(request=None, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request: Request, pk: str) -> Response:
-        loan = services.return_loan(actor=request.user, loan=self.get_object())
+        loan = services.return_loan(actor=person_of(request), loan=self.get_object())
         return Response(LoanSerializer(loan).data)

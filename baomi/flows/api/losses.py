@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -54,7 +55,7 @@ class LossReportViewSet(VisibleReadViewSet):
     def create(self, request: Request) -> Response:
         data = validated(ReportLostSerializer, request)
         report = services.report_lost(
-            actor=request.user,
+            actor=person_of(request),
             copy=_copy(request, data),
             circumstances=data["circumstances"],
         )
@@ -65,7 +66,7 @@ class LossReportViewSet(VisibleReadViewSet):
     def found(self, request: Request, pk: str) -> Response:
         data = validated(ResolveSerializer, request)
         report = services.mark_found(
-            actor=request.user, report=self.get_object(), note=data["text"]
+            actor=person_of(request), report=self.get_object(), note=data["text"]
         )
         return Response(LossReportSerializer(report).data)
 
@@ -74,6 +75,6 @@ class LossReportViewSet(VisibleReadViewSet):
     def write_off(self, request: Request, pk: str) -> Response:
         data = validated(ResolveSerializer, request)
         report = services.write_off(
-            actor=request.user, report=self.get_object(), resolution=data["text"]
+            actor=person_of(request), report=self.get_object(), resolution=data["text"]
         )
         return Response(LossReportSerializer(report).data)

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -78,7 +79,7 @@ class StocktakeViewSet(VisibleReadViewSet):
         data = validated(OpenStocktakeSerializer, request)
         code = data["cabinet"]
         stocktake = services.open_stocktake(
-            actor=request.user, cabinet=self._cabinet(code) if code else None
+            actor=person_of(request), cabinet=self._cabinet(code) if code else None
         )
         return Response(StocktakeSerializer(stocktake).data, status=status.HTTP_201_CREATED)
 
@@ -88,7 +89,7 @@ class StocktakeViewSet(VisibleReadViewSet):
         data = validated(SeenSerializer, request)
         stocktake = self.get_object()
         services.record_seen(
-            actor=request.user,
+            actor=person_of(request),
             stocktake=stocktake,
             code=data["code"],
             cabinet=self._cabinet(data["cabinet"]),
@@ -99,6 +100,6 @@ class StocktakeViewSet(VisibleReadViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str) -> Response:
         stocktake = self.get_object()
-        services.close_stocktake(actor=request.user, stocktake=stocktake)
+        services.close_stocktake(actor=person_of(request), stocktake=stocktake)
         stocktake.refresh_from_db()
         return Response(StocktakeSerializer(stocktake).data)

@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from baomi.core.api import VisibleListViewSet
 from baomi.core.errors import validated
 from baomi.ledger.models import Document
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import (
@@ -38,7 +39,7 @@ class ChannelViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         data = validated(ChannelSerializer, request)
         channel = services.create_channel(
-            actor=request.user,
+            actor=person_of(request),
             **{k: v for k, v in data.items() if k != "active"},
         )
         return Response(ChannelSerializer(channel).data, status=status.HTTP_201_CREATED)
@@ -87,7 +88,7 @@ class TransferViewSet(VisibleListViewSet):
             if answered is None:
                 raise NotFound
         transfer = services.send_copy(
-            actor=request.user,
+            actor=person_of(request),
             copy=_copy(request, data),
             channel=data["channel"],
             couriers=data["couriers"],
@@ -101,7 +102,7 @@ class TransferViewSet(VisibleListViewSet):
     def deliver(self, request: Request, pk: str) -> Response:
         data = validated(SignedBySerializer, request)
         transfer = services.confirm_delivery(
-            actor=request.user,
+            actor=person_of(request),
             transfer=self.get_object(),
             signed_by=data["signed_by"],
         )
@@ -143,7 +144,7 @@ class CarryOutViewSet(VisibleListViewSet):
     def create(self, request: Request) -> Response:
         v = validated(CarryOutRequestSerializer, request)
         record = services.carry_out(
-            actor=request.user,
+            actor=person_of(request),
             copy=_copy(request, v),
             person=v["person"],
             companions=v["companions"],
@@ -157,5 +158,5 @@ class CarryOutViewSet(VisibleListViewSet):
     @extend_schema(request=None, responses={200: CarryOutSerializer})
     @action(detail=True, methods=["post"])
     def back(self, request: Request, pk: str) -> Response:
-        record = services.bring_back(actor=request.user, record=self.get_object())
+        record = services.bring_back(actor=person_of(request), record=self.get_object())
         return Response(CarryOutSerializer(record).data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,12 +20,15 @@ from ..models import (
 )
 from .common import S, _locked_copies, _must_be
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 FIRST_YEAR = 1949  # the earliest year a volume may name
 
 
 @transaction.atomic(durable=True)
 def archive_copies(
-    *, actor: Any, year: int, title: str, department: Any, cabinet: Any, copies: Sequence[Copy]
+    *, actor: Person, year: int, title: str, department: Any, cabinet: Any, copies: Sequence[Copy]
 ) -> ArchiveVolume:
     """归档: a volume of the year's completed documents; each copy, back in its cabinet,
     becomes archived in the volume's cabinet (DOC.ARCHIVE)."""

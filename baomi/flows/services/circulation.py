@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,9 +24,12 @@ from ..models import (
 from ..rules import latest_return
 from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
-def start_circulation(*, actor: Any, copy: Copy, readers: Sequence[Any]) -> Circulation:
+def start_circulation(*, actor: Person, copy: Copy, readers: Sequence[Any]) -> Circulation:
     """Open a circulation of a copy in its cabinet: the readers in order, every one inside the
     knowledge scope and cleared for the level (DOC.CIRC.SCOPE). The copy stays in the cabinet
     until the clerk hands it to the first reader."""
@@ -60,7 +63,7 @@ def start_circulation(*, actor: Any, copy: Copy, readers: Sequence[Any]) -> Circ
 
 @transaction.atomic(durable=True)
 def hand_to_reader(
-    *, actor: Any, circulation: Circulation, due_at: dt.datetime | None = None
+    *, actor: Person, circulation: Circulation, due_at: dt.datetime | None = None
 ) -> CirculationStep:
     """The clerk hands the copy, in person, to the next reader in the list. The copy must be
     back with the clerk first (DOC.CIRC.SINGLE_LINE); the reader keeps it at most as long as
@@ -105,7 +108,7 @@ def hand_to_reader(
 
 
 @transaction.atomic(durable=True)
-def sign_for_copy(*, actor: Any, step: CirculationStep) -> CirculationStep:
+def sign_for_copy(*, actor: Person, step: CirculationStep) -> CirculationStep:
     """The reader signs, on their own account, for the copy the clerk handed them
     (DOC.CIRC.IN_PERSON: no one signs for another)."""
     step = (
@@ -123,7 +126,7 @@ def sign_for_copy(*, actor: Any, step: CirculationStep) -> CirculationStep:
 
 
 @transaction.atomic(durable=True)
-def comment_on_copy(*, actor: Any, step: CirculationStep, text: str) -> CirculationStep:
+def comment_on_copy(*, actor: Person, step: CirculationStep, text: str) -> CirculationStep:
     """The reader holding the copy writes comments or instructions (批示) on it."""
     step = CirculationStep.objects.select_for_update().get(pk=step.pk)
     if step.reader_id != actor.pk or step.state != CirculationStep.State.HANDED:
@@ -138,7 +141,7 @@ def comment_on_copy(*, actor: Any, step: CirculationStep, text: str) -> Circulat
 
 
 @transaction.atomic(durable=True)
-def take_back(*, actor: Any, circulation: Circulation) -> CirculationStep:
+def take_back(*, actor: Person, circulation: Circulation) -> CirculationStep:
     """The clerk takes the copy back from the reader who has it and signs for it. After the
     last reader it goes back into its cabinet and the circulation is done."""
     copy = _locked_copy(actor, circulation.copy)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -14,10 +14,13 @@ from baomi.core.visibility import NotVisible
 from baomi.ledger.models import Copy, Document
 from baomi.ledger.services.access import must_see
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 S = Copy.State
 
 
-def _locked_copy(actor: Any, copy: Copy) -> Copy:
+def _locked_copy(actor: Person, copy: Copy) -> Copy:
     """The copy, locked for the move, if `actor` may know its document; otherwise not found."""
     locked = (
         Copy.objects.select_for_update(of=("self",))
@@ -31,7 +34,7 @@ def _locked_copy(actor: Any, copy: Copy) -> Copy:
     return locked
 
 
-def _locked_copies(actor: Any, copies: Sequence[Copy]) -> list[Copy]:
+def _locked_copies(actor: Person, copies: Sequence[Copy]) -> list[Copy]:
     """Several copies locked at once, in one order, so that two services locking overlapping
     sets never wait for each other crosswise; each only if `actor` may know its document."""
     locked = _locked_in_order(copies)
@@ -55,7 +58,7 @@ def _locked_in_order(copies: Sequence[Copy]) -> list[Copy]:
     return locked
 
 
-def _not_sealed(actor: Any, document: Document) -> None:
+def _not_sealed(actor: Person, document: Document) -> None:
     """An item signed for by proxy goes nowhere before its addressee signs (DOC.RECEIPT)."""
     policy.require("document.open", actor=actor, document=document)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,11 +15,14 @@ from baomi.ledger.models import Copy, Document
 
 from .common import S, _not_sealed
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
 def reproduce_copies(
     *,
-    actor: Any,
+    actor: Person,
     document: Document,
     count: int,
     cabinet: Any,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,9 +21,12 @@ from ..models import (
 from ..rules import any_cipher_telegram
 from .common import S, _locked_copies, _must_be
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
-def list_for_destruction(*, actor: Any, copies: Sequence[Copy]) -> DestructionBatch:
+def list_for_destruction(*, actor: Person, copies: Sequence[Copy]) -> DestructionBatch:
     """销毁登记: the office lists copies from its cabinets for destruction; they stay in their
     cabinets, marked as in a destruction batch, until destroyed or taken off the list."""
     policy.require("custody.manage", actor=actor)
@@ -48,7 +51,7 @@ def list_for_destruction(*, actor: Any, copies: Sequence[Copy]) -> DestructionBa
 @transaction.atomic(durable=True)
 def destroy_batch(
     *,
-    actor: Any,
+    actor: Person,
     batch: DestructionBatch,
     method: str,
     place: str,

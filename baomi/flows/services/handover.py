@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -20,6 +20,9 @@ from ..models import (
 )
 from .common import S, _locked_in_order
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 def held_by(person: Any) -> Any:
     """Every live copy this person is accountable for: in their hands, or in a cabinet they keep."""
@@ -33,7 +36,7 @@ def held_by(person: Any) -> Any:
 
 
 @transaction.atomic(durable=True)
-def open_handover(*, actor: Any, person: Any, receiver: Any) -> Handover:
+def open_handover(*, actor: Person, person: Any, receiver: Any) -> Handover:
     """移交: list everything `person` holds, to be checked by `receiver` item by item. While
     the list is open the person's change of post cannot complete (DOC.HANDOVER)."""
     from baomi.people.models import Person
@@ -96,7 +99,7 @@ def listed_copy(handover: Handover, *, code: str = "", pk: int | None = None) ->
 
 
 @transaction.atomic(durable=True)
-def check_handover_item(*, actor: Any, handover: Handover, copy: Copy) -> HandoverItem:
+def check_handover_item(*, actor: Person, handover: Handover, copy: Copy) -> HandoverItem:
     """The receiver checks one copy on the list, by scanning its label."""
     handover = Handover.objects.select_for_update().get(pk=handover.pk)
     policy.require("handover.check", actor=actor, handover=handover)
@@ -112,7 +115,7 @@ def check_handover_item(*, actor: Any, handover: Handover, copy: Copy) -> Handov
 
 
 @transaction.atomic(durable=True)
-def sign_handover(*, actor: Any, handover: Handover) -> Handover:
+def sign_handover(*, actor: Person, handover: Handover) -> Handover:
     """The person leaving and the receiver each sign the checked list; when both have, every
     copy and every cabinet passes to the receiver. Nothing passes on trust: the receiver signs
     only when every item is checked."""
@@ -136,7 +139,7 @@ def sign_handover(*, actor: Any, handover: Handover) -> Handover:
     return handover
 
 
-def _complete(actor: Any, handover: Handover) -> None:
+def _complete(actor: Person, handover: Handover) -> None:
     from baomi.ledger.models import Cabinet
 
     receiver = handover.receiver
@@ -170,7 +173,7 @@ def _must_be_open(handover: Handover) -> None:
 
 
 @transaction.atomic(durable=True)
-def cancel_handover(*, actor: Any, handover: Handover, reason: str) -> Handover:
+def cancel_handover(*, actor: Person, handover: Handover, reason: str) -> Handover:
     """Withdraw an open list (the change of post is called off, or the list must be made anew
     after a loss); nothing has passed to the receiver, and the reason is on record."""
     handover = Handover.objects.select_for_update().get(pk=handover.pk)

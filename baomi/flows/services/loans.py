@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,11 +25,14 @@ from ..models import (
 from ..rules import closing, latest_return
 from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
 def lend_copy(
     *,
-    actor: Any,
+    actor: Person,
     copy: Copy,
     borrower: Any,
     due_at: dt.datetime | None = None,
@@ -91,7 +94,7 @@ def lend_copy(
 
 
 @transaction.atomic(durable=True)
-def return_loan(*, actor: Any, loan: Loan) -> Loan:
+def return_loan(*, actor: Person, loan: Loan) -> Loan:
     """The clerk receives a lent copy back and puts it into the cabinet it came from."""
     return _back_in_cabinet(
         actor,
@@ -104,7 +107,7 @@ def return_loan(*, actor: Any, loan: Loan) -> Loan:
 
 
 def _back_in_cabinet(
-    actor: Any, record: Any, field: str, action: str, refusal: str, **data: Any
+    actor: Person, record: Any, field: str, action: str, refusal: str, **data: Any
 ) -> Any:
     """A loan or carry-out ends: the copy goes back into the cabinet it came from."""
     copy = _locked_copy(actor, record.copy)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,9 +21,12 @@ from ..models import (
 )
 from .common import S, _locked_copy
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
-def report_lost(*, actor: Any, copy: Copy, circumstances: str) -> LossReport:
+def report_lost(*, actor: Person, copy: Copy, circumstances: str) -> LossReport:
     """Anyone who may know the document reports a copy missing. The copy becomes "reported
     lost" (its last holder stays on record), the security officers are told at once, and the
     clocks start: the report to the authorities within the hours of DOC.LOSS, a leak deemed
@@ -31,7 +34,7 @@ def report_lost(*, actor: Any, copy: Copy, circumstances: str) -> LossReport:
     return _report_lost(actor, _locked_copy(actor, copy), circumstances)
 
 
-def _report_lost(actor: Any, copy: Copy, circumstances: str) -> LossReport:
+def _report_lost(actor: Person, copy: Copy, circumstances: str) -> LossReport:
     from baomi.people.models import Person, Post
 
     if not circumstances.strip():
@@ -61,7 +64,7 @@ def _report_lost(actor: Any, copy: Copy, circumstances: str) -> LossReport:
 
 
 @transaction.atomic(durable=True)
-def mark_found(*, actor: Any, report: LossReport, note: str = "") -> LossReport:
+def mark_found(*, actor: Person, report: LossReport, note: str = "") -> LossReport:
     """The missing copy is found: it goes back to where it was accountably held."""
     report = LossReport.objects.select_for_update().get(pk=report.pk)
     copy = _locked_copy(actor, report.copy)
@@ -89,7 +92,7 @@ def mark_found(*, actor: Any, report: LossReport, note: str = "") -> LossReport:
 
 
 @transaction.atomic(durable=True)
-def write_off(*, actor: Any, report: LossReport, resolution: str) -> LossReport:
+def write_off(*, actor: Person, report: LossReport, resolution: str) -> LossReport:
     """A copy not found is written off, with the security office's finding on record."""
     report = LossReport.objects.select_for_update().get(pk=report.pk)
     copy = _locked_copy(actor, report.copy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,11 +26,14 @@ from .common import S, _locked_copies
 from .loans import overdue_loans
 from .losses import _report_lost
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 STORED = (S.IN_CABINET, S.IN_DESTRUCTION, S.ARCHIVED)
 
 
 @transaction.atomic(durable=True)
-def open_stocktake(*, actor: Any, cabinet: Any = None, department: Any = None) -> Stocktake:
+def open_stocktake(*, actor: Person, cabinet: Any = None, department: Any = None) -> Stocktake:
     """清查: list the copies that should be in one cabinet, in a department's cabinets, or in
     every cabinet (neither given); each is then checked by scanning its label."""
     from baomi.ledger.models import Cabinet
@@ -65,7 +68,7 @@ def open_stocktake(*, actor: Any, cabinet: Any = None, department: Any = None) -
 
 
 @transaction.atomic(durable=True)
-def record_seen(*, actor: Any, stocktake: Stocktake, code: str, cabinet: Any) -> StocktakeLine:
+def record_seen(*, actor: Person, stocktake: Stocktake, code: str, cabinet: Any) -> StocktakeLine:
     """A scanned label, in the cabinet being checked: expected, unexpected or misplaced."""
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)
     policy.require("custody.manage", actor=actor)
@@ -105,7 +108,7 @@ def stocktake_result(stocktake: Stocktake) -> StocktakeResult:
 
 
 @transaction.atomic(durable=True)
-def close_stocktake(*, actor: Any, stocktake: Stocktake) -> StocktakeResult:
+def close_stocktake(*, actor: Person, stocktake: Stocktake) -> StocktakeResult:
     """Close the stocktake: every expected copy not seen is reported lost, at once, with the
     stocktake named as the circumstances (DOC.STOCKTAKE, DOC.LOSS)."""
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake.pk)

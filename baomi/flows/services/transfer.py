@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,11 +25,14 @@ from ..models import (
 from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 from .loans import _back_in_cabinet
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
 def create_channel(
     *,
-    actor: Any,
+    actor: Person,
     name: str,
     kind: str,
     max_level: int,
@@ -67,7 +70,7 @@ def create_channel(
 @transaction.atomic(durable=True)
 def send_copy(
     *,
-    actor: Any,
+    actor: Person,
     copy: Copy,
     channel: Channel,
     couriers: Sequence[Any],
@@ -120,7 +123,7 @@ def send_copy(
 
 
 @transaction.atomic(durable=True)
-def confirm_delivery(*, actor: Any, transfer: Transfer, signed_by: str) -> Transfer:
+def confirm_delivery(*, actor: Person, transfer: Transfer, signed_by: str) -> Transfer:
     """The recipient has signed for the copy: it is theirs from now on (an outside unit holds
     it by name)."""
     copy = _locked_copy(actor, transfer.copy)
@@ -148,7 +151,7 @@ def confirm_delivery(*, actor: Any, transfer: Transfer, signed_by: str) -> Trans
 @transaction.atomic(durable=True)
 def carry_out(
     *,
-    actor: Any,
+    actor: Person,
     copy: Copy,
     person: Any,
     destination: str,
@@ -213,7 +216,7 @@ def carry_out(
 
 
 @transaction.atomic(durable=True)
-def bring_back(*, actor: Any, record: CarryOut) -> CarryOut:
+def bring_back(*, actor: Person, record: CarryOut) -> CarryOut:
     """The carried-out copy is back and goes into its cabinet."""
     return _back_in_cabinet(
         actor,

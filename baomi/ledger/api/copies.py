@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.api import VisibleViewSetMixin
+from baomi.people.models import person_of
 
 from .. import services
 from ..models import Attachment, Copy, PrintWaste
@@ -37,7 +38,7 @@ class CopyViewSet(VisibleViewSetMixin, mixins.RetrieveModelMixin, viewsets.Gener
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         found = self.get_object()
-        services.view_copy(actor=request.user, copy=found)
+        services.view_copy(actor=person_of(request), copy=found)
         return Response(CopyDetailSerializer(found).data)
 
 
@@ -58,7 +59,7 @@ class AttachmentViewSet(VisibleViewSetMixin, viewsets.GenericViewSet):
     def content(self, request: Request, pk: str | None = None, **kwargs: Any) -> Response:
         """The file's bytes, with its own content type."""
         attachment = self.get_object()
-        data = services.read_content(actor=request.user, attachment=attachment)
+        data = services.read_content(actor=person_of(request), attachment=attachment)
         return _file(data, CONTENT_TYPES[attachment.file_type], attachment.name)
 
 
@@ -74,5 +75,7 @@ class PrintWasteViewSet(VisibleViewSetMixin, viewsets.GenericViewSet):
         """Destroyed on site by the clerk, with a second person supervising."""
         waste = self.get_object()
         supervisor = _valid(DestroyWasteSerializer, request)["supervisor"]
-        done = services.destroy_print_waste(actor=request.user, waste=waste, supervisor=supervisor)
+        done = services.destroy_print_waste(
+            actor=person_of(request), waste=waste, supervisor=supervisor
+        )
         return Response(PrintWasteSerializer(done).data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,8 +16,11 @@ from baomi.core.visibility import NotVisible
 from ..models import Copy, Document, Instruction, ScopeEntry
 from ..queries import audience
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
-def must_see(actor: Any, document_id: int) -> None:
+
+def must_see(actor: Person, document_id: int) -> None:
     """A document outside what `actor` may know exists answers as if it did not exist."""
     if not Document.objects.visible_to(actor).filter(pk=document_id).exists():
         raise NotVisible
@@ -35,7 +38,7 @@ def may_hold(person: Any, document: Document) -> None:
     )
 
 
-def must_open(actor: Any, document: Document) -> None:
+def must_open(actor: Person, document: Document) -> None:
     """Seeing a document's particulars or content: it must exist for `actor`, and an item
     signed for by proxy stays closed to all but its addressee (DOC.RECEIPT)."""
     must_see(actor, document.pk)
@@ -43,7 +46,7 @@ def must_open(actor: Any, document: Document) -> None:
 
 
 @transaction.atomic(durable=True)
-def view_document(*, actor: Any, document: Document) -> Document:
+def view_document(*, actor: Person, document: Document) -> Document:
     """Open a document's page: allowed only to someone who may know it exists (otherwise it is
     not found, as for any other object outside the scope); every view is on record, which for
     机密 and 绝密 items is the reader record the law requires (AUD.RECORD)."""
@@ -53,14 +56,14 @@ def view_document(*, actor: Any, document: Document) -> Document:
 
 
 @transaction.atomic(durable=True)
-def view_copy(*, actor: Any, copy: Copy) -> Copy:
+def view_copy(*, actor: Person, copy: Copy) -> Copy:
     """Open a copy's page (its custody record); on record like every view."""
     must_see(actor, copy.document_id)
     audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
     return copy
 
 
-def ask_to_widen_scope(*, actor: Any, document: Document, person: Any, reason: str) -> Any:
+def ask_to_widen_scope(*, actor: Person, document: Document, person: Any, reason: str) -> Any:
     """Ask the issuing side to let `person` know this document (ACC.NEED_TO_KNOW: only the
     issuer widens a scope). The request goes to the leader of the registering department, which
     holds the document for the issuer inside this organization."""
@@ -78,7 +81,7 @@ def ask_to_widen_scope(*, actor: Any, document: Document, person: Any, reason: s
 
 
 @transaction.atomic(durable=True)
-def widen_scope(*, actor: Any, document: Document, approval: Any) -> ScopeEntry:
+def widen_scope(*, actor: Person, document: Document, approval: Any) -> ScopeEntry:
     """Add the approved person to the knowledge scope, using the approval up. The person must
     still be cleared for the level (ACC.CLEARANCE) and not an administrator (ACC.SOD)."""
     from baomi.approvals.services import consume
@@ -121,7 +124,7 @@ def admit_leader(*, document: Document, leader: Any) -> None:
 
 
 @transaction.atomic(durable=True)
-def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> Instruction:
+def route_for_instructions(*, actor: Person, document: Document, leader: Any) -> Instruction:
     """DOC.RECEIPT: the clerk routes a registered incoming item to a leader for instructions;
     the leader joins the knowledge scope (still subject to clearance) and is told."""
     from baomi.core.notices import notify
@@ -140,7 +143,7 @@ def route_for_instructions(*, actor: Any, document: Document, leader: Any) -> In
 
 
 @transaction.atomic(durable=True)
-def write_instructions(*, actor: Any, instruction: Instruction, text: str) -> Instruction:
+def write_instructions(*, actor: Person, instruction: Instruction, text: str) -> Instruction:
     """The leader to whom the item was routed writes the instructions (批示), once."""
     instruction = Instruction.objects.select_for_update().get(pk=instruction.pk)
     if instruction.leader_id != actor.pk:

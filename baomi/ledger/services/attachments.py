@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,9 +17,12 @@ from ..models import Document
 from ..queries import audience
 from .access import must_open
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
-def attach_content(*, actor: Any, document: Document, name: str, data: bytes) -> Any:
+def attach_content(*, actor: Person, document: Document, name: str, data: bytes) -> Any:
     """Store a document's electronic content, encrypted, as the deployment profile allows
     (DOC.CONTENT): never 绝密; state-secret content only in the classified profile. A file that
     is empty, not of an accepted type, damaged, protected, a decompression bomb or too large is
@@ -84,7 +87,7 @@ def attach_content(*, actor: Any, document: Document, name: str, data: bytes) ->
 
 
 @transaction.atomic(durable=True)
-def read_content(*, actor: Any, attachment: Any) -> bytes:
+def read_content(*, actor: Person, attachment: Any) -> bytes:
     """Decrypt and hand over a document's content to someone who may know it: in the scope and
     cleared for the level. Every download is on record (AUD.RECORD)."""
     data = _decrypted(actor, attachment)
@@ -99,7 +102,9 @@ def read_content(*, actor: Any, attachment: Any) -> bytes:
 
 
 @transaction.atomic(durable=True)
-def release_content(*, actor: Any, attachment: Any, recipient: str, approval: Any = None) -> bytes:
+def release_content(
+    *, actor: Person, attachment: Any, recipient: str, approval: Any = None
+) -> bytes:
     """Content leaving the system (by e-mail on the classified network, or exported to a
     medium): classified content only with a leader's approval, and never from a deployment that
     is not accredited for classified content (DOC.ONLINE)."""
@@ -137,7 +142,7 @@ def release_content(*, actor: Any, attachment: Any, recipient: str, approval: An
     return data
 
 
-def _decrypted(actor: Any, attachment: Any) -> bytes:
+def _decrypted(actor: Person, attachment: Any) -> bytes:
     from .. import content
 
     document = attachment.document

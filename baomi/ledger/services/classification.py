@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,6 +17,9 @@ from baomi.core.rules import parse_marking, period_in_force
 from .. import signals
 from ..models import Copy, Document
 from .access import must_see
+
+if TYPE_CHECKING:
+    from baomi.people.models import Person
 
 
 def holders(document: Document) -> list[Any]:
@@ -99,7 +102,7 @@ def _check_change(document: Document, change: str, marking: str) -> str:
 
 
 def ask_to_change_classification(
-    *, actor: Any, document: Document, change: str, marking: str = "", reason: str
+    *, actor: Person, document: Document, change: str, marking: str = "", reason: str
 ) -> Any:
     """变更/提前解密: ask the registering department's leader to review a change of the
     document's classification (SPEC §2: through review with approval, "有保有放")."""
@@ -118,7 +121,7 @@ def ask_to_change_classification(
 
 
 @transaction.atomic(durable=True)
-def change_classification(*, actor: Any, document: Document, approval: Any) -> Document:
+def change_classification(*, actor: Person, document: Document, approval: Any) -> Document:
     """Apply an approved change: level, marking and period change together (or the document
     is declassified); every holder is told; the approval is used up."""
     from baomi.approvals.services import consume

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,11 +21,14 @@ from ..custody import custody_data
 from ..models import Cabinet, Copy, Document, PrintWaste, ScopeEntry, SecretItem
 from .access import must_see
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @transaction.atomic(durable=True)
 def create_cabinet(
     *,
-    actor: Any,
+    actor: Person | None,
     name: str,
     code: str,
     department: OrgUnit,
@@ -60,14 +63,14 @@ def create_cabinet(
 
 @transaction.atomic(durable=True)
 def register_incoming(
-    *, actor: Any, addressee: Any = None, signed_by: Any = None, **fields: Any
+    *, actor: Person, addressee: Any = None, signed_by: Any = None, **fields: Any
 ) -> Document:
     """收文登记 in a transaction of its own: see `receive_incoming`."""
     return receive_incoming(actor=actor, addressee=addressee, signed_by=signed_by, **fields)
 
 
 def receive_incoming(
-    *, actor: Any, addressee: Any = None, signed_by: Any = None, **fields: Any
+    *, actor: Person, addressee: Any = None, signed_by: Any = None, **fields: Any
 ) -> Document:
     """收文登记 inside the caller's transaction (a telegram's registration is one): check,
     register and number an incoming item; its copies go into the cabinet.
@@ -111,14 +114,14 @@ def receive_incoming(
 
 
 @transaction.atomic(durable=True)
-def register_internal(*, actor: Any, approved_count: int, **fields: Any) -> Document:
+def register_internal(*, actor: Person, approved_count: int, **fields: Any) -> Document:
     """内部印制登记 in a transaction of its own: see `print_internal`."""
     return print_internal(actor=actor, approved_count=approved_count, **fields)
 
 
 def print_internal(
     *,
-    actor: Any,
+    actor: Person,
     approved_count: int,
     drafts: int = 0,
     proofs: int = 0,
@@ -152,7 +155,7 @@ def print_internal(
 
 
 @transaction.atomic(durable=True)
-def register_outgoing(*, actor: Any, recipients: Iterable[str], **fields: Any) -> Document:
+def register_outgoing(*, actor: Person, recipients: Iterable[str], **fields: Any) -> Document:
     """发文登记: register the organization's own document as it is sent out, with the units it
     goes to; the copies wait in the cabinet until each is handed over for transfer."""
     names = [r.strip() for r in recipients if r.strip()]
@@ -179,7 +182,7 @@ def register_outgoing(*, actor: Any, recipients: Iterable[str], **fields: Any) -
 
 def _register(
     *,
-    actor: Any,
+    actor: Person,
     origin: str,
     audit_data: dict[str, Any] | None = None,
     document_fields: dict[str, Any] | None = None,
@@ -236,7 +239,7 @@ def _register(
         basis_item=basis_item,
         basis_reason=basis_reason,
         classified_on=issued_on if period_marking else None,
-        department=actor.department,
+        department=actor.own_department(),
         registered_by=actor,
         registered_at=now,
         **(document_fields or {}),
@@ -310,7 +313,7 @@ def _level_and_marking(marking: str, level: int | None, issued_on: dt.date) -> t
 
 
 @transaction.atomic(durable=True)
-def sign_for_receipt(*, actor: Any, document: Document) -> Document:
+def sign_for_receipt(*, actor: Person, document: Document) -> Document:
     """The addressee of an item signed for by proxy signs for it; from then on it opens to
     everyone in its scope as usual. Only the addressee signs, once."""
     document = Document.objects.select_for_update().get(pk=document.pk)
@@ -326,7 +329,7 @@ def sign_for_receipt(*, actor: Any, document: Document) -> Document:
 
 @transaction.atomic(durable=True)
 def record_print_waste(
-    *, actor: Any, document: Document, kind: str, sheets: int, note: str = ""
+    *, actor: Person, document: Document, kind: str, sheets: int, note: str = ""
 ) -> PrintWaste:
     """印制废料登记: stencils, backing sheets or spoiled pages of an internal print run are
     recorded so that their destruction can be shown (DOC.PRINT.SCOPE)."""
@@ -354,7 +357,7 @@ def record_print_waste(
 
 
 @transaction.atomic(durable=True)
-def destroy_print_waste(*, actor: Any, waste: PrintWaste, supervisor: Any) -> PrintWaste:
+def destroy_print_waste(*, actor: Person, waste: PrintWaste, supervisor: Any) -> PrintWaste:
     """Print waste destroyed on site by the clerk with a second person supervising (DOC.DESTROY:
     never sold as waste paper, never destroyed alone)."""
     waste = PrintWaste.objects.select_for_update().get(pk=waste.pk)
@@ -380,7 +383,7 @@ def destroy_print_waste(*, actor: Any, waste: PrintWaste, supervisor: Any) -> Pr
 
 @transaction.atomic(durable=True)
 def register_extract(
-    *, actor: Any, source: Document, approval: Any, marking: str, **fields: Any
+    *, actor: Person, source: Document, approval: Any, marking: str, **fields: Any
 ) -> Document:
     """摘抄: an extract of a document is a document of its own, registered with a leader's
     approval (DOC.REPRO.APPROVAL) at no lower level than its source, whose knowledge scope it
@@ -410,7 +413,7 @@ def register_extract(
 
 @transaction.atomic(durable=True)
 def register_compilation(
-    *, actor: Any, sources: Iterable[Document], approval: Any = None, **fields: Any
+    *, actor: Person, sources: Iterable[Document], approval: Any = None, **fields: Any
 ) -> Document:
     """汇编: classified documents compiled into a collection, only with approval (DOC.ONLINE).
     The collection takes the highest level of its sources and the longest period (a source

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,9 @@ from baomi.core.visibility import NotVisible
 from ..custody import custody_data
 from ..models import Cabinet, Copy, Document, ScopeEntry
 
+if TYPE_CHECKING:
+    from baomi.people.models import Person
+
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -30,7 +33,7 @@ class ImportReport:
     imported: int = 0
 
 
-def import_register(*, actor: Any, data: bytes, commit: bool) -> ImportReport:
+def import_register(*, actor: Person, data: bytes, commit: bool) -> ImportReport:
     """Import an existing register from xlsx. Every row is checked first (a dry run lists every
     bad row with its reasons); only a file without a bad row is saved, all of it in one
     transaction, as incoming items registered by `actor` — every document and copy with its
@@ -55,7 +58,7 @@ def import_register(*, actor: Any, data: bytes, commit: bool) -> ImportReport:
 
 
 @transaction.atomic(durable=True)
-def _import_rows(actor: Any, rows: list[Any]) -> None:
+def _import_rows(actor: Person, rows: list[Any]) -> None:
     now = clock.now()
     documents = []
     for row in rows:
@@ -143,7 +146,7 @@ def _import_rows(actor: Any, rows: list[Any]) -> None:
 
 @transaction.atomic(durable=True)
 def export_register(
-    *, actor: Any, documents: Any, register: str = "carriers", fmt: str = "xlsx"
+    *, actor: Person, documents: Any, register: str = "carriers", fmt: str = "xlsx"
 ) -> bytes:
     """One of the named registers (收文登记簿, 发文登记簿, 涉密载体台账) as this person may see
     it, as xlsx or PDF; the export itself is on record. `documents` must come from visible_to."""
