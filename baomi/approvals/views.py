@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from baomi.core.errors import add_to_form
+from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person
 from baomi.policy import RuleViolation
 
@@ -33,8 +34,7 @@ def _person(request: HttpRequest) -> Person:
 
 
 def _visible(request: HttpRequest, pk: int) -> Approval:
-    qs = Approval.objects.visible_to(_person(request)).select_related(*RELATED)
-    return get_object_or_404(qs, pk=pk)
+    return visible_or_404(Approval.objects.select_related(*RELATED), _person(request), pk=pk)
 
 
 @login_required

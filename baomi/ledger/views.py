@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core.errors import add_to_form, report
 from baomi.core.paging import CappedPaginator
+from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
@@ -45,7 +46,7 @@ def register(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def document(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     services.view_document(actor=request.user, document=found)
     copies = found.copies.select_related("cabinet", "holder").order_by("copy_no")
     instructions = found.instructions.select_related("leader")
@@ -81,7 +82,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def route(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     leader = get_object_or_404(Person, pk=request.POST.get("leader"))
     try:
         services.route_for_instructions(actor=request.user, document=found, leader=leader)
@@ -93,7 +94,9 @@ def route(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
-    instruction = get_object_or_404(Instruction, pk=pk, leader=request.user)
+    instruction = visible_or_404(
+        Instruction.objects.filter(leader=request.user), request.user, pk=pk
+    )
     try:
         services.write_instructions(
             actor=request.user, instruction=instruction, text=request.POST.get("text", "")
@@ -145,7 +148,7 @@ def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
 @require_POST
 def sign(request: AuthedRequest, pk: int) -> HttpResponse:
     """The addressee signs for an item a proxy received."""
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     try:
         services.sign_for_receipt(actor=request.user, document=found)
     except ValidationError as exc:
@@ -156,7 +159,7 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def record_waste(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     form = PrintWasteForm(request.POST)
     try:
         if not form.is_valid():
@@ -170,8 +173,7 @@ def record_waste(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def destroy_waste(request: AuthedRequest, pk: int) -> HttpResponse:
-    visible = Document.objects.visible_to(request.user)
-    waste = get_object_or_404(PrintWaste.objects.filter(document__in=visible), pk=pk)
+    waste = visible_or_404(PrintWaste, request.user, pk=pk)
     supervisor = Person.objects.filter(pk=request.POST.get("supervisor") or None).first()
     try:
         if supervisor is None:
@@ -183,10 +185,8 @@ def destroy_waste(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _visible_copy(person, **lookup):  # type: ignore[no-untyped-def]
-    visible = Document.objects.visible_to(person)
-    return get_object_or_404(
-        Copy.objects.select_related("document", "cabinet", "holder").filter(document__in=visible),
-        **lookup,
+    return visible_or_404(
+        Copy.objects.select_related("document", "cabinet", "holder"), person, **lookup
     )
 
 
@@ -215,7 +215,7 @@ def labels(request: AuthedRequest, pk: int) -> HttpResponse:
     """A printable sheet of QR labels, one per copy: number, marking and code, never the title."""
     import segno
 
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     sheet = [
         (c, segno.make(c.scan_code, error="m").svg_inline(scale=3))
         for c in found.copies.order_by("copy_no")
@@ -235,7 +235,7 @@ CONTENT_TYPES = {
 @login_required
 @require_POST
 def upload(request: AuthedRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     uploaded = request.FILES.get("file")
     if uploaded is None:
         messages.error(request, _("Choose a file."))
@@ -253,7 +253,7 @@ def upload(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def download(request: AuthedRequest, pk: int) -> HttpResponse:
-    attachment = get_object_or_404(Attachment.objects.select_related("document"), pk=pk)
+    attachment = visible_or_404(Attachment.objects.select_related("document"), request.user, pk=pk)
     data = services.read_content(actor=request.user, attachment=attachment)
     return _download(data, CONTENT_TYPES[attachment.file_type], attachment.name)
 
@@ -318,7 +318,7 @@ def import_xlsx(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def ask(request: AuthedRequest, pk: int, what: str) -> HttpResponse:
     """Ask the issuing side to widen the scope for someone, or to change the classification."""
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
+    found = visible_or_404(Document, request.user, pk=pk)
     reason = request.POST.get("reason", "")
     try:
         if what == "scope":
@@ -347,8 +347,8 @@ def apply(request: AuthedRequest, pk: int, approval: int) -> HttpResponse:
     """Use an approved request on this document: widen the scope or change the classification."""
     from baomi.approvals.models import Approval
 
-    found = get_object_or_404(Document.objects.visible_to(request.user), pk=pk)
-    granted = get_object_or_404(Approval.objects.requested_by(request.user), pk=approval)
+    found = visible_or_404(Document, request.user, pk=pk)
+    granted = visible_or_404(Approval.objects.requested_by(request.user), request.user, pk=approval)
     try:
         if granted.kind == "scope.widen":
             services.widen_scope(actor=request.user, document=found, approval=granted)

@@ -19,6 +19,7 @@ from baomi.core import clock
 from baomi.core.errors import act_then_show, report
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
+from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Cabinet
 from baomi.ledger.queries import scanned_copy
 from baomi.people.names import one_staff_named, staff_named
@@ -33,7 +34,7 @@ def _organizes(person: Any) -> bool:
 
 
 def _meeting(request: AuthedRequest, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    return visible_or_404(Meeting, request.user, pk=pk)
 
 
 def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) -> HttpResponse:

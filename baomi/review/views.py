@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,6 +20,7 @@ from baomi import policy
 from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
+from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Copy, Document
 from baomi.people.views import AuthedRequest
 
@@ -115,7 +116,9 @@ def _texts(findings: list[Finding], person: Any) -> list[str]:
 
 
 def _manuscript(request: AuthedRequest, pk: int, *, reviewer: bool | None = None) -> Manuscript:
-    return get_object_or_404(services.visible_manuscripts(request.user, reviewer=reviewer), pk=pk)
+    return visible_or_404(
+        services.visible_manuscripts(request.user, reviewer=reviewer), request.user, pk=pk
+    )
 
 
 def _back(request: AuthedRequest, action: Any, done: str, pk: int) -> HttpResponse:
@@ -223,7 +226,7 @@ def refer(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def sign(request: AuthedRequest, pk: int) -> HttpResponse:
-    referral = get_object_or_404(Referral, pk=pk)
+    referral = visible_or_404(Referral, request.user, pk=pk)
     _manuscript(request, referral.manuscript_id)
     return _back(
         request,

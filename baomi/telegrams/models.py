@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import Level, Urgency
-from baomi.core.visibility import Through, VisibleQuerySet
+from baomi.core.visibility import Rows, Through, VisibleQuerySet
 
 
 class Telegram(models.Model):
@@ -113,6 +115,11 @@ class DutyShift(models.Model):
         return f"{self.day} {self.role}"
 
 
+def _duty_officers(person: Any) -> models.Q:
+    """A shift handover lists open telegrams by number: it is for the two officers who sign it."""
+    return models.Q(handed_by_id=person.pk) | models.Q(taken_by_id=person.pk)
+
+
 class DutyHandover(models.Model):
     """交接班: the outgoing officer lists what is unfinished, both sign."""
 
@@ -127,6 +134,9 @@ class DutyHandover(models.Model):
     items = models.JSONField(_("unfinished items"), default=list)
     handed_signed_at = models.DateTimeField(_("signed by the outgoing officer at"), null=True)
     taken_signed_at = models.DateTimeField(_("signed by the incoming officer at"), null=True)
+
+    visibility = Rows(_duty_officers)
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("shift handover")

@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +18,7 @@ from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import act_then_show
 from baomi.core.levels import Level, Urgency
+from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Cabinet
 from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
@@ -99,7 +100,7 @@ def receive(request: AuthedRequest) -> HttpResponse:
 
 def _telegram(request: AuthedRequest, pk: int) -> Telegram:
     """A telegram the user may know of; any other answers 404, as in the API."""
-    return get_object_or_404(services.visible_telegrams(request.user), pk=pk)
+    return visible_or_404(Telegram, request.user, pk=pk)
 
 
 @login_required
@@ -202,7 +203,7 @@ def hand_over(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def sign(request: AuthedRequest, pk: int) -> HttpResponse:
-    handover = get_object_or_404(DutyHandover, pk=pk)
+    handover = visible_or_404(DutyHandover, request.user, pk=pk)
     return _act(
         request,
         lambda: services.sign_duty_handover(actor=request.user, handover=handover),
