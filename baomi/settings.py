@@ -189,7 +189,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # a malformed limit or offset is refused by name rather than read as the default
+    "DEFAULT_PAGINATION_CLASS": "baomi.core.paging.CheckedLimitOffset",
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {

@@ -12,14 +12,15 @@ from typing import Any, cast
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError as InputError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.core.query import cleaned
 from baomi.people.models import Person
 
 from . import services
+from .forms import BoxQuery
 from .models import Approval
 
 BOXES = ("inbox", "mine")
@@ -101,9 +102,7 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self) -> Any:
         person = cast(Person, self.request.user)
         if self.action == "list":
-            box = self.request.query_params.get("box", "inbox")
-            if box not in BOXES:
-                raise InputError({"box": [f"one of {', '.join(BOXES)}"]})
+            box = cleaned(BoxQuery, self.request.query_params)["box"] or "inbox"
             qs = (
                 Approval.objects.awaiting(person)
                 if box == "inbox"

@@ -21,3 +21,13 @@ class DecisionForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     """Nothing to fill in: the button alone."""
+
+
+class BoxQuery(forms.Form):
+    """Which requests the API lists: those waiting for my decision (the default), or my own."""
+
+    box = forms.ChoiceField(
+        label=_("Box"),
+        choices=[("inbox", _("waiting for my decision")), ("mine", _("my requests"))],
+        required=False,
+    )

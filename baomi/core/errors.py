@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from baomi.core.query import InvalidQuery
 from baomi.core.visibility import NotVisible
 from baomi.policy import RuleViolation
 
@@ -58,37 +60,105 @@ def problem_response(exc: RuleViolation, instance: str = "") -> JsonResponse:
     )
 
 
-def _validation_problem(exc: ValidationError) -> dict[str, Any]:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+INVALID_INPUT = "urn:baomi:problem:invalid-input"
+LOCKED_OUT = "urn:baomi:problem:locked-out"
+#: keys of messages about the input as a whole rather than one field
+WHOLE = ("non_field_errors", "__all__", "detail")
+
+
+def plain(value: Any) -> Any:
+    """`value` as JSON of plain strings: DRF's ErrorDetail and lazy translations become text,
+    at any depth, so a problem never shows a Python representation."""
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return str(value)
+
+
+def messages_of(errors: Any, field: str = "") -> list[str]:
+    """Every message in a nest of errors, each after the field it is about ("copies.0: …")."""
+    if isinstance(errors, dict):
+        return [
+            line
+            for key, nested in errors.items()
+            for line in messages_of(
+                nested, field if key in WHOLE else f"{field}.{key}" if field else str(key)
+            )
+        ]
+    if isinstance(errors, list | tuple):
+        return [line for nested in errors for line in messages_of(nested, field)]
+    return [f"{field}: {errors}" if field else str(errors)]
+
+
+def invalid_input(errors: dict[str, Any], status: int = 400) -> dict[str, Any]:
+    """The problem+json document of input that does not fit, naming each field."""
+    errors = plain(errors)
     return {
-        "type": "urn:baomi:problem:invalid-input",
+        "type": INVALID_INPUT,
         "title": _("The input is not valid."),
-        "status": 400,
-        "detail": " ".join(m for ms in errors.values() for m in ms),
+        "status": status,
+        "detail": " ".join(messages_of(errors)),
         "errors": errors,
     }
 
 
+def _validation_problem(exc: ValidationError) -> dict[str, Any]:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+    return invalid_input(errors)
+
+
+def _locked_out(request: Any) -> bool:
+    # django-axes marks the request of a locked-out attempt, and answers it 429 after the view
+    # (people.views.locked_out): the problem's own status must say the same
+    return bool(getattr(request, "axes_locked_out", False))
+
+
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """REST framework hook: denials and Django validation errors become problem+json."""
+    """REST framework hook: every refusal becomes problem+json of plain strings whose status is
+    the answer's: denials (403, naming the rules), input that does not fit (400, naming the
+    fields or query parameters), a locked-out sign-in (429), and REST framework's own."""
     request = context.get("request")
     instance = request.get_full_path() if request is not None else ""
     if isinstance(exc, RuleViolation):
         return Response(problem(exc, instance), status=403, content_type=PROBLEM_CONTENT_TYPE)
-    if isinstance(exc, ValidationError):
-        return Response(_validation_problem(exc), status=400, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, NotVisible):  # a service's "not for this person": the same as absent
         exc = NotFound()
-    response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict):
-        detail = response.data.get("detail", "")
-        response.data = {
-            "type": "about:blank",
-            "title": str(detail) or response.status_text,
-            "status": response.status_code,
-            **({"errors": response.data} if "detail" not in response.data else {}),
-        }
+    if isinstance(exc, InvalidQuery):
+        body = invalid_input(exc.errors)
+    elif isinstance(exc, ValidationError):
+        body = _validation_problem(exc)
+    else:
+        response = exception_handler(exc, context)
+        if response is None:
+            return None
+        data = response.data
+        if isinstance(exc, DRFValidationError):
+            body = invalid_input(data if isinstance(data, dict) else {"non_field_errors": data})
+        else:
+            detail = data.get("detail", "") if isinstance(data, dict) else data
+            body = {
+                "type": "about:blank",
+                "title": " ".join(messages_of(plain(detail))) or response.status_text,
+                "status": response.status_code,
+            }
+        response.data = body
         response.content_type = PROBLEM_CONTENT_TYPE
+        return _lock_out(request, response)
+    return _lock_out(request, Response(body, status=400, content_type=PROBLEM_CONTENT_TYPE))
+
+
+def _lock_out(request: Any, response: Response) -> Response:
+    if _locked_out(request):
+        response.status_code = 429
+        response.data = {
+            **response.data,
+            "type": LOCKED_OUT,
+            "title": _("The account is locked for a while."),
+            "status": 429,
+        }
     return response
 
 
@@ -130,7 +200,8 @@ def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> N
 
 class RuleViolationMiddleware:
     """A denial that escapes a page view becomes a 403 page listing the violated rules; an object
-    a service finds outside what the person may know of becomes the 404 page."""
+    a service finds outside what the person may know of becomes the 404 page; a list's query
+    parameter that does not parse becomes a 400 page naming it."""
 
     def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
@@ -143,10 +214,15 @@ class RuleViolationMiddleware:
             from django.http import Http404
 
             raise Http404 from exception
-        if not isinstance(exception, RuleViolation) or request.path.startswith("/api/"):
+        if request.path.startswith("/api/"):
             return None
         from django.shortcuts import render
 
+        if isinstance(exception, InvalidQuery):  # a list asked for with a malformed parameter
+            lines = exception.lines()
+            return render(request, "web/invalid_query.html", {"lines": lines}, status=400)
+        if not isinstance(exception, RuleViolation):
+            return None
         return render(
             request, "web/denied.html", {"lines": violation_messages(exception)}, status=403
         )

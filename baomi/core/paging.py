@@ -7,6 +7,9 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from rest_framework.pagination import LimitOffsetPagination
+
+from .query import PageQuery, cleaned
 
 
 class CappedPaginator(Paginator):
@@ -81,3 +84,22 @@ def slice_page(rows: Any, number: Any, per_page: int, deepest: int = 2000) -> Sl
     bottom = (wanted - 1) * per_page
     found = list(rows[bottom : bottom + per_page + 1])
     return Slice(found[:per_page], wanted, len(found) > per_page)
+
+
+class CheckedLimitOffset(LimitOffsetPagination):
+    """The API's paging: DRF's limit and offset, where a malformed value (not a whole number,
+    a limit below 1, a negative offset) is refused by name instead of read as the default, and
+    a limit above `max_limit` is read as `max_limit` (the database takes no larger one)."""
+
+    max_limit = 1000
+
+    def paginate_queryset(self, queryset: Any, request: Any, view: Any = None) -> Any:
+        self.asked = cleaned(PageQuery, request.query_params)
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_limit(self, request: Any) -> int | None:
+        wanted = self.asked["limit"]
+        return self.default_limit if wanted is None else min(wanted, self.max_limit)
+
+    def get_offset(self, request: Any) -> int:
+        return self.asked["offset"] or 0

@@ -3,6 +3,7 @@ copy is. Secure cabinets (保密柜) hold copies under a named custodian (DOC.ST
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -363,10 +364,11 @@ class Copy(models.Model):
     @classmethod
     def parse_scan_code(cls, code: str) -> tuple[int, int] | None:
         """(document id, copy number) of a scanned label, or None for anything else."""
-        parts = code.strip().upper().split("-")
-        if len(parts) != 3 or parts[0] != "BMC" or not (parts[1] + parts[2]).isdigit():
+        # ASCII digits only, and few enough to fit a 64-bit id: str.isdigit() also takes "²"
+        found = re.fullmatch(r"BMC-([0-9]{1,18})-([0-9]{1,18})", code.strip().upper())
+        if found is None:
             return None
-        return int(parts[1]), int(parts[2])
+        return int(found[1]), int(found[2])
 
 
 class Instruction(models.Model):

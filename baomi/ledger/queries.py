@@ -4,20 +4,41 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from baomi.core.levels import Level
+from baomi.core.query import SEARCH_MAX, filtered
 
 from .models import Copy, Document
 
 
+class DocumentFilter(django_filters.FilterSet):
+    """The register's query, for its page, the API and the exports: q (text in the title,
+    number, issuer or code name), level and state."""
+
+    q = django_filters.CharFilter(
+        label=gettext_lazy("Search"), method="search", max_length=SEARCH_MAX
+    )
+    level = django_filters.TypedChoiceFilter(
+        label=gettext_lazy("Level"), choices=Level.choices, coerce=int
+    )
+    state = django_filters.ChoiceFilter(label=gettext_lazy("State"), choices=Document.State.choices)
+
+    def search(self, queryset: QuerySet[Document], name: str, value: str) -> QuerySet[Document]:
+        return queryset.filter(matching(value))
+
+
 def register_for(person: Any, params: Any, *, copy_count: bool = True) -> QuerySet[Document]:
-    """The register as this person may see it, filtered by the page's or the API's query;
-    with each document's number of copies unless `copy_count` is False (exports count their
-    own way)."""
+    """The register as this person may see it, filtered by the page's or the API's query
+    (InvalidQuery names a parameter that does not parse); with each document's number of
+    copies unless `copy_count` is False (exports count their own way)."""
     # a subquery, not Count("copies"): the page counts copies of its 50 rows only, and the
     # paginator's count() leaves it out altogether
     copies = (
@@ -32,14 +53,7 @@ def register_for(person: Any, params: Any, *, copy_count: bool = True) -> QueryS
         documents = documents.annotate(
             copy_count=Coalesce(Subquery(copies, output_field=IntegerField()), 0)
         )
-    if params.get("level") not in (None, ""):
-        documents = documents.filter(level=params["level"])
-    if params.get("state"):
-        documents = documents.filter(state=params["state"])
-    text = (params.get("q") or "").strip()
-    if text:
-        documents = documents.filter(matching(text))
-    return documents
+    return filtered(DocumentFilter, params, documents)
 
 
 def matching(text: str) -> Q:
