@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
 from baomi.ledger.models import Cabinet, Copy
@@ -119,14 +120,11 @@ class NewsSerializer(serializers.Serializer):
     text = serializers.CharField()
 
 
-class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class MeetingViewSet(VisibleReadViewSet):
     """涉密会议: plan, approve, participants and check-in, documents, session, close, relay."""
 
     serializer_class = MeetingSerializer
-    queryset = Meeting.objects.none()
-
-    def get_queryset(self) -> Any:
-        return Meeting.objects.visible_to(self.request.user)
+    queryset = Meeting.objects.all()
 
     def _copy(self, code: str) -> Copy:
         copy = copy_by_code(self.request.user, code)

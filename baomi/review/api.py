@@ -12,16 +12,17 @@ from typing import Any, cast
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.core.api import VisibleReadViewSet, VisibleViewSetMixin
 from baomi.core.errors import validated
 from baomi.core.models import OrgUnit
-from baomi.people.models import Person, person_of
+from baomi.people.models import person_of
 
 from . import services
 from .models import Decision, Finding, Manuscript, Referral
@@ -128,15 +129,14 @@ class SignSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ManuscriptViewSet(VisibleReadViewSet):
     """送审稿: submit (text or a DOCX, PDF or text file), scan, refer, decide, redacted text."""
 
     serializer_class = ManuscriptSerializer
-    queryset = Manuscript.objects.none()
+    queryset = Manuscript.objects.all()
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
-    def get_queryset(self) -> Any:
-        visible = services.visible_manuscripts(cast(Person, self.request.user))
+    def narrow(self, visible: Any) -> Any:
         if self.action == "list":
             return visible.defer("text")
         return visible.prefetch_related("referrals")
@@ -201,15 +201,11 @@ class ManuscriptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return HttpResponse(decision.redacted_text, content_type="text/plain; charset=utf-8")
 
 
-class ReferralViewSet(viewsets.GenericViewSet):
+class ReferralViewSet(VisibleViewSetMixin, viewsets.GenericViewSet):
     """会审: the department asked signs its second review."""
 
     serializer_class = ReferralSerializer
-    queryset = Referral.objects.none()
-
-    def get_queryset(self) -> Any:
-        person = cast(Person, self.request.user)
-        return Referral.objects.filter(manuscript__in=services.visible_manuscripts(person))
+    queryset = Referral.objects.all()
 
     @extend_schema(request=SignSerializer, responses={200: ReferralSerializer})
     @action(detail=True, methods=["post"])

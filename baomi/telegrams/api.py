@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi import policy
+from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
 from baomi.core.levels import Urgency
 from baomi.ledger.models import Cabinet
@@ -82,19 +83,17 @@ class ReplySerializer(serializers.Serializer):
     level = serializers.IntegerField()
 
 
-class TelegramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TelegramViewSet(VisibleReadViewSet):
     """机要电报: register on receipt, acknowledge (回单), the head sees, complete, reply."""
 
     serializer_class = TelegramSerializer
-    queryset = Telegram.objects.none()
+    queryset = Telegram.objects.all()
 
-    def get_queryset(self) -> Any:
+    def narrow(self, rows: Any) -> Any:
         if policy.check("custody.manage", actor=person_of(self.request)).allowed:
-            return services.visible_telegrams(self.request.user)
+            return rows
         # the head of the confidential room sees what was reported to them
-        return services.visible_telegrams(self.request.user).filter(
-            escalated_to=self.request.user.pk
-        )
+        return rows.filter(escalated_to=self.request.user.pk)
 
     @extend_schema(request=ReceiveSerializer, responses={201: TelegramSerializer})
     def create(self, request: Request) -> Response:
@@ -194,17 +193,15 @@ class OpenDutyHandoverSerializer(serializers.Serializer):
     taken_by = serializers.PrimaryKeyRelatedField(queryset=_staff())
 
 
-class DutyHandoverViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class DutyHandoverViewSet(VisibleReadViewSet):
     """交接班: the unfinished items listed by the outgoing officer; both sign."""
 
     serializer_class = DutyHandoverSerializer
-    queryset = DutyHandover.objects.none()
+    queryset = DutyHandover.objects.all()
 
-    def get_queryset(self) -> Any:
+    def narrow(self, rows: Any) -> Any:
         _desk(self.request)
-        return DutyHandover.objects.all()
+        return rows
 
     @extend_schema(request=OpenDutyHandoverSerializer, responses={201: DutyHandoverSerializer})
     def create(self, request: Request) -> Response:
