@@ -1,0 +1,269 @@
+"""The cases of the pages, by URL name."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .cases import Action, Case, List, Obj, Public, lacks, only
+from .world import CLERK, World
+
+PEOPLE = "people are the security administrator's"
+#: a valid value of CLS.PERIOD.MAX's years, as the security administrator would set it
+LIMITS = {"top_secret": 30, "secret": 10, "confidential": 10}
+AUDITOR_ONLY = {"outsider": 403, "sysadmin": 403, "secadmin": 403}
+SECADMIN_ONLY = {"outsider": 403, "sysadmin": 403, "auditor": 403}
+
+
+def _pk(key: str, **extra: Any) -> Any:
+    return lambda w: {"pk": w.pk(key), **extra}
+
+
+def _person(world: World, username: str) -> int:
+    return world.people[username].pk
+
+
+SHELL: dict[str, Case] = {
+    "web:home": List(),
+    "policy:rules": List(),
+    "policy:rule-parameter": Obj(
+        None,
+        insider="secadmin",
+        method="POST",
+        kwargs=lambda w: {"rule_id": "CLS.PERIOD.MAX", "name": "max_years"},
+        data=lambda w: {"value": json.dumps(LIMITS), "reason": "x"},
+        refused=SECADMIN_ONLY,
+        why="parameters are the security administrator's to change",
+    ),
+    "audit:log": List(refused=only("auditor"), why="the audit log is the auditor's"),
+    "audit:sign-checkpoint": Action(),
+    "people:login": Public(),
+    "people:logout": Action(anonymous=302),
+    "people:lock": List(),
+    "people:lock-now": Action(),
+    "people:unlock": Action(),
+    "people:activity": Action(),
+    "people:password": List(),
+    "people:totp": List(),
+    "people:accounts": List(
+        refused=lacks("account.admin"), why="accounts are the system administrator's"
+    ),
+    "people:list": List(
+        refused=lacks("person.manage"), why="people are the security administrator's"
+    ),
+    "people:new": List(
+        refused=lacks("person.manage"), why="people are the security administrator's"
+    ),
+    "people:edit": Obj(
+        "insider_person",
+        insider="secadmin",
+        kwargs=lambda w: {"pk": _person(w, "sunli")},
+        refused=SECADMIN_ONLY,
+        why="people are the security administrator's",
+    ),
+    "set_language": Public(method="POST", anonymous=302, signed_in=302),
+    "audit:checkpoint": Obj(
+        "checkpoint", insider="auditor", refused=AUDITOR_ONLY, why="the audit log is the auditor's"
+    ),
+    "audit:checkpoint-download": Obj(
+        "checkpoint", insider="auditor", refused=AUDITOR_ONLY, why="the audit log is the auditor's"
+    ),
+}
+
+APPROVALS: dict[str, Case] = {
+    "approvals:inbox": List(),
+    "approvals:detail": Obj("approval"),
+    "approvals:approve": Obj("approval", method="POST", data=lambda w: {"comment": "同意"}),
+    "approvals:reject": Obj("approval", method="POST", data=lambda w: {"comment": "不同意"}),
+    "approvals:withdraw": Obj("approval", method="POST"),
+}
+
+LEDGER: dict[str, Case] = {
+    "ledger:register": List(),
+    "ledger:document": Obj("document"),
+    "ledger:new-incoming": List(),
+    "ledger:new-internal": List(),
+    "ledger:new-outgoing": List(),
+    "ledger:sign": Obj("document", method="POST"),
+    "ledger:record-waste": Obj(
+        "printed", method="POST", data=lambda w: {"kind": "spoiled", "sheets": 1, "note": "错页"}
+    ),
+    "ledger:destroy-waste": Obj(
+        "waste", method="POST", data=lambda w: {"supervisor": _person(w, "wuhui")}
+    ),
+    "ledger:labels": Obj("document"),
+    "ledger:route": Obj(
+        "document", method="POST", data=lambda w: {"leader": _person(w, "zhangwei")}
+    ),
+    "ledger:ask": Obj(
+        "document",
+        method="POST",
+        kwargs=_pk("document", what="scope"),
+        data=lambda w: {"person": _person(w, "mazhiyuan"), "reason": "参与论证"},
+    ),
+    "ledger:apply": Obj(
+        "document",
+        method="POST",
+        kwargs=lambda w: {"pk": w.pk("document"), "approval": w.pk("scope_request")},
+    ),
+    "ledger:upload": Obj("document", method="POST"),
+    "ledger:download": Obj("attachment"),
+    "ledger:instruct": Obj(
+        "instruction", insider="xujun", method="POST", data=lambda w: {"text": "阅"}
+    ),
+    "ledger:copy": Obj("copy"),
+    "ledger:scan": List(status=302),  # no label scanned: back to the register
+    "ledger:export": List(),
+    "ledger:import": List(),
+    "ledger:import-template": List(static=True),
+    "ledger:register-export": List(),  # each register: see VARIANTS
+}
+
+_DESTROY = {"method": "粉碎", "place": "机要室", "on_site": "1", "supervisors": "吴慧 陈敏"}
+
+FLOWS: dict[str, Case] = {
+    "flows:workbench": List(),
+    "flows:list": List(),  # each of the workbench's lists in full: see VARIANTS
+    "flows:lend": Action(),
+    "flows:circulate": Action(),
+    "flows:report-lost": Action(),
+    "flows:hand": Obj("circulation", method="POST"),
+    "flows:take-back": Obj("circulation", method="POST"),
+    "flows:sign": Obj("step", method="POST"),
+    "flows:return-loan": Obj("loan", method="POST"),
+    "flows:send": Action(),
+    "flows:deliver": Obj("transfer", method="POST", data=lambda w: {"signed_by": "王收文"}),
+    "flows:carry-out": Action(),
+    "flows:bring-back": Obj("carry_out", method="POST"),
+    "flows:reproduce": Action(),
+    "flows:archive": List(),
+    "flows:losses": List(refused=lacks("security.manage"), why="losses are the security office's"),
+    "flows:resolve-loss": Obj(
+        "loss", method="POST", data=lambda w: {"outcome": "found", "note": "找到"}
+    ),
+    "flows:destruction": List(),
+    "flows:destroy": Obj("batch", method="POST", data=lambda w: _DESTROY),
+    "flows:certificate": Obj("destroyed"),
+    "flows:open-stocktake": Action(),
+    "flows:stocktake": Obj("stocktake", insider=CLERK),
+    "flows:close-stocktake": Obj("stocktake", insider=CLERK, method="POST"),
+    "flows:open-handover": Action(),
+    "flows:handover": Obj("handover"),
+    "flows:sign-handover": Obj("handover", method="POST"),
+    "flows:cancel-handover": Obj("handover", method="POST", data=lambda w: {"reason": "撤回"}),
+}
+#: the workbench's lists in full, one case each
+FLOW_LISTS = (
+    "to_sign",
+    "circulations",
+    "readers",
+    "overdue_loans",
+    "overdue_carry_outs",
+    "in_transit",
+    "carried_out",
+    "loans",
+    "outside",
+    "archive_due",
+)
+
+REVIEW: dict[str, Case] = {
+    "review:manuscripts": List(),
+    "review:terms": List(refused=lacks("manuscript.review"), why="the term list is the reviewers'"),
+    "review:manuscript": Obj("manuscript"),
+    "review:scan": Obj("manuscript", method="POST"),
+    "review:refer": Obj(
+        "manuscript", method="POST", data=lambda w: {"department": w.pk("planning")}
+    ),
+    "review:decide": Obj(
+        "manuscript", method="POST", data=lambda w: {"verdict": "reject", "reasons": "不宜公开"}
+    ),
+    "review:redacted": Obj("redacted"),
+    "review:sign": Obj(
+        "referral", insider="linna", method="POST", data=lambda w: {"agreed": "1", "comment": ""}
+    ),
+}
+
+
+def _off_the_desk(person: Any) -> bool:
+    from baomi.telegrams.models import Telegram
+
+    reported = Telegram.objects.filter(escalated_to=person, head_seen_at__isnull=True)
+    return lacks("custody.manage")(person) and not reported.exists()
+
+
+TELEGRAMS: dict[str, Case] = {
+    "telegrams:desk": List(
+        refused=_off_the_desk,
+        why="the duty desk is the custody posts', and a head's for what was reported to them",
+    ),
+    "telegrams:receive": Action(),
+    "telegrams:acknowledge": Obj("telegram", insider=CLERK, method="POST"),
+    "telegrams:seen": Obj("telegram", insider=CLERK, method="POST"),
+    "telegrams:report": Obj(
+        "telegram", insider=CLERK, method="POST", data=lambda w: {"leader": "陈敏"}
+    ),
+    "telegrams:complete": Obj(
+        "telegram", insider=CLERK, method="POST", data=lambda w: {"outcome": "已办"}
+    ),
+    "telegrams:reply": Obj(
+        "telegram",
+        insider=CLERK,
+        method="POST",
+        data=lambda w: {"number": "复〔2026〕1号", "traffic": "cipher", "level": "3"},
+    ),
+    "telegrams:assign": Action(),
+    "telegrams:hand-over": Action(),
+    "telegrams:sign": Obj("duty_handover", insider=CLERK, method="POST"),
+}
+
+_MEETING_POSTS: dict[str, dict[str, Any]] = {
+    "meetings:plan": {"plan": "改期", "venue_checked": "1"},
+    "meetings:approve": {},
+    "meetings:add": {"people": "马志远", "role": "attendee"},
+    "meetings:check-in": {"name": "孙丽"},
+    "meetings:open": {"discipline": "1"},
+    "meetings:document": {"title": "补充材料", "marking": "机密★1年"},
+    "meetings:hand-out": {"code": "", "person": "孙丽"},
+    "meetings:collect": {"code": ""},
+    "meetings:session": {"step": "close", "left_behind": "1"},
+    "meetings:record": {"title": "录音", "marking": "机密★1年"},
+    "meetings:relay": {"unit": ""},
+    "meetings:news": {"title": "新闻稿", "text": "会议召开。"},
+}
+
+
+def _meeting_post(data: dict[str, Any]) -> Obj:
+    def body(world: World) -> dict[str, Any]:
+        filled = dict(data)
+        if "code" in filled:
+            filled["code"] = world["meeting_copy"].scan_code
+        if "unit" in filled:
+            filled["unit"] = world.pk("planning")
+        return filled
+
+    return Obj("meeting", method="POST", data=body)
+
+
+MEETINGS: dict[str, Case] = {
+    "meetings:meetings": List(),
+    "meetings:meeting": Obj("meeting"),
+    **{name: _meeting_post(data) for name, data in _MEETING_POSTS.items()},
+}
+
+CASES: dict[str, Case] = {
+    **SHELL,
+    **APPROVALS,
+    **LEDGER,
+    **FLOWS,
+    **REVIEW,
+    **TELEGRAMS,
+    **MEETINGS,
+}
+
+#: routes tried more than one way: URL name -> the variants' URL arguments
+VARIANTS: dict[str, list[dict[str, Any]]] = {
+    "flows:list": [{"kind": kind} for kind in FLOW_LISTS],
+    "ledger:register-export": [
+        {"register": register, "fmt": "xlsx"} for register in ("incoming", "outgoing", "carriers")
+    ],
+}
