@@ -89,3 +89,39 @@ def test_visible_or_404_answers_alike_for_hidden_and_missing(demo):
         visible_or_404(Copy, admin, pk=10**9)
     with pytest.raises(visibility.NotVisible):
         visible_or_raise(Copy, admin, pk=copy.pk)
+
+
+def _calls(name: str) -> list[tuple[str, int, str]]:
+    """Every call of `name` in the package: file, line and its first argument's source."""
+    import ast
+    from pathlib import Path
+
+    import baomi
+
+    root = Path(baomi.__file__).resolve().parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            func = getattr(node, "func", None)
+            called = getattr(func, "id", None) or getattr(func, "attr", None)
+            if isinstance(node, ast.Call) and called == name and node.args:
+                where = str(path.relative_to(root.parent))
+                found.append((where, node.lineno, ast.unparse(node.args[0])))
+    return found
+
+
+def test_no_hand_written_document_condition_outside_the_declarations():
+    """The ledger's condition is reached only through `visible_to`, `visible_or_404` and
+    `knows_document`: a hand-written `visible(person, path)` elsewhere is a second
+    implementation of need-to-know."""
+    calls = [c for c in _calls("visible") if not c[0].endswith("ledger/models.py")]
+    assert not calls
+
+
+def test_pages_fetch_declared_models_only_through_visible_or_404():
+    declared = {m.__name__ for m in apps.get_models() if hasattr(m, "visibility")}
+    plain = [c for c in _calls("get_object_or_404") if c[2].split(".")[0] in declared]
+    assert len(_calls("get_object_or_404")) > 0  # the walk really finds calls
+    assert not plain
