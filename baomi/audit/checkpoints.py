@@ -68,6 +68,17 @@ def signing_key() -> Ed25519PrivateKey:
     return key
 
 
+def installed_public_key() -> Ed25519PublicKey:
+    """The public half of this installation's key, for checking: never created here, since a
+    key made on the spot could only make every genuine checkpoint look forged."""
+    if not Path(settings.SIGNING_KEY_FILE).exists():
+        raise UnreadableError(
+            f"this installation has no signing key ({settings.SIGNING_KEY_FILE}): "
+            "give the signer's public key with --public-key"
+        )
+    return signing_key().public_key()
+
+
 def public_key_pem(key: Ed25519PublicKey | None = None) -> str:
     key = key or signing_key().public_key()
     return key.public_bytes(
@@ -203,7 +214,7 @@ def read_checkpoint(document: str, public_key: Ed25519PublicKey | None = None) -
         raise UnreadableError(
             f"the checkpoint cannot be read: signature is not {SIGNATURE_BYTES} bytes"
         )
-    public_key = public_key or signing_key().public_key()
+    public_key = public_key or installed_public_key()
     try:
         public_key.verify(signature, canonical_json(fields).encode())
     except InvalidSignature:
@@ -305,7 +316,7 @@ def check_stored_checkpoints(
     *, hash_at: Callable[[int], bytes | None], events: int
 ) -> tuple[int, str] | None:
     """(position, reason) for the first stored checkpoint the recomputed chain contradicts."""
-    public_key = signing_key().public_key() if Checkpoint.objects.exists() else None
+    public_key = installed_public_key() if Checkpoint.objects.exists() else None
     for stored in Checkpoint.objects.order_by("tree_size"):
         try:
             cp = read_checkpoint(stored.document, public_key)

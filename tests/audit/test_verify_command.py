@@ -183,8 +183,17 @@ def test_a_checkpoint_signed_by_another_key_fails_the_check(tmp_path, settings):
     assert "signature does not verify with the trusted key (signed by key " in said
     # and a file signed by another installation, checked with this installation's key
     settings.SIGNING_KEY_FILE = tmp_path / "other-installation.pem"
+    cps.signing_key()  # that installation has a key of its own
     code, said = run("verify", "--checkpoint", path)
     assert code == 1 and "signature does not verify" in said
+
+
+def test_a_machine_without_a_key_asks_for_the_signers_public_key(tmp_path, settings):
+    path = signed_file(tmp_path / "cp.json", 3)
+    settings.SIGNING_KEY_FILE = tmp_path / "no-key-here.pem"
+    code, said = run("verify", "--checkpoint", path)
+    assert code == 2 and "--public-key" in said
+    assert not settings.SIGNING_KEY_FILE.exists()
 
 
 def test_the_exported_public_key_verifies_the_checkpoint(tmp_path):
@@ -317,3 +326,17 @@ def test_a_checkpoint_file_that_is_not_utf8_missing_or_a_directory_is_refused(tm
     assert code == 2 and "cannot be read: No such file or directory" in said
     code, said = run("verify", "--checkpoint", tmp_path)
     assert code == 2 and said == f"the checkpoint file {tmp_path} is a directory, not a file"
+
+
+def test_verify_on_a_machine_without_the_key_refuses_rather_than_making_one(
+    tmp_path, settings, signing_key_file
+):
+    """A key created on the spot would make a genuine checkpoint look forged: verify asks for
+    the signer's public key instead, and creates nothing."""
+    from baomi.audit import checkpoints as cps
+
+    document = cps.sign_checkpoint(actor=None).document
+    settings.SIGNING_KEY_FILE = tmp_path / "elsewhere" / "signing.pem"
+    with pytest.raises(cps.UnreadableError, match="--public-key"):
+        cps.read_checkpoint(document)
+    assert not settings.SIGNING_KEY_FILE.exists()
