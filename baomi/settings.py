@@ -198,6 +198,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "保密工作管理系统 REST API (v1). Denials are problem+json naming the rules.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema names every endpoint and field: for signed-in people only, like the API itself
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

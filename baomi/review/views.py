@@ -287,8 +287,7 @@ def redacted(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def terms(request: AuthedRequest) -> HttpResponse:
     """The organization's sensitive-term list, kept by the reviewers."""
-    if not services.may_review(request.user):
-        raise Http404
+    policy.require("manuscript.review", actor=request.user)  # a refused role: 403 naming the rule
     if request.method == "POST":
         try:
             services.add_sensitive_term(

@@ -231,8 +231,8 @@ def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(clie
 
 
 def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client, org, monkeypatch):
-    from baomi.flows.views import workbench as views
     from baomi.flows.services import lend_copy
+    from baomi.flows.views import workbench as views
 
     monkeypatch.setattr(views, "SHOWN", 1)
     monkeypatch.setattr(views, "LISTED", 1)
@@ -277,7 +277,8 @@ def test_the_security_office_resolves_a_missing_copy_on_its_page(client, org, co
     lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
     report = report_lost(actor=org["people"]["insider"], copy=copy, circumstances="会后未见")
     client.force_login(org["people"]["clerk"])
-    assert client.get("/flows/losses/").status_code == 404  # the security office's page
+    refused = client.get("/flows/losses/")  # the security office's page, refused by name
+    assert refused.status_code == 403 and "ACC.ROLE" in refused.content.decode()
     client.force_login(org["people"]["officer"])
     assert copy.scan_code in client.get("/flows/losses/").content.decode()
     client.post(f"/flows/losses/{report.pk}/resolve/", {"outcome": "found", "note": "在办公室"})

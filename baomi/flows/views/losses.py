@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -41,8 +41,7 @@ def report_lost(request: AuthedRequest) -> HttpResponse:
 @login_required
 def losses(request: AuthedRequest) -> HttpResponse:
     """丢失: open loss reports with their clocks, for the security office to resolve."""
-    if not policy.check("security.manage", actor=request.user).allowed:
-        raise Http404
+    policy.require("security.manage", actor=request.user)  # a refused role: 403 naming the rule
     reports = (
         LossReport.objects.visible_to(request.user)
         .select_related("copy__document", "reported_by")
