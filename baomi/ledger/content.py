@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import io
 import os
+import warnings
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,37 +29,93 @@ if TYPE_CHECKING:
 CIPHERS = ("aes-256-gcm", "sm4-gcm")
 #: a DOCX whose parts would unpack to more than this is refused as a decompression bomb
 UNPACKED_LIMIT = 200 * 1024 * 1024
+#: an image larger than this is refused: decoding it would take too much memory
+PIXELS_LIMIT = 50_000_000
+#: the first bytes of each type a file may be (a text file has none)
+MAGIC = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"PK\x03\x04", "docx"),
+)
+#: Pillow's name of each image type
+IMAGES = {"png": "PNG", "jpeg": "JPEG"}
 
 
 class ContentError(ValueError):
     """A file that cannot be accepted, with a message for the person who sent it."""
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A file read completely: its type and, for a PDF, DOCX or text file, its text."""
+
+    kind: str
+    text: str | None
+
+
 def file_type(data: bytes) -> str:
-    """pdf, docx, txt, png or jpeg, judged by the bytes themselves; ContentError otherwise."""
+    """pdf, docx, txt, png or jpeg, judged by the bytes themselves and read completely as that
+    type; ContentError otherwise."""
+    return parse(data).kind
+
+
+def parse(data: bytes) -> Parsed:
+    """The file read completely as the type its first bytes claim: every page of a PDF (pypdf
+    in strict mode), every part of a DOCX, every pixel of an image, every byte of a text. A
+    header that promises a type the rest does not keep is refused: a damaged file must not be
+    stored as the document's content, nor reviewed as text it does not show."""
     if not data:
         raise ContentError(_("The file is empty."))
-    if data.startswith(b"%PDF-"):
-        if b"/Encrypt" in data[:4096] or b"/Encrypt" in data[-4096:]:
-            raise ContentError(_("The PDF is password-protected; upload it without protection."))
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        return _docx(data)
+    claimed = claimed_type(data)
+    if claimed == "pdf":
+        return Parsed("pdf", _pdf_text(data))
+    if claimed in IMAGES:
+        _image(data, IMAGES[claimed])
+        return Parsed(claimed, None)
+    if claimed == "docx":
+        return Parsed("docx", _docx_text(data))
     if b"\x00" not in data:
         try:
-            data.decode("utf-8")
+            return Parsed("txt", data.decode("utf-8"))
         except UnicodeDecodeError:
             pass
-        else:
-            return "txt"
     raise ContentError(_("The file is not a PDF, DOCX, text or image file."))
 
 
-def _docx(data: bytes) -> str:
+def claimed_type(data: bytes) -> str | None:
+    """The type a file's first bytes claim (pdf, png, jpeg, docx), read no further; None for
+    none of them."""
+    for magic, kind in MAGIC:
+        if data.startswith(magic):
+            return kind
+    return None
+
+
+def _pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    if b"/Encrypt" in data[:4096] or b"/Encrypt" in data[-4096:]:
+        raise ContentError(_("The PDF is password-protected; upload it without protection."))
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            raise ContentError(_("The PDF is password-protected; upload it without protection."))
+        pages = reader.pages
+        if not len(pages):
+            raise ContentError(_("The PDF file is damaged."))
+        # the text of every page: each page object and its content streams are read
+        return "\n".join(page.extract_text() or "" for page in pages)
+    except ContentError:
+        raise
+    except Exception as exc:  # pypdf raises many kinds (and zlib, struct…) for a damaged file
+        raise ContentError(_("The PDF file is damaged.")) from exc
+
+
+def _docx_text(data: bytes) -> str:
+    import docx
+    from lxml import etree
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             if "word/document.xml" not in archive.namelist():
@@ -66,9 +124,43 @@ def _docx(data: bytes) -> str:
                 raise ContentError(_("The DOCX would unpack to too much data; it is refused."))
             if archive.testzip() is not None:
                 raise ContentError(_("The DOCX file is damaged."))
-    except zipfile.BadZipFile as exc:
+        document = docx.Document(io.BytesIO(data))
+        # every XML part parses, those python-docx reads lazily or not at all too
+        for part in document.part.package.iter_parts():
+            if part.content_type.endswith("xml"):
+                etree.fromstring(part.blob, etree.XMLParser(resolve_entities=False))
+        parts = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                parts.append("\t".join(cell.text for cell in row.cells))
+    except ContentError:
+        raise
+    except Exception as exc:  # python-docx raises many kinds for a damaged package
         raise ContentError(_("The DOCX file is damaged.")) from exc
-    return "docx"
+    return "\n".join(parts)
+
+
+def _image(data: bytes, expected: str) -> None:
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                if image.format != expected:
+                    raise ContentError(_("The image file is damaged."))
+                if image.width * image.height > PIXELS_LIMIT:
+                    raise ContentError(
+                        _("The image has more than %(n)s million pixels; it is refused.")
+                        % {"n": PIXELS_LIMIT // 1_000_000}
+                    )
+                image.verify()
+            with Image.open(io.BytesIO(data)) as image:  # verify() leaves it unusable
+                image.load()  # every pixel decoded: a truncated file raises
+    except ContentError:
+        raise
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError… for bad data
+        raise ContentError(_("The image file is damaged.")) from exc
 
 
 def cipher_name() -> str:

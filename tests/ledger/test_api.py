@@ -24,7 +24,20 @@ from .test_xlsx import good, workbook
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/documents/"
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A whole PDF of one blank page: the content check reads every page of an upload."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 PROBLEM = "application/problem+json"
 
 

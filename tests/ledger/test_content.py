@@ -21,7 +21,20 @@ from tests.support import recorded
 from tests.support.factories import register
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _blank_pdf() -> bytes:
+    """A whole PDF of one blank page: the content check reads every page of an upload."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -35,8 +48,15 @@ def stored_files(content_dir):
     return list(content_dir.glob("*")) if content_dir.exists() else []
 
 
-def docx(payload: bytes = b"<w:document/>") -> bytes:
+def docx(payload: bytes | None = None) -> bytes:
+    """A real DOCX, or a bare package with `payload` as its document (the size check reads no
+    further)."""
     buffer = io.BytesIO()
+    if payload is None:
+        import docx as python_docx
+
+        python_docx.Document().save(buffer)
+        return buffer.getvalue()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", payload)
@@ -95,11 +115,12 @@ def test_work_secrets_carry_content_in_the_register_profile_and_sm4_works(settin
     settings.BAOMI_PROFILE = "register"
     settings.CONTENT_CIPHER = "sm4-gcm"
     document = register(org, marking="秘密★1年", kind=SecretKind.WORK)
+    data = docx()
     attachment = attach_content(
-        actor=org["people"]["clerk"], document=document, name="x.docx", data=docx()
+        actor=org["people"]["clerk"], document=document, name="x.docx", data=data
     )
     assert attachment.cipher == "sm4-gcm" and attachment.file_type == "docx"
-    assert read_content(actor=org["people"]["clerk"], attachment=attachment) == docx()
+    assert read_content(actor=org["people"]["clerk"], attachment=attachment) == data
 
 
 @pytest.mark.parametrize(
