@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
 from baomi.core.query import cleaned
 from baomi.people.models import Person
 
@@ -88,7 +89,11 @@ class ApprovalSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=services.COMMENT_MAX
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=services.COMMENT_MAX,
+        style=MULTILINE,
     )
 
 

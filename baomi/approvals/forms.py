@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import CheckedForm
+
 from .services import COMMENT_MAX
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CheckedForm):
     """Approve or reject, with a comment (a rejection must give one: the service says so)."""
 
     comment = forms.CharField(
@@ -19,11 +21,11 @@ class DecisionForm(forms.Form):
     )
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CheckedForm):
     """Nothing to fill in: the button alone."""
 
 
-class BoxQuery(forms.Form):
+class BoxQuery(CheckedForm):
     """Which requests the API lists: those waiting for my decision (the default), or my own."""
 
     box = forms.ChoiceField(

@@ -228,9 +228,19 @@ class RuleViolationMiddleware:
         )
 
 
-def validated(serializer_class: type[Any], request: Any) -> dict[str, Any]:
-    """The request body as `serializer_class` validates it; a field that does not fit raises
-    DRF's ValidationError, which the API answers as a 400 naming the field."""
-    serializer = serializer_class(data=request.data)
+def validated(serializer_class: type[Any], request: Any, *, data: Any = None) -> dict[str, Any]:
+    """The request body (or `data`, such as the query) as `serializer_class` validates it; a
+    field that does not fit raises DRF's ValidationError, which the API answers as a 400 naming
+    the field. Every string of it is checked too (core.inputs): this is the one door through
+    which the API's input comes in, so no serializer can leave the check out."""
+    from baomi.core.inputs import text_errors
+
+    serializer = serializer_class(
+        data=request.data if data is None else data, context={"request": request}
+    )
     serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+    found = dict(serializer.validated_data)
+    refused = text_errors(dict(serializer.fields), found)
+    if refused:
+        raise DRFValidationError(refused)
+    return found

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import YEAR_MAX, YEAR_MIN, bounded
+from baomi.core.levels import Level
 from baomi.core.visibility import Rows, Through, Via, VisibleQuerySet, WhollyKnown
 from baomi.ledger.models import Cabinet, Copy
 
@@ -238,7 +240,9 @@ class Channel(models.Model):
 
     name = models.CharField(_("name"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    max_level = models.PositiveSmallIntegerField(_("highest level carried"))
+    max_level = models.PositiveSmallIntegerField(
+        _("highest level carried"), validators=bounded(min(Level), max(Level))
+    )
     encrypted = models.BooleanField(_("encrypted"), default=False)
     # classified and plain traffic never share a channel (DOC.TRANSFER.SYMMETRY)
     for_classified = models.BooleanField(_("for classified items"), default=True)
@@ -488,7 +492,7 @@ class StocktakeLine(models.Model):
 class ArchiveVolume(models.Model):
     """归档卷: a year's completed documents of a department, archived together into a cabinet."""
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounded(YEAR_MIN, YEAR_MAX))
     title = models.CharField(_("title"), max_length=100)
     department = models.ForeignKey("core.OrgUnit", on_delete=models.PROTECT, related_name="+")
     cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import COPIES_MAX, PAGES_MAX, SHEETS_MAX, CheckedForm
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
 from baomi.people.models import Person, Post
@@ -12,7 +13,7 @@ from baomi.people.models import Person, Post
 from .models import Cabinet, Document, PrintWaste, SecretItem
 
 
-class RegistrationForm(forms.Form):
+class RegistrationForm(CheckedForm):
     """What every registration path asks: the item, its marking, copies and scope."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
@@ -43,8 +44,8 @@ class RegistrationForm(forms.Form):
     )
     urgency = forms.TypedChoiceField(label=_("Urgency"), coerce=int, choices=Urgency.choices)
     form = forms.ChoiceField(label=_("Carrier form"), choices=Document.Form.choices)
-    page_count = forms.IntegerField(label=_("Pages"), min_value=1, initial=1)
-    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=999, initial=1)
+    page_count = forms.IntegerField(label=_("Pages"), min_value=1, max_value=PAGES_MAX, initial=1)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=COPIES_MAX, initial=1)
     cabinet = forms.ModelChoiceField(label=_("Cabinet"), queryset=Cabinet.objects.all())
     basis_item = forms.ModelChoiceField(
         label=_("Basis (catalog item)"), queryset=SecretItem.objects.all(), required=False
@@ -86,13 +87,18 @@ class IncomingForm(RegistrationForm):
 
 class InternalForm(RegistrationForm):
     approved_count = forms.IntegerField(
-        label=_("Approved distribution count"), min_value=1, max_value=999
+        label=_("Approved distribution count"), min_value=1, max_value=COPIES_MAX
     )
-    drafts = forms.IntegerField(label=_("Drafts"), min_value=0, initial=0, required=False)
-    proofs = forms.IntegerField(label=_("Proofs"), min_value=0, initial=0, required=False)
+    drafts = forms.IntegerField(
+        label=_("Drafts"), min_value=0, max_value=COPIES_MAX, initial=0, required=False
+    )
+    proofs = forms.IntegerField(
+        label=_("Proofs"), min_value=0, max_value=COPIES_MAX, initial=0, required=False
+    )
     surplus = forms.IntegerField(
         label=_("Surplus prints"),
         min_value=0,
+        max_value=COPIES_MAX,
         initial=0,
         required=False,
         help_text=_("Registered like the document, then destroyed: none may be kept."),
@@ -116,7 +122,7 @@ class OutgoingForm(RegistrationForm):
         return [line.strip() for line in self.cleaned_data["recipients"].splitlines()]
 
 
-class PrintWasteForm(forms.Form):
+class PrintWasteForm(CheckedForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=PrintWaste.Kind.choices)
-    sheets = forms.IntegerField(label=_("Sheets"), min_value=1)
+    sheets = forms.IntegerField(label=_("Sheets"), min_value=1, max_value=SHEETS_MAX)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)

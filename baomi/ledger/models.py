@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import COPIES_MAX, COPY_NO_MAX, PAGES_MAX, SHEETS_MAX, bounded
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.rules import clearance_ceiling
 from baomi.core.visibility import Through, VisibleQuerySet, document_condition
@@ -135,7 +136,9 @@ class Document(models.Model):
     form = models.CharField(
         _("carrier form"), max_length=12, choices=Form.choices, default=Form.PAPER
     )
-    page_count = models.PositiveIntegerField(_("pages"), default=1)
+    page_count = models.PositiveIntegerField(
+        _("pages"), default=1, validators=bounded(1, PAGES_MAX)
+    )
     # classification (定密): who decided, on what basis, when
     classified_by = models.CharField(_("classifying authority"), max_length=100, blank=True)
     basis_item = models.ForeignKey(
@@ -160,7 +163,9 @@ class Document(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.ACTIVE)
     # outgoing: the units it is sent to (主送); internal print runs: the approved count
     recipients = models.CharField(_("recipients"), max_length=500, blank=True)
-    approved_count = models.PositiveIntegerField(_("approved count"), null=True, blank=True)
+    approved_count = models.PositiveIntegerField(
+        _("approved count"), null=True, blank=True, validators=bounded(1, COPIES_MAX)
+    )
     # incoming item addressed to one person (亲启): whoever else signs for it is a proxy
     # recipient and may not open it before the addressee signs (DOC.RECEIPT)
     addressee = models.ForeignKey(
@@ -285,7 +290,7 @@ class Copy(models.Model):
         REPRODUCTION = "copy", _("reproduction")
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="copies")
-    copy_no = models.PositiveIntegerField(_("copy number"))
+    copy_no = models.PositiveIntegerField(_("copy number"), validators=bounded(1, COPY_NO_MAX))
     # DOC.PRINT.SCOPE: drafts, proofs and surplus prints are registered like formal copies
     variant = models.CharField(
         _("variant"), max_length=8, choices=Variant.choices, default=Variant.FORMAL
@@ -441,7 +446,7 @@ class PrintWaste(models.Model):
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="print_waste")
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
-    sheets = models.PositiveIntegerField(_("sheets"))
+    sheets = models.PositiveIntegerField(_("sheets"), validators=bounded(1, SHEETS_MAX))
     note = models.CharField(_("note"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -13,6 +13,8 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
+from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.ledger.models import Cabinet, Copy
 from baomi.ledger.queries import copy_by_code
@@ -52,7 +54,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 class PlanMeetingSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    level = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Level.choices)
     venue = serializers.CharField(max_length=200)
     starts_at = serializers.DateTimeField()
     security_lead = serializers.PrimaryKeyRelatedField(queryset=_staff())
@@ -63,7 +65,7 @@ class PlanMeetingSerializer(serializers.Serializer):
 
 
 class PlanSerializer(serializers.Serializer):
-    plan = serializers.CharField()
+    plan = serializers.CharField(style=MULTILINE)
     venue_checked = serializers.BooleanField(default=False)
     no_wireless_microphones = serializers.BooleanField(default=False)
     venue_not_shared = serializers.BooleanField(default=False)
@@ -117,7 +119,7 @@ class RelaySerializer(serializers.Serializer):
 
 class NewsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
-    text = serializers.CharField()
+    text = serializers.CharField(style=MULTILINE)
 
 
 class MeetingViewSet(VisibleReadViewSet):

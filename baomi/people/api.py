@@ -59,7 +59,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
 
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
-    password = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
     token = serializers.CharField(required=False, allow_blank=True, default="")
 
 

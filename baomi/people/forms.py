@@ -3,23 +3,24 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import CheckedForm
 from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
 
 from .models import Post
 
 
-class LoginForm(forms.Form):
+class LoginForm(CheckedForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
     token = forms.CharField(label=_("One-time code (if enrolled)"), max_length=8, required=False)
 
 
-class UnlockForm(forms.Form):
+class UnlockForm(CheckedForm):
     password = forms.CharField(label=_("Password"), widget=forms.PasswordInput)
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(CheckedForm):
     old_password = forms.CharField(label=_("Current password"), widget=forms.PasswordInput)
     new_password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
     new_password_again = forms.CharField(label=_("New password, again"), widget=forms.PasswordInput)
@@ -31,11 +32,11 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class TokenForm(forms.Form):
+class TokenForm(CheckedForm):
     token = forms.CharField(label=_("One-time code"), max_length=8)
 
 
-class PersonForm(forms.Form):
+class PersonForm(CheckedForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     full_name = forms.CharField(label=_("Full name"), max_length=60)
     department = forms.ModelChoiceField(

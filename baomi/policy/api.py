@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
 from baomi.people.models import person_of
 from baomi.policy import engine
 from baomi.policy import services as policy_services
@@ -30,7 +31,7 @@ class RuleSerializer(serializers.Serializer):
 
 class RuleParameterSerializer(serializers.Serializer):
     value = serializers.JSONField()
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, style=MULTILINE)
 
 
 class RuleViewSet(viewsets.ViewSet):

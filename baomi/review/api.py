@@ -21,10 +21,12 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet, VisibleViewSetMixin
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
 from baomi.core.models import OrgUnit
 from baomi.people.models import person_of
 
 from . import services
+from .extract import MAX_CHARACTERS
 from .models import Decision, Finding, Manuscript, Referral
 from .views import describe_all
 
@@ -104,7 +106,7 @@ class SubmitSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Manuscript.Kind.choices, default=Manuscript.Kind.TEXT)
     outlet = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     text = serializers.CharField(
-        required=False, allow_blank=True, default="", trim_whitespace=False
+        required=False, allow_blank=True, default="", trim_whitespace=False, style=MULTILINE
     )
     file = serializers.FileField(required=False, allow_null=True, default=None)
 
@@ -115,18 +117,24 @@ class ReferSerializer(serializers.Serializer):
 
 class DecideSerializer(serializers.Serializer):
     verdict = serializers.ChoiceField(choices=Decision.Verdict.choices)
-    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    reasons = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
     redactions = serializers.ListField(
-        child=serializers.ListField(child=serializers.IntegerField(), min_length=2, max_length=2),
+        child=serializers.ListField(
+            child=serializers.IntegerField(min_value=0, max_value=MAX_CHARACTERS),
+            min_length=2,
+            max_length=2,
+        ),
         required=False,
         default=list,
     )
-    issuer_consent = serializers.CharField(required=False, allow_blank=True, default="")
+    issuer_consent = serializers.CharField(
+        required=False, allow_blank=True, default="", style=MULTILINE
+    )
 
 
 class SignSerializer(serializers.Serializer):
     agreed = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
 
 
 class ManuscriptViewSet(VisibleReadViewSet):

@@ -15,7 +15,8 @@ from rest_framework.response import Response
 from baomi import policy
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
-from baomi.core.levels import Urgency
+from baomi.core.inputs import MULTILINE
+from baomi.core.levels import Level, Urgency
 from baomi.ledger.models import Cabinet
 from baomi.people.models import Person, person_of
 
@@ -70,7 +71,7 @@ class ReceiveSerializer(serializers.Serializer):
 
 
 class OutcomeSerializer(serializers.Serializer):
-    outcome = serializers.CharField(max_length=300)
+    outcome = serializers.CharField(max_length=300, style=MULTILINE)
 
 
 class ReportSerializer(serializers.Serializer):
@@ -80,7 +81,7 @@ class ReportSerializer(serializers.Serializer):
 class ReplySerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     traffic = serializers.ChoiceField(choices=Telegram.Traffic.choices)
-    level = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Level.choices)
 
 
 class TelegramViewSet(VisibleReadViewSet):

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
+from baomi.core.inputs import id_field
 from baomi.ledger.models import Copy
 from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
@@ -31,7 +32,7 @@ def _copy(request: Request, data: dict[str, Any]) -> Copy:
 
 
 class CopyRefSerializer(serializers.Serializer):
-    copy = serializers.IntegerField(required=False, help_text="copy id")
+    copy = id_field(required=False, help_text="copy id")
     code = serializers.CharField(required=False, help_text="label code, e.g. BMC-12-000003")
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

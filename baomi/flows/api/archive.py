@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import YEAR_MAX, YEAR_MIN, id_field
 from baomi.ledger.models import Copy
 from baomi.people.models import person_of
 
@@ -32,11 +33,11 @@ class ArchiveVolumeSerializer(serializers.ModelSerializer):
 
 
 class ArchiveSerializer(serializers.Serializer):
-    year = serializers.IntegerField()
+    year = serializers.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX)
     title = serializers.CharField(max_length=100)
-    department = serializers.IntegerField(help_text="department id")
+    department = id_field(help_text="department id")
     cabinet = serializers.CharField(help_text="cabinet code")
-    copies = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    copies = serializers.ListField(child=id_field(), allow_empty=False)
 
 
 class DueCopySerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE, id_field
 from baomi.people.models import person_of
 
 from .. import services
@@ -19,8 +20,10 @@ from ._common import CopyRefSerializer, _approval, _copy
 class ReproduceSerializer(CopyRefSerializer):
     count = serializers.IntegerField(min_value=1, max_value=99)
     cabinet = serializers.CharField(help_text="cabinet code")
-    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
-    issuer_consent = serializers.CharField(required=False, allow_blank=True, default="")
+    approval = id_field(required=False, allow_null=True, default=None)
+    issuer_consent = serializers.CharField(
+        required=False, allow_blank=True, default="", style=MULTILINE
+    )
 
 
 @extend_schema(request=ReproduceSerializer, responses={201: dict})

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import id_field
 from baomi.people.models import person_of
 
 from .. import services
@@ -43,7 +44,7 @@ class BatchSerializer(serializers.ModelSerializer):
 
 
 class ListBatchSerializer(serializers.Serializer):
-    copies = serializers.ListField(child=serializers.IntegerField(), allow_empty=False)
+    copies = serializers.ListField(child=id_field(), allow_empty=False)
 
 
 class DestroySerializer(serializers.Serializer):
@@ -52,7 +53,7 @@ class DestroySerializer(serializers.Serializer):
     on_site = serializers.BooleanField(default=False)
     escort = serializers.PrimaryKeyRelatedField(queryset=_staff(), allow_null=True, default=None)
     supervisors = serializers.PrimaryKeyRelatedField(queryset=_staff(), many=True)
-    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+    approval = id_field(required=False, allow_null=True, default=None)
 
 
 class DestructionBatchViewSet(VisibleReadViewSet):

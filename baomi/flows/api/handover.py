@@ -13,6 +13,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
 from baomi.people.models import person_of
 
 from .. import services
@@ -49,7 +50,7 @@ class OpenHandoverSerializer(serializers.Serializer):
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=300)
+    reason = serializers.CharField(max_length=300, style=MULTILINE)
 
 
 class HandoverViewSet(VisibleReadViewSet):

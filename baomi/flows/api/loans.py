@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import id_field
 from baomi.people.models import person_of
 
 from .. import services
@@ -39,7 +40,7 @@ class LendSerializer(CopyRefSerializer):
     borrower = serializers.PrimaryKeyRelatedField(queryset=_staff())
     place = serializers.ChoiceField(choices=Loan.Place.choices, default=Loan.Place.OFFICE)
     due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+    approval = id_field(required=False, allow_null=True, default=None)
 
 
 class LoanViewSet(VisibleReadViewSet):

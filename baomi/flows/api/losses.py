@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import MULTILINE
 from baomi.people.models import person_of
 
 from .. import services
@@ -38,11 +39,11 @@ class LossReportSerializer(serializers.ModelSerializer):
 
 
 class ReportLostSerializer(CopyRefSerializer):
-    circumstances = serializers.CharField()
+    circumstances = serializers.CharField(style=MULTILINE)
 
 
 class ResolveSerializer(serializers.Serializer):
-    text = serializers.CharField(required=False, allow_blank=True, default="")
+    text = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
 
 
 class LossReportViewSet(VisibleReadViewSet):

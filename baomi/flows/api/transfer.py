@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from baomi.core.api import VisibleListViewSet
 from baomi.core.errors import validated
+from baomi.core.inputs import id_field
 from baomi.ledger.models import Document
 from baomi.people.models import person_of
 
@@ -65,7 +66,7 @@ class SendSerializer(CopyRefSerializer):
     channel = serializers.PrimaryKeyRelatedField(queryset=Channel.objects.filter(active=True))
     couriers = serializers.PrimaryKeyRelatedField(queryset=_staff(), many=True)
     recipient = serializers.CharField(max_length=100)
-    in_reply_to = serializers.IntegerField(required=False, allow_null=True, default=None)
+    in_reply_to = id_field(required=False, allow_null=True, default=None)
 
 
 class SignedBySerializer(serializers.Serializer):
@@ -131,7 +132,7 @@ class CarryOutRequestSerializer(CopyRefSerializer):
     destination = serializers.CharField(max_length=100)
     due_at = serializers.DateTimeField()
     abroad = serializers.BooleanField(default=False)
-    approval = serializers.IntegerField(required=False, allow_null=True, default=None)
+    approval = id_field(required=False, allow_null=True, default=None)
 
 
 class CarryOutViewSet(VisibleListViewSet):

@@ -23,6 +23,7 @@ from rest_framework.response import Response
 
 from baomi.approvals.api import ApprovalSerializer
 from baomi.approvals.models import Approval
+from baomi.core.errors import validated
 from baomi.core.levels import Level
 from baomi.people.models import Person, person_of
 
@@ -71,9 +72,7 @@ def _visible(request: Request) -> QuerySet[Document]:
 
 
 def _valid(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
-    form = serializer_class(data=request.data, context={"request": request})
-    form.is_valid(raise_exception=True)
-    return dict(form.validated_data)
+    return validated(serializer_class, request)
 
 
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -250,10 +249,9 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     def export(self, request: Request, **kwargs: Any) -> Response:
         """A named register (收文登记簿, 发文登记簿, 涉密载体台账) as filtered by q, level and
         state, as far as the person may see it; the export is on record."""
-        query = ExportQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        chosen = query.validated_data["register"]
-        fmt = self.format_kwarg or query.validated_data["format"]
+        query = validated(ExportQuerySerializer, request, data=request.query_params)
+        chosen = query["register"]
+        fmt = self.format_kwarg or query["format"]
         data = services.export_register(
             actor=person_of(request),
             documents=register_for(request.user, request.query_params, copy_count=False),

@@ -14,6 +14,7 @@ from rest_framework import serializers
 
 from baomi.approvals.models import Approval
 from baomi.audit.models import AuditEvent
+from baomi.core.inputs import COPIES_MAX, MULTILINE, PAGES_MAX, SHEETS_MAX
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
 from baomi.people.models import Person, Post
@@ -168,8 +169,8 @@ class RegistrationSerializer(serializers.Serializer):
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
     form = serializers.ChoiceField(choices=Document.Form.choices, default=Document.Form.PAPER)
-    page_count = serializers.IntegerField(min_value=1, default=1)
-    copies = serializers.IntegerField(min_value=1, max_value=999)
+    page_count = serializers.IntegerField(min_value=1, max_value=PAGES_MAX, default=1)
+    copies = serializers.IntegerField(min_value=1, max_value=COPIES_MAX)
     cabinet = serializers.SlugRelatedField(slug_field="code", queryset=Cabinet.objects.all())
     basis_item = serializers.PrimaryKeyRelatedField(
         queryset=SecretItem.objects.all(), allow_null=True, default=None
@@ -209,10 +210,10 @@ class IncomingRegistrationSerializer(RegistrationSerializer):
 class InternalRegistrationSerializer(RegistrationSerializer):
     """内部印制登记: a print run, within its approved distribution count."""
 
-    approved_count = serializers.IntegerField(min_value=1, max_value=999)
-    drafts = serializers.IntegerField(min_value=0, default=0)
-    proofs = serializers.IntegerField(min_value=0, default=0)
-    surplus = serializers.IntegerField(min_value=0, default=0)
+    approved_count = serializers.IntegerField(min_value=1, max_value=COPIES_MAX)
+    drafts = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)
+    proofs = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)
+    surplus = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)
 
 
 class OutgoingRegistrationSerializer(RegistrationSerializer):
@@ -239,12 +240,12 @@ class RouteSerializer(serializers.Serializer):
 
 
 class InstructionsSerializer(serializers.Serializer):
-    text = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(allow_blank=True, style=MULTILINE)
 
 
 class ScopeRequestSerializer(serializers.Serializer):
     person = serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True))
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, style=MULTILINE)
 
 
 class ChangeRequestSerializer(serializers.Serializer):
@@ -255,7 +256,7 @@ class ChangeRequestSerializer(serializers.Serializer):
         default="",
         help_text=_("The new marking; none for a declassification."),
     )
-    reason = serializers.CharField(allow_blank=True)
+    reason = serializers.CharField(allow_blank=True, style=MULTILINE)
 
 
 class OwnApprovalField(serializers.PrimaryKeyRelatedField):
@@ -275,7 +276,7 @@ class UploadSerializer(serializers.Serializer):
 
 class PrintWasteRequestSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PrintWaste.Kind.choices)
-    sheets = serializers.IntegerField(min_value=1)
+    sheets = serializers.IntegerField(min_value=1, max_value=SHEETS_MAX)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
