@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from baomi import policy
+from baomi.core.inputs import COPIES_MAX, PAGES_MAX, forbidden, refusal
 from baomi.core.levels import LEVEL_ZH, URGENCY_ZH, Level, SecretKind, Urgency
 from baomi.core.marking import MarkingError
 
@@ -96,6 +97,16 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _typed(value: Any, label: str) -> str:
+    """A cell's text as a form's field would take it: no control character or direction
+    override (core.inputs)."""
+    text = _text(value)
+    char = forbidden(text)
+    if char is not None:
+        raise ValueError(refusal(label, char))
+    return text
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -160,16 +171,16 @@ def _row(
     row = Row(number)
     f = row.fields
     checks = [
-        ("title", lambda: _text(v["标题"]) or _fail(_("the title is missing"))),
-        ("code_name", lambda: _text(v["代号"])),
-        ("doc_number", lambda: _text(v["文号"])),
-        ("issuer", lambda: _text(v["发文机关"]) or _fail(_("the issuer is missing"))),
+        ("title", lambda: _typed(v["标题"], "标题") or _fail(_("the title is missing"))),
+        ("code_name", lambda: _typed(v["代号"], "代号")),
+        ("doc_number", lambda: _typed(v["文号"], "文号")),
+        ("issuer", lambda: _typed(v["发文机关"], "发文机关") or _fail(_("the issuer is missing"))),
         ("issued_on", lambda: _date(v["成文日期"])),
         ("kind", lambda: _lookup(KIND_ZH, _text(v["秘密种类"]), "秘密种类", SecretKind.STATE)),
         ("urgency", lambda: _lookup(URGENCY_ZH, _text(v["紧急程度"]), "紧急程度", Urgency.NORMAL)),
         ("form", lambda: _lookup(FORM_ZH, _text(v["载体形态"]), "载体形态", Document.Form.PAPER)),
-        ("page_count", lambda: _int(v["页数"] or 1, 1, 100_000, "页数")),
-        ("copies", lambda: _int(v["份数"], 1, 999, "份数")),
+        ("page_count", lambda: _int(v["页数"] or 1, 1, PAGES_MAX, "页数")),
+        ("copies", lambda: _int(v["份数"], 1, COPIES_MAX, "份数")),
         (
             "cabinet",
             lambda: (

@@ -211,3 +211,19 @@ def test_the_api_reads_its_input_only_through_the_one_checked_door():
         if getattr(viewset, method, None) is getattr(mixin, method)
     ]
     assert not defaults
+
+
+def test_a_view_reading_the_posted_text_itself_gets_the_same_check():
+    from django.core.exceptions import ValidationError
+    from django.test import RequestFactory
+
+    from baomi.core.inputs import posted_text
+
+    post = RequestFactory().post("/", {"reason": "原因\u202e", "note": "一\r\n二\t三"})
+    with pytest.raises(ValidationError) as raised:
+        posted_text(post, "reason")
+    assert list(raised.value.message_dict) == ["reason"]
+    assert posted_text(post, "note", multiline=True) == "一\r\n二\t三"
+    with pytest.raises(ValidationError):
+        posted_text(post, "note")  # a carriage return in one-line text
+    assert posted_text(post, "absent") == ""
