@@ -73,8 +73,10 @@ def check_text(value: Any, field: str, *, multiline: bool = False) -> list[str]:
     if isinstance(value, str):
         char = forbidden(value, multiline=multiline)
         return [] if char is None else [refusal(field, char)]
-    if isinstance(value, dict):
-        return [m for v in value.values() for m in check_text(v, field, multiline=multiline)]
+    if isinstance(value, dict):  # its keys are text too
+        return [
+            m for pair in value.items() for m in check_text(list(pair), field, multiline=multiline)
+        ]
     if isinstance(value, list | tuple):
         return [m for v in value for m in check_text(v, field, multiline=multiline)]
     return []

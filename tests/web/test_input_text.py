@@ -227,3 +227,13 @@ def test_a_view_reading_the_posted_text_itself_gets_the_same_check():
     with pytest.raises(ValidationError):
         posted_text(post, "note")  # a carriage return in one-line text
     assert posted_text(post, "absent") == ""
+
+
+def test_every_string_of_a_json_value_is_checked_keys_too():
+    from baomi.core.inputs import text_errors
+    from baomi.policy.api import RuleParameterSerializer
+
+    fields = dict(RuleParameterSerializer().fields)
+    assert list(text_errors(fields, {"value": {"名单\u202e": 1}, "reason": "调整"})) == ["value"]
+    assert list(text_errors(fields, {"value": ["甲", ["乙\x1b"]], "reason": "调整"})) == ["value"]
+    assert text_errors(fields, {"value": {"名单": [1, "甲"]}, "reason": "调整\r\n说明"}) == {}
