@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "baomi.audit.middleware.AuditOriginMiddleware",
     "baomi.people.middleware.AccountSecurityMiddleware",
+    # a page's posted text is checked once, before any view reads it
+    "baomi.core.http.PostedTextMiddleware",
     "baomi.core.errors.RuleViolationMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

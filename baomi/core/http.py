@@ -18,6 +18,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from baomi.core.errors import PROBLEM_CONTENT_TYPE
+from baomi.core.inputs import forbidden, refusal
 
 Handler = Callable[[HttpRequest], HttpResponseBase]
 
@@ -93,3 +94,29 @@ class NoStoreMiddleware:
         if not request.path.startswith(self.static_prefix):
             add_never_cache_headers(response)
         return response
+
+
+class PostedTextMiddleware:
+    """A page's posted text may hold no control character but tab and line breaks, and no
+    direction override or isolate (a U+202E in a title makes the register show it reversed).
+
+    Checked once here for every form a page posts, whether the view reads it through a form or
+    from request.POST, so no view can forget it; the refusal names each field, and the view
+    never runs, so nothing is saved. The API checks its input in `core.errors.validated`.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            lines = []
+            for name, values in request.POST.lists():
+                char = next((c for v in values if (c := forbidden(v, multiline=True))), None)
+                if char is not None:
+                    lines.append(refusal(name, char))
+            if lines:
+                from django.shortcuts import render
+
+                return render(request, "web/invalid_post.html", {"lines": lines}, status=400)
+        return self.get_response(request)

@@ -15,7 +15,7 @@ derive from `CheckedForm`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -133,6 +133,47 @@ def posted_text(request: Any, name: str, label: str = "", *, multiline: bool = F
     if refused:
         raise ValidationError({name: refused[0]})
     return str(value)
+
+
+@overload
+def posted_int(
+    request: Any, name: str, *, low: int = ..., high: int = ..., default: int
+) -> int: ...
+
+
+@overload
+def posted_int(
+    request: Any, name: str, *, low: int = ..., high: int = ..., default: None = ...
+) -> int | None: ...
+
+
+def posted_int(
+    request: Any, name: str, *, low: int = 1, high: int = ID_MAX, default: int | None = None
+) -> int | None:
+    """The whole number a page posted in `name` (an id by default), `default` when nothing was
+    posted; a ValidationError naming the field for anything else, so a crafted value is refused
+    by name instead of reaching the database."""
+    value = str(request.POST.get(name, "")).strip()
+    if not value:
+        return default
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise ValidationError(
+            {
+                name: _("%(field)s must be a whole number from %(low)s to %(high)s.")
+                % {"field": name, "low": low, "high": high}
+            }
+        )
+    return int(value)
+
+
+def posted_ids(request: Any, name: str) -> list[int]:
+    """Every id a page posted under `name` (a multiple choice), each checked as `posted_int`."""
+    found = []
+    for value in request.POST.getlist(name):
+        if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= ID_MAX:
+            raise ValidationError({name: _("%(field)s must name chosen items.") % {"field": name}})
+        found.append(int(value))
+    return found
 
 
 def id_field(**kwargs: Any) -> Any:

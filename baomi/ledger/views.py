@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import add_to_form, report
+from baomi.core.inputs import posted_int
 from baomi.core.paging import CappedPaginator
 from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person, Post
@@ -83,8 +84,10 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def route(request: AuthedRequest, pk: int) -> HttpResponse:
     found = visible_or_404(Document, request.user, pk=pk)
-    leader = get_object_or_404(Person, pk=request.POST.get("leader"))
     try:
+        leader = Person.objects.filter(pk=posted_int(request, "leader", default=0)).first()
+        if leader is None:
+            raise ValidationError({"leader": _("Choose the leader.")})
         services.route_for_instructions(actor=request.user, document=found, leader=leader)
     except (ValidationError, policy.RuleViolation) as exc:
         report(request, exc)
@@ -174,8 +177,8 @@ def record_waste(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def destroy_waste(request: AuthedRequest, pk: int) -> HttpResponse:
     waste = visible_or_404(PrintWaste, request.user, pk=pk)
-    supervisor = Person.objects.filter(pk=request.POST.get("supervisor") or None).first()
     try:
+        supervisor = Person.objects.filter(pk=posted_int(request, "supervisor", default=0)).first()
         if supervisor is None:
             raise ValidationError({"supervisor": _("Choose who supervises the destruction.")})
         services.destroy_print_waste(actor=request.user, waste=waste, supervisor=supervisor)

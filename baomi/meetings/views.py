@@ -10,13 +10,14 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import act_then_show, report
+from baomi.core.inputs import posted_ids, posted_int
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.core.visibility import visible_or_404
@@ -41,6 +42,13 @@ def _act(request: AuthedRequest, pk: int, action: Callable[[], Any], done: str) 
     return act_then_show(request, action, done, "meetings:meeting", pk=pk)
 
 
+def _cabinet(request: AuthedRequest) -> Cabinet:
+    found = Cabinet.objects.filter(pk=posted_int(request, "cabinet", default=0)).first()
+    if found is None:
+        raise ValidationError({"cabinet": _("Choose the cabinet.")})
+    return found
+
+
 @login_required
 def meetings(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
@@ -54,14 +62,14 @@ def meetings(request: AuthedRequest) -> HttpResponse:
             meeting = services.plan_meeting(
                 actor=request.user,
                 title=post.get("title", ""),
-                level=int(post.get("level") or 0),
+                level=posted_int(request, "level", low=0, high=max(Level), default=0),
                 venue=post.get("venue", ""),
                 starts_at=starts
                 if starts.tzinfo
                 else clock.at(starts.date(), starts.strftime("%H:%M")),
                 security_lead=one_staff_named(post.get("security_lead", ""), "security_lead"),
-                secure_cabinet=get_object_or_404(Cabinet, pk=post.get("cabinet") or 0),
-                relay_scope=OrgUnit.objects.filter(pk__in=post.getlist("relay_scope")),
+                secure_cabinet=_cabinet(request),
+                relay_scope=OrgUnit.objects.filter(pk__in=posted_ids(request, "relay_scope")),
             )
         except (ValidationError, policy.RuleViolation) as exc:
             report(request, exc)

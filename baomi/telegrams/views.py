@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import act_then_show
+from baomi.core.inputs import posted_int
 from baomi.core.levels import Level, Urgency
 from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Cabinet
@@ -79,15 +80,15 @@ def receive(request: AuthedRequest) -> HttpResponse:
     post = request.POST
 
     def action() -> Any:
-        cabinet = Cabinet.objects.filter(pk=post.get("cabinet") or 0).first()
+        cabinet = Cabinet.objects.filter(pk=posted_int(request, "cabinet", default=0)).first()
         if cabinet is None:
             raise ValidationError({"cabinet": _("Choose the cabinet.")})
-        urgency = post.get("urgency", "")
+        urgency = posted_int(request, "urgency", low=0, high=max(Urgency), default=-1)
         return services.register_telegram(
             actor=request.user,
             number=post.get("number", ""),
             traffic=post.get("traffic", ""),
-            urgency=int(urgency) if urgency.isdigit() else -1,
+            urgency=urgency,
             correspondent=post.get("correspondent", ""),
             subject=post.get("subject", ""),
             cabinet=cabinet,
@@ -155,7 +156,6 @@ def complete(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def reply(request: AuthedRequest, pk: int) -> HttpResponse:
     telegram = _telegram(request, pk)
-    level = request.POST.get("level", "")
     return _act(
         request,
         lambda: services.reply_telegram(
@@ -163,7 +163,7 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
             original=telegram,
             number=request.POST.get("number", ""),
             traffic=request.POST.get("traffic", ""),
-            level=int(level) if level.isdigit() else telegram.level,
+            level=posted_int(request, "level", low=0, high=max(Level), default=telegram.level),
         ),
         _("Reply registered."),
     )
