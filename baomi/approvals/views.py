@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from baomi.core.errors import add_to_form
+from baomi.core.http import form_checks_text
 from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person
 from baomi.policy import RuleViolation
@@ -91,18 +92,21 @@ def _decide(
     return _detail_page(request, approval, decision_form=form)
 
 
+@form_checks_text
 @login_required
 @require_POST
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, services.approve, _("Approved."))
 
 
+@form_checks_text
 @login_required
 @require_POST
 def reject(request: HttpRequest, pk: int) -> HttpResponse:
     return _decide(request, pk, services.reject, _("Rejected."))
 
 
+@form_checks_text
 @login_required
 @require_POST
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:

@@ -96,27 +96,44 @@ class NoStoreMiddleware:
         return response
 
 
+def form_checks_text(view: Any) -> Any:
+    """Mark a page view whose form declares every text field it reads: its CheckedForm refuses a
+    forbidden character at the field, by its label, keeping what was typed, so the check below
+    leaves it to the form. Forgetting the mark only costs that nicer answer."""
+    view.form_checks_text = True
+    return view
+
+
 class PostedTextMiddleware:
     """A page's posted text may hold no control character but tab and line breaks, and no
     direction override or isolate (a U+202E in a title makes the register show it reversed).
 
     Checked once here for every form a page posts, whether the view reads it through a form or
     from request.POST, so no view can forget it; the refusal names each field, and the view
-    never runs, so nothing is saved. The API checks its input in `core.errors.validated`.
+    never runs, so nothing is saved. Views marked `form_checks_text` answer at the field
+    instead. The API checks its input in `core.errors.validated`.
     """
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method == "POST" and not request.path.startswith("/api/"):
-            lines = []
-            for name, values in request.POST.lists():
-                char = next((c for v in values if (c := forbidden(v, multiline=True))), None)
-                if char is not None:
-                    lines.append(refusal(name, char))
-            if lines:
-                from django.shortcuts import render
-
-                return render(request, "web/invalid_post.html", {"lines": lines}, status=400)
         return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Any, args: Any, kwargs: Any
+    ) -> HttpResponseBase | None:
+        if request.method != "POST" or request.path.startswith("/api/"):
+            return None
+        if getattr(view, "form_checks_text", False):
+            return None
+        lines = []
+        for name, values in request.POST.lists():
+            char = next((c for v in values if (c := forbidden(v, multiline=True))), None)
+            if char is not None:
+                lines.append(refusal(name, char))
+        if not lines:
+            return None
+        from django.shortcuts import render
+
+        return render(request, "web/invalid_post.html", {"lines": lines}, status=400)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import add_to_form, report
+from baomi.core.http import form_checks_text
 from baomi.core.inputs import posted_int
 from baomi.core.paging import CappedPaginator
 from baomi.core.visibility import visible_or_404
@@ -128,6 +129,7 @@ REGISTRATION: dict[str, tuple[type[forms.Form], Callable[..., Document], Any]] =
 }
 
 
+@form_checks_text
 @login_required
 def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
     """收文、印制、发文登记: one page per path, each with the fields its rules need."""
@@ -159,6 +161,7 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("ledger:document", pk=pk)
 
 
+@form_checks_text
 @login_required
 @require_POST
 def record_waste(request: AuthedRequest, pk: int) -> HttpResponse:

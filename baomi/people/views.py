@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import add_to_form, report
+from baomi.core.http import form_checks_text
 
 from . import forms, services
 from .models import Person
@@ -176,6 +177,7 @@ def people_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "people/list.html", {"people": people})
 
 
+@form_checks_text
 @login_required
 def person_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     _manage(request)
