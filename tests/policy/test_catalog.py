@@ -149,3 +149,13 @@ def test_rules_command_prints_the_table_in_chinese_and_english():
         assert rule_id in zh.getvalue() and rule_id in en.getvalue()
     assert "执行中" in zh.getvalue() and "待实现" in zh.getvalue()
     assert "enforced" in en.getvalue() and catalog()["DOC.LOSS"].titles["en"] in en.getvalue()
+
+
+INTERNAL = re.compile(r"种子|\bseeds?\b|SPEC|LEGAL-PARAMETERS|§", re.IGNORECASE)
+
+
+def test_every_clause_cites_its_sources_by_title_never_by_an_internal_reference():
+    for rule in catalog().values():
+        for lang, clause in rule.clauses.items():
+            assert not INTERNAL.search(clause), (rule.id, lang, clause)
+        assert "《" in rule.clauses["zh-hans"], rule.id
