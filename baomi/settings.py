@@ -1,7 +1,7 @@
 """Django settings, read from environment variables with defaults that make `make run` work.
 
 DATABASE_URL            SQLite file under BAOMI_DATA_DIR by default; postgres://… for PostgreSQL
-BAOMI_PROFILE           `register` (default) or `classified` (SPEC §6)
+BAOMI_PROFILE           `register` (default, no state-secret content) or `classified`
 BAOMI_DATA_DIR          where the SQLite file, keys and uploads live (default ./var)
 BAOMI_SECRET_KEY_FILE   Django's secret key (created on first start if absent)
 BAOMI_SIGNING_KEY_FILE  Ed25519 key that signs audit checkpoints (created on first use if absent)

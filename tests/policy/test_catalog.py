@@ -159,3 +159,6 @@ def test_every_clause_cites_its_sources_by_title_never_by_an_internal_reference(
         for lang, clause in rule.clauses.items():
             assert not INTERNAL.search(clause), (rule.id, lang, clause)
         assert "《" in rule.clauses["zh-hans"], rule.id
+        for p in rule.params.values():  # the rules page shows a parameter's source too
+            assert p.source and not INTERNAL.search(p.source), (rule.id, p.name, p.source)
+            assert not re.search(r"\[S\d", p.source), (rule.id, p.name, p.source)
