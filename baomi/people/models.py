@@ -128,7 +128,7 @@ def person_of(request: Any) -> Person:
     """The signed-in person making a request. Pages and the API let no anonymous request reach
     an action, so anything else is refused as forbidden, never passed on as an actor."""
     user = request.user
-    if not isinstance(user, Person) or not user.is_authenticated:
+    if not isinstance(user, Person):
         raise PermissionDenied
     return user
 

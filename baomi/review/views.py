@@ -115,10 +115,8 @@ def _texts(findings: list[Finding], person: Any) -> list[str]:
     return [described[f.pk] for f in findings]
 
 
-def _manuscript(request: AuthedRequest, pk: int, *, reviewer: bool | None = None) -> Manuscript:
-    return visible_or_404(
-        services.visible_manuscripts(request.user, reviewer=reviewer), request.user, pk=pk
-    )
+def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
+    return visible_or_404(Manuscript, request.user, pk=pk)
 
 
 def _back(request: AuthedRequest, action: Any, done: str, pk: int) -> HttpResponse:
@@ -166,7 +164,7 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
     reviewer's forms."""
     person = request.user
     reviewer = services.may_review(person)
-    found = _manuscript(request, pk, reviewer=reviewer)
+    found = _manuscript(request, pk)
     # the author sees the decision, not the findings: a scan would otherwise answer anyone
     # asking whether a sentence they guessed stands in some classified document
     findings = (
