@@ -100,3 +100,27 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if name and settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         for suffix in ("-wal", "-shm"):
             Path(f"{name}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.fixture(autouse=True)
+def _rules_shown(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test marked `refuses(RULE, …)` must see the policy refuse under each rule, and one
+    marked `applied(RULE, …)` must read each rule's parameters: the catalog counts a rule as
+    enforced or applied only on the strength of such a test (tests/policy/test_rule_status.py)."""
+    wanted = {
+        (kind, rule_id)
+        for kind, marker in (("refused", "refuses"), ("read", "applied"))
+        for mark in request.node.iter_markers(marker)
+        for rule_id in mark.args
+    }
+    if not wanted:
+        yield
+        return
+    seen: set[tuple[str, str]] = set()
+    engine.watching = seen
+    try:
+        yield
+    finally:
+        engine.watching = None
+    missing = sorted(f"{rule_id} ({kind})" for kind, rule_id in wanted - seen)
+    assert not missing, f"the test never showed {', '.join(missing)}"

@@ -227,9 +227,22 @@ def invalidate() -> None:
     _snapshot_generation = -1
 
 
+#: a set that collects the ids of rules whose parameters are read or that refuse, while
+#: the test suite watches what a test exercises; None (no cost beyond the test) otherwise
+watching: set[tuple[str, str]] | None = None
+
+
 def params(rule_id: str) -> Mapping[str, Any]:
     """The parameters in force for one rule."""
+    if watching is not None:
+        watching.add(("read", rule_id))
     return snapshot()[rule_id]
+
+
+def applying(rule_id: str) -> Mapping[str, Any]:
+    """The parameters of an applied rule, read where the rule acts (a deadline set, a state
+    changed, a notice sent); `params()` under a name that says so, for rules without any."""
+    return params(rule_id)
 
 
 # -- deciding --------------------------------------------------------------------------------
@@ -257,6 +270,8 @@ def check(action: str, /, **ctx: Any) -> Decision:
         lift = None if failed.final else d.lift
         if not (lift and lift in granted):
             violations.append(Violation(d.id, failed, p, lift))
+            if watching is not None:
+                watching.add(("refused", d.id))
     return Decision(action, tuple(violations))
 
 
