@@ -62,7 +62,7 @@ def test_an_inactive_person_awaits_nothing(org):
 
 def test_the_inbox_is_one_query_soonest_due_first(org, django_assert_num_queries):
     first = ask(org.staff)
-    second = ask(org.colleague, kind="copy.loan")
+    second = ask(org.colleague, kind="copy.reproduce")
     Approval.objects.filter(pk=first.pk).update(expires_at=second.expires_at + dt.timedelta(1))
     with django_assert_num_queries(1):
         assert list(Approval.objects.awaiting(org.leader)) == [second, first]

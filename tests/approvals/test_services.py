@@ -345,7 +345,7 @@ def test_only_the_requester_uses_an_approval(org):
 
 
 def test_an_approval_of_another_kind_does_not_unlock_the_action(org):
-    approval = approved(org, kind="copy.loan")
+    approval = approved(org, kind="copy.reproduce")
     with pytest.raises(policy.RuleViolation) as raised:
         consume(approval, org.staff, action="copy.carry_out")
     # the refusal names the rule of the kind the action needs, and that kind

@@ -44,7 +44,7 @@ def test_the_inbox_costs_the_same_few_queries_for_many_requests(
     org, request_, django_assert_max_num_queries
 ):
     for _ in range(5):
-        services.request_approval(actor=org.colleague, kind="copy.loan", summary="借阅")
+        services.request_approval(actor=org.colleague, kind="copy.reproduce", summary="复制")
     client = browser(org.leader)
     with django_assert_max_num_queries(8):
         client.get(reverse("approvals:inbox"))
