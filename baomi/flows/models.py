@@ -172,6 +172,7 @@ class LossReport(models.Model):
 
     class State(models.TextChoices):
         OPEN = "open", _("missing")
+        DEEMED_LEAK = "deemed_leak", _("deemed a leak")
         FOUND = "found", _("found")
         WRITTEN_OFF = "written_off", _("written off")
 
@@ -185,6 +186,9 @@ class LossReport(models.Model):
     last_state = models.CharField(max_length=16, choices=Copy.State.choices)
     report_due_at = models.DateTimeField(_("report to the authorities by"))
     deemed_leak_on = models.DateField(_("deemed a leak on"))
+    # set when the period of DOC.LOSS.DEEMED_LEAK ran out: the leak's own report clock starts
+    leak_deemed_at = models.DateTimeField(_("deemed a leak at"), null=True, blank=True)
+    leak_report_due_at = models.DateTimeField(_("leak report due by"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -195,12 +199,17 @@ class LossReport(models.Model):
     visibility = Through("copy__document")
     objects = VisibleQuerySet.as_manager()
 
+    # the copy has not turned up: the report can still be found or written off
+    STILL_MISSING = (State.OPEN, State.DEEMED_LEAK)
+
     class Meta:
         verbose_name = _("loss report")
         ordering = ["-reported_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["copy"], condition=Q(state="open"), name="loss_one_open_per_copy"
+                fields=["copy"],
+                condition=Q(state__in=["open", "deemed_leak"]),
+                name="loss_one_open_per_copy",
             ),
         ]
 

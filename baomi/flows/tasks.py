@@ -19,6 +19,12 @@ def check_custody() -> int:
     return services.check_custody_at_closing()
 
 
+@job("missing copies deemed a leak", order=45)
+def deem_leaks() -> int:
+    """A loss still missing after the period of DOC.LOSS.DEEMED_LEAK becomes a deemed leak."""
+    return services.deem_leaks_due()
+
+
 @job("clerks reminded of a stocktake due", order=50)
 def remind_stocktake() -> int:
     """Tell the clerks, once a day, when a stocktake is due (DOC.STOCKTAKE)."""

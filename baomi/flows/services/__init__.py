@@ -22,7 +22,7 @@ from .handover import (
     sign_handover,
 )
 from .loans import check_custody_at_closing, lend_copy, outside_cabinets, overdue_loans, return_loan
-from .losses import mark_found, report_lost, write_off
+from .losses import deem_leak, deem_leaks_due, mark_found, report_lost, write_off
 from .stocktake import (
     STORED,
     StocktakeResult,
@@ -58,6 +58,8 @@ __all__ = [
     "lend_copy",
     "list_for_destruction",
     "listed_copy",
+    "deem_leak",
+    "deem_leaks_due",
     "mark_found",
     "open_handover",
     "open_stocktake",

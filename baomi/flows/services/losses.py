@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from baomi import policy
+from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.notices import notify
@@ -69,7 +69,7 @@ def mark_found(*, actor: Person, report: LossReport, note: str = "") -> LossRepo
     report = LossReport.objects.select_for_update().get(pk=report.pk)
     copy = _locked_copy(actor, report.copy)
     policy.require("security.manage", actor=actor)
-    if report.state != LossReport.State.OPEN:
+    if report.state not in LossReport.STILL_MISSING:
         raise ValidationError(_("This report is closed."))
     report.state, report.resolved_by, report.resolved_at = (
         LossReport.State.FOUND,
@@ -97,7 +97,7 @@ def write_off(*, actor: Person, report: LossReport, resolution: str) -> LossRepo
     report = LossReport.objects.select_for_update().get(pk=report.pk)
     copy = _locked_copy(actor, report.copy)
     policy.require("security.manage", actor=actor)
-    if report.state != LossReport.State.OPEN:
+    if report.state not in LossReport.STILL_MISSING:
         raise ValidationError(_("This report is closed."))
     if not resolution.strip():
         raise ValidationError({"resolution": _("Record the finding.")})
@@ -109,3 +109,54 @@ def write_off(*, actor: Person, report: LossReport, resolution: str) -> LossRepo
         actor=actor, copy=copy, to=S.WRITTEN_OFF, action="copy.written_off", report=report.pk
     )
     return report
+
+
+def deem_leak(report: LossReport) -> bool:
+    """The hand-over point of DOC.LOSS.DEEMED_LEAK, for any app that follows leaks: a loss
+    still missing on its `deemed_leak_on` day becomes a deemed leak. The state changes, the
+    leak's own report clock starts (`leak_report_due_at`, the hours of the rule), the security
+    officers and the leaders of the holding department are told, and `loss.deemed_leak` is
+    audited, all in the caller's transaction. Returns False, changing nothing, for a loss that
+    is closed, already deemed a leak, or not yet due."""
+    report = LossReport.objects.select_for_update().get(pk=report.pk)
+    if report.state != LossReport.State.OPEN or report.deemed_leak_on > clock.today():
+        return False
+    from baomi.people.models import Person, Post
+
+    now = clock.now()
+    hours = policy.params("DOC.LOSS.DEEMED_LEAK")["report_hours"]
+    report.state = LossReport.State.DEEMED_LEAK
+    report.leak_deemed_at, report.leak_report_due_at = now, now + dt.timedelta(hours=hours)
+    report.save(update_fields=["state", "leak_deemed_at", "leak_report_due_at"])
+    copy = report.copy
+    # the department that held the copy: its holder's, else its cabinet's, else the registrar's
+    department_id = (
+        (copy.holder and copy.holder.department_id)
+        or (copy.cabinet and copy.cabinet.department_id)
+        or copy.document.department_id
+    )
+    officers = Person.objects.holding(Post.SECURITY_OFFICER).filter(is_active=True)
+    leaders = Person.objects.holding(Post.LEADER, department_id).filter(is_active=True)
+    notify(
+        [*officers, *leaders],
+        "loss.deemed_leak",
+        report,
+        due=report.leak_report_due_at.isoformat(),
+    )
+    audit.record(
+        None,
+        "loss.deemed_leak",
+        report,
+        copy=copy.pk,
+        report_due_at=report.leak_report_due_at.isoformat(),
+    )
+    return True
+
+
+@transaction.atomic(durable=True)
+def deem_leaks_due() -> int:
+    """`tick`: every loss whose period of DOC.LOSS.DEEMED_LEAK has run out is deemed a leak."""
+    due = LossReport.objects.filter(
+        state=LossReport.State.OPEN, deemed_leak_on__lte=clock.today()
+    ).select_related("copy__holder", "copy__cabinet", "copy__document")
+    return sum(deem_leak(report) for report in due)
