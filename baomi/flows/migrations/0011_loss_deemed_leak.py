@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("flows", "0011_loan_approval_and_instruction_follow_up"),
+        ("flows", "0010_year_and_level_bounded"),
         ("ledger", "0012_counts_bounded"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
