@@ -22,6 +22,7 @@ from tests.support import recorded, rule_ids
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.refuses("DOC.HANDOVER")
 def test_DOC_HANDOVER_a_person_holding_copies_cannot_change_post(org, copy):
     insider = org["people"]["insider"]
     lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=insider)
@@ -100,6 +101,7 @@ def test_a_leaving_custodian_hands_over_the_cabinet_with_its_copies(org, copy):
     assert Handover.objects.get().completed_at is not None
 
 
+@pytest.mark.refuses("DOC.HANDOVER")
 def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
     lend_copy(actor=clerk, copy=copy, borrower=insider)
@@ -115,6 +117,7 @@ def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
         open_handover(actor=clerk, person=insider, receiver=reader2)
 
 
+@pytest.mark.refuses("DOC.HANDOVER")
 def test_a_handover_goes_to_another_active_member_of_staff(org, copy):
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]
     auditor = org["people"]["auditor"]
