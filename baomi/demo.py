@@ -9,12 +9,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from baomi.approvals.services import request_approval
+from baomi.approvals.services import approve, request_approval
 from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
 from baomi.core.services import create_org_unit
 from baomi.ledger.models import Cabinet
 from baomi.ledger.services import (
+    ask_to_print,
     create_cabinet,
     record_print_waste,
     register_incoming,
@@ -195,11 +196,19 @@ def _load_documents(people: dict[str, Person], units: dict[str, OrgUnit]) -> Non
         "cabinet": cabinets["JYS-01"],
         "scope_departments": [units["综合规划科"], units["办公室"]],
     }
+    # the head of the confidential room approves the run's distribution (DOC.PRINT.SCOPE)
+    distribution = ask_to_print(
+        actor=clerk,
+        summary="2027年度重点工作安排征求意见稿印制",
+        count=6,
+        recipients=["综合规划科", "办公室", "财务审计科", "人事科", "信息中心", "存档"],
+    )
+    approve(actor=people["chenmin"], approval=distribution)
     plan = register_internal(
         title="2027年度重点工作安排（征求意见稿）",
         doc_number="发改办〔2026〕41号",
         marking="秘密★1年",
-        approved_count=6,
+        approval=distribution,
         copies=6,
         drafts=1,
         proofs=1,

@@ -90,6 +90,15 @@ register(
     rule_id="DOC.CARRY_OUT",
     valid_days=7,
 )
+# 印制: the leader approves the distribution (发送范围) of one print run, its count and
+# recipients, before the copies exist; the payload holds both
+register(
+    "document.print",
+    title=_("Approve a print run's distribution"),
+    approver=DEPARTMENT_LEADER,
+    rule_id="DOC.PRINT.SCOPE",
+    valid_days=14,
+)
 register(
     "copy.reproduce",
     title=_("Duplicate or extract a copy"),

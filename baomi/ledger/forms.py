@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from baomi.approvals.models import Approval
 from baomi.core.inputs import COPIES_MAX, PAGES_MAX, SHEETS_MAX, CheckedForm
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.models import OrgUnit
@@ -85,9 +86,32 @@ class IncomingForm(RegistrationForm):
             self.fields[name].queryset = _staff()  # type: ignore[attr-defined]
 
 
+def print_approvals(person: Any) -> Any:
+    """The person's own approved, unused approvals of a print run's distribution."""
+    return Approval.objects.filter(
+        requester=person, kind="document.print", state=Approval.State.APPROVED
+    ).order_by("-decided_at", "-pk")
+
+
+class DistributionChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        payload = obj.payload or {}
+        return _("%(summary)s: %(count)s copies to %(recipients)s") % {
+            "summary": obj.summary,
+            "count": payload.get("count", 0),
+            "recipients": "、".join(payload.get("recipients") or ()),
+        }
+
+
 class InternalForm(RegistrationForm):
-    approved_count = forms.IntegerField(
-        label=_("Approved distribution count"), min_value=1, max_value=COPIES_MAX
+    """内部印制登记: the number of formal copies comes from the leader's approval of the run's
+    distribution, not from a number typed here (DOC.PRINT.SCOPE)."""
+
+    approval = DistributionChoice(
+        label=_("Approved distribution (发送范围)"),
+        queryset=Approval.objects.none(),
+        required=False,
+        help_text=_("A leader's approval of how many copies go to whom; ask for one first."),
     )
     drafts = forms.IntegerField(
         label=_("Drafts"), min_value=0, max_value=COPIES_MAX, initial=0, required=False
@@ -104,6 +128,11 @@ class InternalForm(RegistrationForm):
         help_text=_("Registered like the document, then destroyed: none may be kept."),
     )
 
+    def offer(self, person: Any) -> InternalForm:
+        """Offer only the person's own approved distributions."""
+        self.fields["approval"].queryset = print_approvals(person)  # type: ignore[attr-defined]
+        return self
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for name in ("drafts", "proofs", "surplus"):
@@ -116,6 +145,21 @@ class OutgoingForm(RegistrationForm):
         label=_("Recipients (主送)"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One unit per line; each gets a copy."),
+    )
+
+    def clean_recipients(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["recipients"].splitlines()]
+
+
+class PrintRunRequestForm(CheckedForm):
+    """Ask a leader to approve a print run's distribution (发送范围): how many, to whom."""
+
+    summary = forms.CharField(label=_("What is printed (unclassified summary)"), max_length=200)
+    count = forms.IntegerField(label=_("Formal copies"), min_value=1, max_value=COPIES_MAX)
+    recipients = forms.CharField(
+        label=_("Recipients (发送范围)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One recipient per line; each gets a copy."),
     )
 
     def clean_recipients(self) -> list[str]:

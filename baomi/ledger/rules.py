@@ -49,9 +49,19 @@ def stored_apart(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     )
 
 
-@rule("DOC.PRINT.SCOPE", actions=("document.print",))
+@rule("DOC.PRINT.SCOPE", actions=("document.print",), lift="document.print")
 def print_within_approved_count(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The count printed comes from a leader's approval of the run's distribution (发送范围),
+    never from a number the clerk types in; formal copies beyond it are refused."""
     copies, approved = ctx["copies"], ctx["approved"]
+    if approved is None:
+        return Fail(
+            lambda: _(
+                "A print run needs a leader's approval of its distribution: the number of "
+                "copies and who receives them."
+            ),
+            {"copies": copies},
+        )
     if copies <= approved or not p["no_surplus_copies"]:
         return None
     return Fail(
@@ -63,6 +73,7 @@ def print_within_approved_count(ctx: Mapping[str, Any], p: Mapping[str, Any]) ->
             % {"copies": copies, "approved": approved}
         ),
         {"copies": copies, "approved": approved},
+        final=True,
     )
 
 

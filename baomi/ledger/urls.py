@@ -8,6 +8,7 @@ urlpatterns = [
     path("documents/<int:pk>/", views.document, name="document"),
     path("incoming/new/", views.new_registration, {"origin": "incoming"}, name="new-incoming"),
     path("internal/new/", views.new_registration, {"origin": "internal"}, name="new-internal"),
+    path("internal/ask/", views.ask_print, name="ask-print"),
     path("outgoing/new/", views.new_registration, {"origin": "outgoing"}, name="new-outgoing"),
     path("documents/<int:pk>/sign/", views.sign, name="sign"),
     path("documents/<int:pk>/waste/", views.record_waste, name="record-waste"),

@@ -28,7 +28,7 @@ from baomi.people.views import AuthedRequest
 
 from . import services
 from .custody import timeline
-from .forms import IncomingForm, InternalForm, OutgoingForm, PrintWasteForm
+from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm, PrintWasteForm
 from .models import Attachment, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
 from .registers import REGISTERS
@@ -135,6 +135,8 @@ def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
     """收文、印制、发文登记: one page per path, each with the fields its rules need."""
     form_class, service, title = REGISTRATION[Document.Origin(origin)]
     form = form_class(request.POST or None)
+    if isinstance(form, InternalForm):
+        form.offer(request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -147,6 +149,30 @@ def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
             )
             return redirect("ledger:document", pk=created.pk)
     return render(request, "ledger/new.html", {"form": form, "title": title})
+
+
+@form_checks_text
+@login_required
+def ask_print(request: AuthedRequest) -> HttpResponse:
+    """Ask a leader to approve a print run's distribution (发送范围) before printing it."""
+    form = PrintRunRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            asked = services.ask_to_print(actor=request.user, **form.cleaned_data)
+        except (ValidationError, policy.RuleViolation) as exc:
+            add_to_form(form, exc)
+        else:
+            messages.success(request, _("Your request went to the approver."))
+            return redirect("approvals:detail", pk=asked.pk)
+    return render(
+        request,
+        "ledger/new.html",
+        {
+            "form": form,
+            "title": _("Ask for a print run's distribution"),
+            "submit": _("Ask for approval"),
+        },
+    )
 
 
 @login_required

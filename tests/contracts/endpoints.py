@@ -122,6 +122,7 @@ LISTS: dict[str, Case] = {
     "document-list": List(rows=_through("ledger.Document", ""), seen_by="sunli"),
     "document-export": List(query={"register": "carriers", "format": "xlsx"}),
     "document-import": Action(),
+    "document-print-requests": Action(),
     "circulation-list": List(rows=_through("flows.Circulation", "copy__document"), seen_by="sunli"),
     "loan-list": List(rows=_through("flows.Loan", "copy__document"), seen_by="sunli"),
     "loss-report-list": List(rows=_through("flows.LossReport", "copy__document"), seen_by="sunli"),

@@ -83,6 +83,7 @@ LEDGER: dict[str, Case] = {
     "ledger:document": Obj("document"),
     "ledger:new-incoming": List(),
     "ledger:new-internal": List(),
+    "ledger:ask-print": List(),
     "ledger:new-outgoing": List(),
     "ledger:sign": Obj("document", method="POST"),
     "ledger:record-waste": Obj(

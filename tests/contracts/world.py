@@ -114,7 +114,9 @@ def build_world() -> World:
 
 
 def _ledger(world: World) -> None:
+    from baomi.approvals.services import approve
     from baomi.ledger.services import (
+        ask_to_print,
         attach_content,
         record_print_waste,
         register_internal,
@@ -132,6 +134,10 @@ def _ledger(world: World) -> None:
         issued_on=dt.date(2026, 11, 16),
         copies=9,
     )
+    distribution = ask_to_print(
+        actor=p[CLERK], summary="印制规〔2026〕2号", count=2, recipients=["综合规划科", "存档"]
+    )
+    approve(actor=p["chenmin"], approval=distribution)
     printed = register_internal(
         actor=p[CLERK],
         title=TITLES["waste"],
@@ -139,7 +145,7 @@ def _ledger(world: World) -> None:
         issuer="示范市发展和改革委员会",
         issued_on=dt.date(2026, 11, 16),
         marking="秘密★1年",
-        approved_count=2,
+        approval=distribution,
         copies=2,
         cabinet=cabinet,
         scope_departments=[planning],

@@ -17,7 +17,7 @@ from baomi.ledger.models import Attachment, Document, Instruction, PrintWaste
 from baomi.ledger.services import attach_content, record_print_waste, register_internal
 from baomi.people.models import Post
 from tests.support import api, pdf_text
-from tests.support.factories import ISSUED, person, register
+from tests.support.factories import ISSUED, person, print_approved, register
 
 from .test_xlsx import good, workbook
 
@@ -108,7 +108,9 @@ def test_each_origin_registers_through_the_api_with_its_numbered_copies(org):
     assert event.event["data"]["signed_by"] == insider.pk
 
     internal = client.post(
-        API, payload(org, "internal", approved_count=2, drafts=1, proofs=1), format="json"
+        API,
+        payload(org, "internal", approval=print_approved(org, 2).pk, drafts=1, proofs=1),
+        format="json",
     )
     assert internal.status_code == 201, internal.content
     printed = Document.objects.get(pk=internal.json()["id"])
@@ -129,9 +131,13 @@ def test_each_origin_registers_through_the_api_with_its_numbered_copies(org):
     assert AuditEvent.objects.filter(action="copy.registered").count() == 2 + 4 + 2
 
 
+@pytest.mark.refuses("DOC.PRINT.SCOPE")
 def test_a_print_run_beyond_its_approved_count_is_refused_naming_the_rule(org):
     client = api(org["people"]["clerk"])
-    refused = client.post(API, payload(org, "internal", copies=3, approved_count=2), format="json")
+    approval = print_approved(org, 2)
+    refused = client.post(
+        API, payload(org, "internal", copies=3, approval=approval.pk), format="json"
+    )
     assert rules(refused) == ["DOC.PRINT.SCOPE"]
     assert refused.json()["status"] == 403 and "approved distribution" in refused.json()["detail"]
     assert not Document.objects.exists()
@@ -146,8 +152,8 @@ def test_bad_input_is_a_400_problem_and_saves_nothing(org):
     assert no_origin.status_code == 400 and "origin" in no_origin.json()["errors"]
     no_cabinet = client.post(API, payload(org, cabinet="NO-SUCH"), format="json")
     assert no_cabinet.status_code == 400 and "cabinet" in no_cabinet.json()["errors"]
-    no_approved = client.post(API, payload(org, "internal"), format="json")
-    assert "approved_count" in no_approved.json()["errors"]
+    no_approved = client.post(API, payload(org, "internal", approval="many"), format="json")
+    assert no_approved.status_code == 400 and "approval" in no_approved.json()["errors"]
     unmarked = client.post(API, payload(org, marking="", level=3), format="json")
     assert unmarked.status_code == 400 and unmarked["Content-Type"].startswith(PROBLEM)
     assert "marking" in unmarked.json()["errors"]
@@ -164,7 +170,7 @@ def test_an_outsider_gets_404_from_every_endpoint_of_a_document(org, content_dir
         issuer="委机关",
         issued_on=ISSUED,
         copies=2,
-        approved_count=2,
+        approval=print_approved(org, 2),
         cabinet=org["cabinet"],
         marking="机密★10年",
         scope_departments=[org["units"]["planning"]],
@@ -269,7 +275,8 @@ def test_the_clerk_routes_and_the_leader_writes_instructions(org, leader):
 
 def test_print_waste_is_recorded_then_destroyed_under_supervision(org):
     clerk = api(org["people"]["clerk"])
-    created = clerk.post(API, payload(org, "internal", approved_count=2), format="json").json()
+    distribution = print_approved(org, 2).pk
+    created = clerk.post(API, payload(org, "internal", approval=distribution), format="json").json()
     url = f"{API}{created['id']}/print-waste/"
     assert clerk.post(url, {"kind": "confetti", "sheets": 3}).status_code == 400
     assert clerk.post(url, {"kind": "spoiled", "sheets": 0}).status_code == 400

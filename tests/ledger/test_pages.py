@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from baomi.audit.models import AuditEvent
 from baomi.ledger.models import Document
-from tests.support.factories import register
+from tests.support.factories import print_approved, register
 
 pytestmark = pytest.mark.django_db
 
@@ -158,13 +158,16 @@ def _form(org, **kw):
 def test_a_print_run_with_drafts_and_its_waste_through_the_pages(client, org):
     client.force_login(org["people"]["clerk"])
     response = client.post(
-        "/ledger/internal/new/", _form(org, approved_count="2", drafts="1", surplus="")
+        "/ledger/internal/new/",
+        _form(org, approval=print_approved(org, 2).pk, drafts="1", surplus=""),
     )
     assert response.status_code == 302, response.content.decode()
     document = Document.objects.get()
     assert list(document.copies.values_list("variant", flat=True)) == ["formal", "formal", "draft"]
     refused = client.post(
-        "/ledger/internal/new/", _form(org, approved_count="1"), HTTP_ACCEPT_LANGUAGE="en"
+        "/ledger/internal/new/",
+        _form(org, approval=print_approved(org, 1).pk),
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert "DOC.PRINT.SCOPE" in refused.content.decode() and Document.objects.count() == 1
     client.post(f"/ledger/documents/{document.pk}/waste/", {"kind": "spoiled", "sheets": "7"})

@@ -21,12 +21,13 @@ from baomi.ledger.services import (
     view_document,
 )
 from tests.support import recorded, rule_ids
-from tests.support.factories import ISSUED, register
+from tests.support.factories import ISSUED, print_approved, register
 
 pytestmark = pytest.mark.django_db
 
 
-def print_run(org, **kw):
+def print_run(org, approved=5, **kw):
+    """A print run of `copies` (5) under the room head's approval of `approved` (5) copies."""
     args = {
         "actor": org["people"]["clerk"],
         "title": "2027年度工作要点（征求意见稿）",
@@ -34,10 +35,10 @@ def print_run(org, **kw):
         "issued_on": ISSUED,
         "cabinet": org["cabinet"],
         "marking": "秘密★1年",
-        "approved_count": 5,
         "copies": 5,
     }
     args.update(kw)
+    args.setdefault("approval", print_approved(org, approved))
     return register_internal(**args)
 
 
@@ -58,6 +59,7 @@ def test_drafts_proofs_and_surplus_prints_are_numbered_after_the_formal_copies(o
     assert data["draft"] == 2 and data["surplus"] == 1 and "formal" not in data
 
 
+@pytest.mark.refuses("DOC.PRINT.SCOPE")
 def test_extra_prints_do_not_count_against_the_approval_but_formal_copies_do(org):
     with pytest.raises(policy.RuleViolation) as raised:
         print_run(org, copies=6, drafts=3)

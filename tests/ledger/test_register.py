@@ -165,8 +165,10 @@ def test_search_follows_edits_of_the_title(org):
     assert register_for(clerk, {"q": "会议安排"}).get() == document
 
 
+@pytest.mark.refuses("DOC.PRINT.SCOPE")
 def test_an_internal_print_run_stays_within_the_approved_count(org):
     from baomi.ledger.services import register_internal
+    from tests.support.factories import print_approved
 
     args = {
         "actor": org["people"]["clerk"],
@@ -176,15 +178,16 @@ def test_an_internal_print_run_stays_within_the_approved_count(org):
         "cabinet": org["cabinet"],
         "marking": "秘密★1年",
     }
+    approval = print_approved(org, 5)
     with pytest.raises(policy.RuleViolation) as raised:
-        register_internal(approved_count=5, copies=6, **args)
+        register_internal(approval=approval, copies=6, **args)
     [violation] = raised.value.violations
     assert violation.rule_id == "DOC.PRINT.SCOPE" and violation.values == {
         "copies": 6,
         "approved": 5,
     }
     assert not Document.objects.exists()
-    document = register_internal(approved_count=5, copies=5, **args)
+    document = register_internal(approval=approval, copies=5, **args)
     assert document.origin == Document.Origin.INTERNAL and document.copies.count() == 5
     data = json.loads(AuditEvent.objects.get(action="document.registered").body)["data"]
     assert data["approved_count"] == 5 and data["origin"] == "internal"

@@ -284,3 +284,30 @@ def approved_meeting(org: dict[str, Any], **extra: Any) -> Any:
 
     meeting = planned_meeting(org, **{**MEETING_CHECKS, **extra})
     return services.approve_plan(actor=org["people"]["leader"], meeting=meeting)
+
+
+# -- printing and copying ------------------------------------------------------------------------
+
+
+def room_head(org: dict[str, Any]) -> Any:
+    """A leader of the clerk's confidential room (made once, when the org has none yet)."""
+    from baomi.people.models import Person
+
+    room = org["people"]["clerk"].department
+    found = Person.objects.holding(Post.LEADER, room.pk).first()
+    return found or person("room_head", room, posts=(Post.LEADER,), tier=Tier.CORE)
+
+
+def print_approved(
+    org: dict[str, Any], count: int = 5, recipients: tuple[str, ...] = ("综合规划科",)
+) -> Any:
+    """The room head's approval of a print run's distribution (DOC.PRINT.SCOPE), asked for by
+    the clerk: `count` formal copies to `recipients`."""
+    from baomi.approvals.services import approve
+    from baomi.ledger.services import ask_to_print
+
+    head = room_head(org)
+    asked = ask_to_print(
+        actor=org["people"]["clerk"], summary="印制", count=count, recipients=recipients
+    )
+    return approve(actor=head, approval=asked)

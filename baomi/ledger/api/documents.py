@@ -49,6 +49,7 @@ from .serializers import (
     InternalRegistrationSerializer,
     OriginSerializer,
     OutgoingRegistrationSerializer,
+    PrintRequestSerializer,
     PrintWasteRequestSerializer,
     PrintWasteSerializer,
     RouteSerializer,
@@ -127,6 +128,15 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             DocumentDetailSerializer(found, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
+
+    @extend_schema(request=PrintRequestSerializer, responses={201: ApprovalSerializer})
+    @action(detail=False, methods=["post"], url_path="print-requests", url_name="print-requests")
+    def print_requests(self, request: Request, **kwargs: Any) -> Response:
+        """Ask a leader to approve a print run's distribution (发送范围): the number of formal
+        copies and their recipients. The approval, once given, is named when the run is
+        registered (DOC.PRINT.SCOPE)."""
+        data = _valid(PrintRequestSerializer, request)
+        return self._approval(services.ask_to_print(actor=person_of(request), **data))
 
     @extend_schema(request=RouteSerializer, responses={201: InstructionSerializer})
     @action(detail=True, methods=["post"])

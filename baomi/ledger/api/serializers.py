@@ -207,10 +207,24 @@ class IncomingRegistrationSerializer(RegistrationSerializer):
     )
 
 
-class InternalRegistrationSerializer(RegistrationSerializer):
-    """内部印制登记: a print run, within its approved distribution count."""
+class OwnPrintApprovalField(serializers.PrimaryKeyRelatedField):
+    """One of the requesting person's own print-run approvals; anyone else's does not exist."""
 
-    approved_count = serializers.IntegerField(min_value=1, max_value=COPIES_MAX)
+    def get_queryset(self) -> Any:
+        mine = Approval.objects.requested_by(self.context["request"].user)
+        return mine.filter(kind="document.print")
+
+
+class InternalRegistrationSerializer(RegistrationSerializer):
+    """内部印制登记: a print run of the distribution (count and recipients) a leader approved,
+    named by that approval (DOC.PRINT.SCOPE)."""
+
+    approval = OwnPrintApprovalField(
+        queryset=Approval.objects.all(),
+        allow_null=True,
+        default=None,
+        help_text=_("The leader's approval of the run's distribution (kind document.print)"),
+    )
     drafts = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)
     proofs = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)
     surplus = serializers.IntegerField(min_value=0, max_value=COPIES_MAX, default=0)

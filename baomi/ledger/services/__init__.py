@@ -17,6 +17,7 @@ from .classification import (
     declassify_due,
     holders,
 )
+from .printing import ask_to_print
 from .registration import (
     create_cabinet,
     destroy_print_waste,
@@ -36,6 +37,7 @@ __all__ = [
     "CHANGES",
     "ImportReport",
     "ask_to_change_classification",
+    "ask_to_print",
     "ask_to_widen_scope",
     "attach_content",
     "change_classification",

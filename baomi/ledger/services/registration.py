@@ -114,15 +114,34 @@ def receive_incoming(
 
 
 @transaction.atomic(durable=True)
-def register_internal(*, actor: Person, approved_count: int, **fields: Any) -> Document:
-    """内部印制登记 in a transaction of its own: see `print_internal`."""
-    return print_internal(actor=actor, approved_count=approved_count, **fields)
+def register_internal(*, actor: Person, approval: Any = None, **fields: Any) -> Document:
+    """内部印制登记 of a print run whose distribution (发送范围) a leader approved: the approval
+    (kind document.print, asked for with `ask_to_print`) gives the number of formal copies and
+    their recipients, and is used up (DOC.PRINT.SCOPE). Without one, or beyond its count, the
+    run is refused and nothing is registered. See `print_internal` for the rest."""
+    from baomi.approvals.services import consume
+
+    granted, approved, recipients = None, None, ()
+    if approval is not None:
+        granted = consume(actor=actor, approval=approval, action="document.print")
+        # an approval without a count approves nothing: no formal copy at all
+        approved = int(granted.payload.get("count") or 0)
+        recipients = tuple(str(r) for r in granted.payload.get("recipients") or ())
+    return print_internal(
+        actor=actor,
+        approved_count=approved,
+        recipients=recipients,
+        approval=granted,
+        **fields,
+    )
 
 
 def print_internal(
     *,
     actor: Person,
-    approved_count: int,
+    approved_count: int | None,
+    recipients: Iterable[str] = (),
+    approval: Any = None,
     drafts: int = 0,
     proofs: int = 0,
     surplus: int = 0,
@@ -130,9 +149,16 @@ def print_internal(
 ) -> Document:
     """内部印制登记 inside the caller's transaction (a meeting's documents are one): a print run
     of the organization's own document. No more formal copies than the approved distribution
-    count (DOC.PRINT.SCOPE); drafts, proofs and surplus prints are numbered after the formal
-    copies and registered like them, so each is accounted for until it is destroyed."""
-    policy.require("document.print", copies=fields.get("copies", 0), approved=approved_count)
+    count (DOC.PRINT.SCOPE), which the caller takes from what approved the distribution (a
+    leader's document.print approval; for a meeting, its list of participants); drafts, proofs
+    and surplus prints are numbered after the formal copies and registered like them, so each
+    is accounted for until it is destroyed."""
+    policy.require(
+        "document.print",
+        copies=fields.get("copies", 0),
+        approved=approved_count,
+        approvals=(approval.kind,) if approval is not None else (),
+    )
     extra: dict[str, int] = {
         Copy.Variant.DRAFT: drafts,
         Copy.Variant.PROOF: proofs,
@@ -141,13 +167,15 @@ def print_internal(
     for variant, count in extra.items():
         if count < 0:
             raise ValidationError({str(variant): _("A count cannot be negative.")})
+    names = [r for r in recipients if r]
     return _register(
         actor=actor,
         origin=Document.Origin.INTERNAL,
-        document_fields={"approved_count": approved_count},
+        document_fields={"approved_count": approved_count, "recipients": "、".join(names)},
         extra_copies=extra,
         audit_data={
             "approved_count": approved_count,
+            **({"approval": approval.pk, "recipients": names} if approval is not None else {}),
             **{str(v): n for v, n in extra.items() if n},
         },
         **fields,
