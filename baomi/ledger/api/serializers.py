@@ -273,6 +273,16 @@ class ChangeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, style=MULTILINE)
 
 
+class PrintRequestSerializer(serializers.Serializer):
+    """Ask a leader to approve a print run's distribution (发送范围)."""
+
+    summary = serializers.CharField(max_length=200, help_text=_("Unclassified summary"))
+    count = serializers.IntegerField(min_value=1, max_value=COPIES_MAX)
+    recipients = serializers.ListField(
+        child=serializers.CharField(max_length=100), help_text=_("Recipients (发送范围)")
+    )
+
+
 class OwnApprovalField(serializers.PrimaryKeyRelatedField):
     """One of the requesting person's own approvals; anyone else's does not exist for them."""
 
