@@ -259,6 +259,12 @@ def carry_out_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
 @rule("DOC.REPRO.APPROVAL", actions=("copy.reproduce",), lift="copy.reproduce")
 def reproduction_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     document, count, approved = ctx["document"], ctx["count"], ctx["approved_count"]
+    if approved is not None and approved < 1:
+        return Fail(
+            lambda: _("The approval states no number of copies: ask again, stating the count."),
+            {"count": count, "approved": approved},
+            final=True,
+        )
     if approved is not None and count > approved:
         return Fail(
             lambda: (

@@ -25,7 +25,7 @@ def approved(org, count=2):
         actor=org["people"]["clerk"],
         kind="copy.reproduce",
         summary="复印2份供审计组使用",
-        payload={"count": count},
+        payload={} if count is None else {"count": count},
     )
     return approve(actor=room_leader, approval=asked)
 
@@ -40,6 +40,7 @@ def reproduce(org, **kw):
     return reproduce_copies(**{**args, **kw})
 
 
+@pytest.mark.refuses("DOC.REPRO.APPROVAL")
 def test_DOC_REPRO_APPROVAL_copying_needs_a_leaders_approval(org):
     with pytest.raises(policy.RuleViolation) as raised:
         reproduce(org, issuer_consent="市政府办公室同意复制函")
@@ -48,6 +49,7 @@ def test_DOC_REPRO_APPROVAL_copying_needs_a_leaders_approval(org):
     assert org["document"].copies.count() == 3
 
 
+@pytest.mark.refuses("DOC.REPRO.APPROVAL")
 def test_DOC_REPRO_APPROVAL_another_issuers_document_needs_its_consent_too(org):
     with pytest.raises(policy.RuleViolation) as raised:
         reproduce(org, approval=approved(org))
@@ -56,12 +58,27 @@ def test_DOC_REPRO_APPROVAL_another_issuers_document_needs_its_consent_too(org):
     assert violation.values == {"issuer": "市人民政府办公室"}
 
 
+@pytest.mark.refuses("DOC.REPRO.APPROVAL")
 def test_DOC_REPRO_APPROVAL_no_more_copies_than_approved(org):
     with pytest.raises(policy.RuleViolation) as raised:
         reproduce(org, count=3, approval=approved(org, count=2), issuer_consent="复制同意函")
     assert raised.value.violations[0].values == {"count": 3, "approved": 2}
 
 
+@pytest.mark.refuses("DOC.REPRO.APPROVAL")
+def test_DOC_REPRO_APPROVAL_an_approval_that_states_no_count_allows_no_copy(org):
+    approval = approved(org, count=None)
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, count=1, approval=approval, issuer_consent="复制同意函")
+    [violation] = raised.value.violations
+    assert violation.rule_id == "DOC.REPRO.APPROVAL" and violation.lift is None
+    assert violation.values == {"count": 1, "approved": 0}
+    assert org["document"].copies.count() == 3
+    approval.refresh_from_db()
+    assert approval.state == "approved"  # nothing used: the transaction was undone
+
+
+@pytest.mark.applied("DOC.REPRO.STAMP")
 def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_originals(org):
     approval = approved(org)
     made = reproduce(org, approval=approval, issuer_consent="市政府办公室同意复制函")
@@ -88,6 +105,7 @@ def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_origin
     assert waste.sheets == 2
 
 
+@pytest.mark.refuses("DOC.TOPSECRET")
 def test_DOC_TOPSECRET_a_top_secret_document_is_copied_only_with_the_originators_consent(org):
     from tests.support.factories import register
 

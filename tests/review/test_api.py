@@ -10,6 +10,7 @@ from tests.support.factories import REVIEW_SOURCE as SOURCE
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.refuses("PUB.REVIEW")
 def test_a_manuscript_through_the_api_from_submission_to_redacted_release(org):
     author, reviewer = org["people"]["insider"], org["people"]["reviewer"]
     made = api(author).post(

@@ -47,7 +47,8 @@ def reproduce_copies(
             actor=actor, approval=approval, action="copy.reproduce", subjects=(document,)
         )
         granted = (approval.kind,)
-        approved_count = int(approval.payload.get("count", 0)) or None
+        # the count is part of what the leader approved: an approval without one allows none
+        approved_count = int(approval.payload.get("count") or 0)
     policy.require("custody.manage", actor=actor)
     _not_sealed(actor, document)
     policy.require("document.register", actor=actor, cabinet=cabinet, level=document.level)
@@ -70,6 +71,9 @@ def reproduce_copies(
         )
         for n in range(1, count + 1)
     ]
+    # DOC.REPRO.STAMP: each copy is on record with the copying unit's stamp, and stays a copy
+    # of the same document, so its level, period and scope are the source's
+    policy.applying("DOC.REPRO.STAMP")
     stamp = str(actor.department) if actor.department_id else ""
     for copy in made:
         audit.record(
