@@ -4,6 +4,7 @@ copy is. Secure cabinets (保密柜) hold copies under a named custodian (DOC.ST
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from baomi.core.inputs import COPIES_MAX, COPY_NO_MAX, PAGES_MAX, SHEETS_MAX, bounded
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.rules import clearance_ceiling
-from baomi.core.visibility import Through, VisibleQuerySet, document_condition
+from baomi.core.visibility import Through, VisibleQuerySet, document_condition, sees_nothing
 
 
 class Cabinet(models.Model):
@@ -73,7 +74,9 @@ def visible(person: Any, path: str = "") -> Q:
     SQL, so a list of copies or circulations walks its own index instead of first building the
     set of every visible document. Non-secret items for every member of staff; classified items
     when the tier admits the level and the person is in the knowledge scope by name,
-    department or post; declassified items for all staff. Administrator accounts see none."""
+    department or post, or holds a custody post in the registering department (the room's one
+    register, see `keeps_register`); declassified items for all staff. Administrator accounts
+    see none."""
     if not person.is_authenticated or not person.is_active or person.admin_role:
         return Q(pk__in=[])
     prefix = f"{path}__" if path else ""
@@ -83,12 +86,29 @@ def visible(person: Any, path: str = "") -> Q:
         | Q(department=person.department_id)
         | Q(post__in=list(person.post_codes))
     )
+    known = Q(Exists(in_scope))
+    if keeps_register(person) and person.department_id is not None:
+        known |= Q(**{f"{prefix}department": person.department_id})
     return (
         Q(**{f"{prefix}level__lte": Level.INTERNAL})
         # declassified: tracked still, but without restriction
         | Q(**{f"{prefix}state": "declassified"})
-        | (Q(**{f"{prefix}level__lte": ceiling}) & Q(Exists(in_scope)))
+        | (Q(**{f"{prefix}level__lte": ceiling}) & known)
     )
+
+
+def keeps_register(person: Any) -> bool:
+    """Whether `person` holds a custody post (the posts ACC.ROLE lets manage custody) while
+    ACC.NEED_TO_KNOW lets such posts know their room's register: they then know of every item
+    their department registered and every copy in the cabinets they keep, so the room's clerks
+    cover each other's duty and a custodian accounts for her cabinet. Knowing of an item is
+    not reading it: its content still asks for the knowledge scope (`content.view`)."""
+    from baomi.policy import params
+
+    if sees_nothing(person) or not params("ACC.NEED_TO_KNOW")["custody_posts_see_register"]:
+        return False
+    custody_posts = params("ACC.ROLE")["posts"].get("custody.manage", ())
+    return bool(set(custody_posts) & person.post_codes)
 
 
 document_condition.register(visible)
@@ -265,6 +285,21 @@ class ScopeEntry(models.Model):
         return f"{self.document_id}: {self.person_id or self.department_id or self.post}"
 
 
+@dataclass(frozen=True, slots=True)
+class CopyVisibility:
+    """A copy is known with its document, and to the keeper of the cabinet it lies in when she
+    holds a custody post (`keeps_register`) and is cleared for its level: she accounts for
+    every copy in her cabinet, whoever's knowledge scope it belongs to."""
+
+    def condition(self, model: type[models.Model], person: Any) -> Q:
+        found = Through("document").condition(model, person)
+        if keeps_register(person):
+            found |= Q(cabinet__custodian=person.pk) & Q(
+                document__level__lte=clearance_ceiling(person.tier)
+            )
+        return found
+
+
 class Copy(models.Model):
     """份: a numbered copy, the tracked unit; exactly one accountable holder at every moment."""
 
@@ -309,7 +344,7 @@ class Copy(models.Model):
     # a unit outside the organization that signed for a copy sent to it (发文送达)
     external_holder = models.CharField(_("external holder"), max_length=100, blank=True)
 
-    visibility = Through("document")
+    visibility = CopyVisibility()
     objects = VisibleQuerySet.as_manager()
 
     class Meta:

@@ -99,13 +99,13 @@ def scanned_copy(person: Any, code: str) -> Copy:
 
 
 def copy_by_code(person: Any, code: str) -> Copy | None:
-    """The copy a scanned label names, if this person may know its document; else None."""
+    """The copy a scanned label names, if this person may know of it; else None."""
     parsed = Copy.parse_scan_code(code)
     if parsed is None:
         return None
     return (
-        Copy.objects.select_related("document", "cabinet", "holder")
-        .filter(document__in=Document.objects.visible_to(person))
+        Copy.objects.visible_to(person)
+        .select_related("document", "cabinet", "holder")
         .filter(document_id=parsed[0], copy_no=parsed[1])
         .first()
     )

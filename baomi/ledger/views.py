@@ -32,6 +32,7 @@ from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm
 from .models import Attachment, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
 from .registers import REGISTERS
+from .services.access import reads_content
 
 
 @login_required
@@ -69,6 +70,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "scope": found.scope.select_related("person", "department"),
             "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
             "granted": _granted(request.user, found),
+            "reads_content": reads_content(request.user, found),
             "mine": next(
                 (
                     i

@@ -45,6 +45,22 @@ def must_open(actor: Person, document: Document) -> None:
     policy.require("document.open", actor=actor, document=document)
 
 
+def reads_content(person: Any, document: Document) -> bool:
+    """Whether `person` may read the document's content — its files and the instructions its
+    leaders wrote on it — and not only know of its entry: cleared for the level and inside the
+    knowledge scope (ACC.CLEARANCE, ACC.NEED_TO_KNOW), unless the item is not classified or is
+    declassified. A clerk who knows of the item through her custody post sees the entry only."""
+    if document.state == Document.State.DECLASSIFIED or not Level(document.level).is_classified:
+        return True
+    return policy.check(
+        "content.view",
+        person=person,
+        level=document.level,
+        audience=audience(document),
+        posts=person.post_codes,
+    ).allowed
+
+
 @transaction.atomic(durable=True)
 def view_document(*, actor: Person, document: Document) -> Document:
     """Open a document's page: allowed only to someone who may know it exists (otherwise it is
@@ -57,8 +73,10 @@ def view_document(*, actor: Person, document: Document) -> Document:
 
 @transaction.atomic(durable=True)
 def view_copy(*, actor: Person, copy: Copy) -> Copy:
-    """Open a copy's page (its custody record); on record like every view."""
-    must_see(actor, copy.document_id)
+    """Open a copy's page (its custody record): allowed to whoever may know of the copy (with
+    its document, or as the custodian of its cabinet); on record like every view."""
+    if not Copy.objects.visible_to(actor).filter(pk=copy.pk).exists():
+        raise NotVisible
     audit.record(actor, "copy.viewed", copy, document=copy.document_id, copy_no=copy.label)
     return copy
 
