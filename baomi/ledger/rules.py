@@ -249,3 +249,36 @@ def waste_destroyed_under_a_second_eye(ctx: Mapping[str, Any], p: Mapping[str, A
         lambda: _("A second person supervises the destruction: not the one destroying."),
         {"actor": actor.pk, "supervisor": supervisor.pk},
     )
+
+
+@rule("DOC.REGISTER", actions=("register.import",))
+def registered_once(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """Every item is registered once (件件有着落): an imported row naming a document already in
+    the register — the same issuer and document number, or copy numbers the register already
+    holds for the same issuer, title and date — is refused, and so is a row repeating an
+    earlier row of the same file."""
+    row, known = ctx["row"], ctx["known"]
+    found = known.duplicate(row)
+    if found is None:
+        return None
+    what, values = found
+    messages = {
+        "row": lambda: (
+            _("the same document as row %(row)s: an item is registered once") % values
+        ),
+        "number": lambda: (
+            _(
+                "%(issuer)s %(number)s is already in the register: an item is registered once, "
+                "so this row is not imported again"
+            )
+            % values
+        ),
+        "copies": lambda: (
+            _(
+                "copies %(copies)s of “%(title)s” (%(issuer)s, %(issued_on)s) are already in the "
+                "register: an item is registered once, so this row is not imported again"
+            )
+            % values
+        ),
+    }
+    return Fail(messages[what], {"row": row.number, "duplicate": what, **values})

@@ -37,7 +37,9 @@ def import_register(*, actor: Person, data: bytes, commit: bool) -> ImportReport
     """Import an existing register from xlsx. Every row is checked first (a dry run lists every
     bad row with its reasons); only a file without a bad row is saved, all of it in one
     transaction, as incoming items registered by `actor` — every document and copy with its
-    audit event."""
+    audit event. A row whose document is already in the register, or repeats an earlier row,
+    is a bad row (DOC.REGISTER): nothing is imported twice, so an exported register imported
+    again imports nothing."""
 
     from .. import xlsx
 
@@ -50,6 +52,11 @@ def import_register(*, actor: Person, data: bytes, commit: bool) -> ImportReport
         )
     except ValueError as exc:
         raise ValidationError({"file": str(exc)}) from exc
+    known = KnownItems.of(rows)
+    for row in rows:
+        refused = policy.check("register.import", row=row, known=known)
+        row.errors += [f"{v.rule_id} {v.message}" for v in refused.violations]
+        known.remember(row)
     errors = [(row.number, row.errors) for row in rows if row.errors]
     if errors or not commit:
         return ImportReport(len(rows), errors)
@@ -57,8 +64,99 @@ def import_register(*, actor: Person, data: bytes, commit: bool) -> ImportReport
     return ImportReport(len(rows), [], len(rows))
 
 
+#: rows looked up in the register at a time (each one a bound parameter of the query)
+LOOKUP_CHUNK = 500
+
+
+def _chunks(values: list[Any]) -> Any:
+    for start in range(0, len(values), LOOKUP_CHUNK):
+        yield values[start : start + LOOKUP_CHUNK]
+
+
+@dataclass
+class KnownItems:
+    """What the register already holds of the items a file names, looked up once for the
+    whole file: the (issuer, document number) pairs, and for items without a number the copy
+    numbers registered under the same issuer, title and date of issue; with the rows of the
+    file seen so far, so a row repeating an earlier one is found too (DOC.REGISTER)."""
+
+    numbered: set[tuple[str, str]]
+    copies: dict[tuple[str, str, Any], set[int]]
+    earlier: dict[tuple[Any, ...], int]
+
+    @classmethod
+    def of(cls, rows: list[Any]) -> KnownItems:
+        numbers = sorted({r.fields["doc_number"] for r in rows if r.fields.get("doc_number")})
+        numbered: set[tuple[str, str]] = set()
+        for chunk in _chunks(numbers):
+            found = Document.objects.filter(doc_number__in=chunk).order_by()
+            numbered.update(found.values_list("issuer", "doc_number"))
+        titles = sorted(
+            {
+                r.fields["title"]
+                for r in rows
+                if r.fields.get("title") and not r.fields.get("doc_number")
+            }
+        )
+        copies: dict[tuple[str, str, Any], set[int]] = {}
+        for chunk in _chunks(titles):
+            found = Copy.objects.filter(document__doc_number="", document__title__in=chunk)
+            for issuer, title, issued_on, number in found.values_list(
+                "document__issuer", "document__title", "document__issued_on", "copy_no"
+            ):
+                copies.setdefault((issuer, title, issued_on), set()).add(number)
+        return cls(numbered, copies, {})
+
+    @staticmethod
+    def _key(row: Any) -> tuple[Any, ...] | None:
+        f = row.fields
+        if not f.get("issuer"):
+            return None
+        if f.get("doc_number"):
+            return ("number", f["issuer"], f["doc_number"])
+        if f.get("title") and f.get("issued_on"):
+            return ("unnumbered", f["issuer"], f["title"], f["issued_on"])
+        return None
+
+    def duplicate(self, row: Any) -> tuple[str, dict[str, Any]] | None:
+        """Why `row` names an item already registered or already in the file, or None: the
+        kind ("row", "number", "copies") and the values its message names."""
+        key = self._key(row)
+        if key is None:
+            return None
+        if key in self.earlier:
+            return "row", {"row": self.earlier[key]}
+        f = row.fields
+        if key[0] == "number":
+            if (f["issuer"], f["doc_number"]) in self.numbered:
+                return "number", {"issuer": f["issuer"], "number": f["doc_number"]}
+            return None
+        held = self.copies.get((f["issuer"], f["title"], f["issued_on"]), set())
+        clash = sorted(held & set(range(1, (f.get("copies") or 1) + 1)))
+        if not clash:
+            return None
+        shown = "、".join(f"{n:06d}" for n in clash[:5]) + ("…" if len(clash) > 5 else "")
+        return "copies", {
+            "copies": shown,
+            "title": f["title"],
+            "issuer": f["issuer"],
+            "issued_on": f["issued_on"].isoformat(),
+        }
+
+    def remember(self, row: Any) -> None:
+        """Note `row` as seen, so a later row repeating it is found."""
+        key = self._key(row)
+        if key is not None:
+            self.earlier.setdefault(key, row.number)
+
+
 @transaction.atomic(durable=True)
 def _import_rows(actor: Person, rows: list[Any]) -> None:
+    # checked again where it is saved: what another import saved since the check is refused too
+    known = KnownItems.of(rows)
+    for row in rows:
+        policy.require("register.import", row=row, known=known)
+        known.remember(row)
     now = clock.now()
     documents = []
     for row in rows:
