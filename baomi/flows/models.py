@@ -42,6 +42,9 @@ class Circulation(models.Model):
     # where the copy goes back to when the last reader has returned it
     cabinet = models.ForeignKey(Cabinet, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(_("started at"))
+    # the whole circulation is done by then, counted from its start (DOC.CIRC.DEADLINE); every
+    # reader's return time falls before it
+    deadline = models.DateTimeField(_("circulation deadline"))
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
 

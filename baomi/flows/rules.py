@@ -82,6 +82,14 @@ def _same_day_time(day: dt.date) -> dt.datetime:
     return clock.at(day, params("DOC.READ.SAME_DAY")["return_by"])
 
 
+def circulation_deadline(document: Document, started: dt.datetime) -> dt.datetime:
+    """When a whole circulation of `document` opened at `started` must be done, counted from
+    its start (DOC.CIRC.DEADLINE): closing time the same day for 特急, after the urgency's days
+    otherwise."""
+    day = clock.local(started).date()
+    return closing(day + dt.timedelta(days=reading_days(document.urgency)))
+
+
 @rule("DOC.CIRC.SCOPE", actions=("circulation.start",))
 def readers_inside_scope(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     document = ctx["document"]
@@ -119,34 +127,109 @@ def back_to_the_clerk_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
     )
 
 
+#: how a reader signs for a circulating copy (DOC.CIRC.IN_PERSON): signed in, on the page; or
+#: standing before the clerk, with their own password or one-time code on the clerk's screen
+SIGNED_ON_THE_PAGE, SIGNED_WITH_PASSWORD, SIGNED_WITH_CODE = "page", "password", "code"
+
+
 @rule("DOC.CIRC.IN_PERSON", actions=("circulation.sign",))
 def reader_signs_in_person(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    step, actor = ctx["step"], ctx["actor"]
-    if actor.pk == step.reader_id:
+    """The reader signs for themselves: signed in, or before the clerk with a credential only
+    they know; `proof` is what the service verified, never what a caller claims."""
+    step, actor, proof = ctx["step"], ctx["actor"], ctx["proof"]
+    if actor.pk == step.reader_id and proof is not None:
+        return None
+    if proof in (SIGNED_WITH_PASSWORD, SIGNED_WITH_CODE):
         return None
     return Fail(
         lambda: (
-            _("Only %(reader)s signs for this copy, in person: no one signs for someone else.")
+            _(
+                "Only %(reader)s signs for this copy, in person: signed in on the page, or "
+                "before the clerk with their own password or one-time code."
+            )
             % {"reader": step.reader}
         ),
         {"reader": step.reader_id, "actor": actor.pk},
     )
 
 
-@rule("DOC.CIRC.DEADLINE", actions=("circulation.hand",))
-def within_circulation_deadline(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    due, latest = ctx["due_at"], ctx["latest"]
-    if due <= latest:
+def _unsigned(step: Any) -> Fail:
+    return Fail(
+        lambda: (
+            _(
+                "%(reader)s has not signed for the copy: it is neither taken back nor handed "
+                "on before the reader has signed."
+            )
+            % {"reader": step.reader}
+        ),
+        {"reader": step.reader_id},
+    )
+
+
+@rule("DOC.CIRC.IN_PERSON", actions=("circulation.take_back",))
+def taken_back_once_signed(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    step = ctx["step"]
+    return None if step.signed_at is not None else _unsigned(step)
+
+
+@rule("DOC.CIRC.IN_PERSON", actions=("circulation.hand",))
+def handed_on_once_signed(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The reader who has the copy signs for it before anyone else is handed it."""
+    out = ctx["with_reader"]
+    return None if out is None or out.signed_at is not None else _unsigned(out)
+
+
+def _minutes(moment: dt.datetime) -> str:
+    return clock.local(moment).isoformat(timespec="minutes")
+
+
+def _shown(moment: dt.datetime) -> str:
+    return clock.local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@rule("DOC.CIRC.DEADLINE", actions=("circulation.start",))
+def circulation_can_finish_in_time(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A circulation whose whole deadline is already past when it would open (a 特急 item after
+    closing time) is not opened: opened the next morning, it has that day."""
+    deadline = ctx["deadline"]
+    if deadline > clock.now():
         return None
     return Fail(
         lambda: (
-            _("A reader may keep this copy until %(latest)s at the latest.")
-            % {"latest": clock.local(latest).strftime("%Y-%m-%d %H:%M")}
+            _("This circulation would have to be done by %(deadline)s, which has passed.")
+            % {"deadline": _shown(deadline)}
         ),
-        {
-            "due_at": clock.local(due).isoformat(timespec="minutes"),
-            "latest": clock.local(latest).isoformat(timespec="minutes"),
-        },
+        {"deadline": _minutes(deadline)},
+    )
+
+
+@rule("DOC.CIRC.DEADLINE", actions=("circulation.hand",))
+def within_circulation_deadline(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """Each reader's time falls within what remains of the whole circulation's deadline."""
+    due, deadline = ctx["due_at"], ctx["deadline"]
+    values = {"due_at": _minutes(due), "deadline": _minutes(deadline)}
+    if deadline <= clock.now():
+        return Fail(
+            lambda: (
+                _(
+                    "This circulation was due to be done by %(deadline)s: no reader may be "
+                    "handed the copy after its deadline."
+                )
+                % {"deadline": _shown(deadline)}
+            ),
+            values,
+        )
+    if due <= deadline:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "This circulation must be done by %(deadline)s: a reader may keep the copy "
+                "until then at the latest."
+            )
+            % {"deadline": _shown(deadline)}
+        ),
+        values,
     )
 
 

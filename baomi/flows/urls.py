@@ -24,6 +24,7 @@ urlpatterns = [
     path("circulations/<int:pk>/hand/", circulation.hand, name="hand"),
     path("circulations/<int:pk>/take-back/", circulation.take_back, name="take-back"),
     path("steps/<int:pk>/sign/", circulation.sign, name="sign"),
+    path("steps/<int:pk>/sign-present/", circulation.sign_present, name="sign-present"),
     path("loans/<int:pk>/return/", loans.return_loan, name="return-loan"),
     path("send/", transfer.send, name="send"),
     path("transfers/<int:pk>/deliver/", transfer.deliver, name="deliver"),

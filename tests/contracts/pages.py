@@ -131,6 +131,10 @@ FLOWS: dict[str, Case] = {
     "flows:hand": Obj("circulation", method="POST"),
     "flows:take-back": Obj("circulation", method="POST"),
     "flows:sign": Obj("step", method="POST"),
+    # the reader before the clerk: the outsider's wrong password never reaches the service
+    "flows:sign-present": Obj(
+        "step", insider=CLERK, method="POST", data=lambda w: {"secret": "not-the-password"}
+    ),
     "flows:return-loan": Obj("loan", method="POST"),
     "flows:send": Action(),
     "flows:deliver": Obj("transfer", method="POST", data=lambda w: {"signed_by": "王收文"}),

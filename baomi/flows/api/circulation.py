@@ -42,7 +42,7 @@ class CirculationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Circulation
-        fields = ["id", "copy", "clerk", "state", "started_at", "finished_at", "steps"]
+        fields = ["id", "copy", "clerk", "state", "started_at", "deadline", "finished_at", "steps"]
 
 
 class StartCirculationSerializer(CopyRefSerializer):

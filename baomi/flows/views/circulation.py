@@ -1,4 +1,5 @@
-"""Circulation pages: open a route, hand the copy to the next reader, take it back, sign."""
+"""Circulation pages: open a route, hand the copy to the next reader, take it back; the reader
+signs on the page, or before the clerk with their own password or one-time code."""
 
 from __future__ import annotations
 
@@ -65,4 +66,19 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
     step = visible_or_404(CirculationStep.objects.filter(reader=request.user), request.user, pk=pk)
     return _act(
         request, lambda: services.sign_for_copy(actor=request.user, step=step), _("Signed for.")
+    )
+
+
+@login_required
+@require_POST
+def sign_present(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The reader, before the clerk, signs on the clerk's screen with their own password or
+    one-time code (DOC.CIRC.IN_PERSON)."""
+    step = visible_or_404(CirculationStep, request.user, pk=pk)
+    return _act(
+        request,
+        lambda: services.sign_before_clerk(
+            actor=request.user, step=step, secret=request.POST.get("secret", "")
+        ),
+        _("The reader signed for the copy."),
     )

@@ -97,8 +97,8 @@ def _office_lists(person: Person) -> dict[str, Any]:
         .select_related("copy__document")
         .prefetch_related("steps__reader")
         .order_by("-started_at", "-id"),
-        # 催阅 and 清退: what is past its time
-        "readers": recall["readers"].order_by("due_at", "pk"),
+        # 催阅 and 清退: what is past its time; readers by their circulation's whole deadline
+        "readers": recall["readers"].order_by("circulation__deadline", "due_at", "pk"),
         "overdue_loans": recall["loans"].order_by("due_at", "pk"),
         "overdue_carry_outs": recall["carry_outs"].order_by("due_at", "pk"),
         "in_transit": Transfer.objects.visible_to(person)
