@@ -92,6 +92,8 @@ def move(
     copy.state, copy.cabinet, copy.holder = to, cabinet, holder
     copy.external_holder = external_holder
     copy.save(update_fields=["state", "cabinet", "holder", "external_holder"])
+    # every movement is registered, so every copy has its paperwork and its whereabouts
+    policy.applying("DOC.REGISTER")
     audit.record(actor, action, copy, **custody_data(copy), **data)
     return copy
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from baomi import policy
 from baomi.core import clock
 
 from . import services
@@ -37,15 +38,19 @@ class AccountSecurityMiddleware:
             return self.get_response(request)
         now = clock.now().timestamp()
         idle = now - request.session.get(services.LAST_ACTIVITY, now)
-        if (
-            not request.session.get(services.LOCKED)
-            and idle > services.idle_limit().total_seconds()
-        ):
-            services.lock_session(request=request, reason="idle")
-        if request.session.get(services.LOCKED):
+        locked = bool(request.session.get(services.LOCKED))
+        decision = policy.check("session.continue", idle_seconds=idle, locked=locked)
+        if not decision.allowed:
+            if not locked:
+                services.lock_session(request=request, reason="idle")
             if _wants_json(request):
                 return JsonResponse(
-                    {"locked": True, "unlock": reverse("people:unlock")}, status=423
+                    {
+                        "locked": True,
+                        "unlock": reverse("people:unlock"),
+                        "violations": [v.as_dict() for v in decision.violations],
+                    },
+                    status=423,
                 )
             return redirect(f"{reverse('people:lock')}?next={request.get_full_path()}")
         if isinstance(user, Person) and services.password_expired(user):

@@ -50,6 +50,24 @@ def administrators_stay_separate(ctx: Mapping[str, Any], p: Mapping[str, Any]) -
     return None
 
 
+@rule("SYS.LOCK", actions=("session.continue",))
+def session_not_idle(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A web session that was locked, or idle past the limit, goes no further until the
+    person enters the password again."""
+    if ctx["locked"]:
+        return Fail(lambda: _("The session is locked: enter your password to go on."), {})
+    idle_minutes = ctx["idle_seconds"] / 60
+    if idle_minutes > p["idle_minutes"]:
+        return Fail(
+            lambda: (
+                _("The session was idle for more than %(minutes)s minutes and is locked.")
+                % {"minutes": p["idle_minutes"]}
+            ),
+            {"idle_minutes": round(idle_minutes, 1)},
+        )
+    return None
+
+
 @rule("SYS.PASSWORD", actions=("account.change_password",))
 def password_fresh_and_long(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     new = ctx["new_password"]

@@ -74,7 +74,17 @@ def lock_view(request: AuthedRequest) -> HttpResponse:
             add_to_form(form, exc)
         else:
             return redirect(_next(request))
-    return render(request, "people/lock.html", {"form": form, "next": _next(request)})
+    return render(
+        request,
+        "people/lock.html",
+        {
+            "form": form,
+            "next": _next(request),
+            "rule": "SYS.LOCK",
+            "clause": policy.clause("SYS.LOCK"),
+            "idle_minutes": policy.params("SYS.LOCK")["idle_minutes"],
+        },
+    )
 
 
 @login_required

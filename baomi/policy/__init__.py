@@ -7,13 +7,16 @@ from .engine import (
     UnknownAction,
     Violation,
     actions,
+    applied,
     applies,
     applying,
     check,
+    clause,
     enforced,
     params,
     require,
     rule,
+    status,
 )
 
 __all__ = [
@@ -23,11 +26,14 @@ __all__ = [
     "UnknownAction",
     "Violation",
     "actions",
+    "applied",
     "applies",
     "applying",
     "check",
+    "clause",
     "enforced",
     "params",
     "require",
     "rule",
+    "status",
 ]

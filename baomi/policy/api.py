@@ -26,6 +26,9 @@ class RuleSerializer(serializers.Serializer):
     clause = serializers.CharField()
     module = serializers.CharField()
     enforced = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=[engine.ENFORCED, engine.APPLIED, engine.NOT_YET])
+    effect = serializers.CharField()
+    own_citation = serializers.BooleanField()
     params = serializers.DictField()
 
 
@@ -34,9 +37,19 @@ class RuleParameterSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, style=MULTILINE)
 
 
+class RuleCitationSerializer(serializers.Serializer):
+    zh_hans = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    reset = serializers.BooleanField(
+        default=False, help_text="return to the catalog's citation; the texts are then ignored"
+    )
+    reason = serializers.CharField(max_length=300, style=MULTILINE)
+
+
 class RuleViewSet(viewsets.ViewSet):
     """The rule catalog with the parameters in force; parameters are changed by the security
-    administrator (PUT …/rules/{id}/parameters/{name}/)."""
+    administrator (PUT …/rules/{id}/parameters/{name}/), and so is each rule's citation
+    (PUT …/rules/{id}/citation/)."""
 
     lookup_value_regex = r"[A-Z_.]+"
     serializer_class = RuleSerializer
@@ -47,9 +60,12 @@ class RuleViewSet(viewsets.ViewSet):
             "id": rule.id,
             "title": rule.title,
             "summary": rule.summary,
-            "clause": rule.clause,
+            "clause": engine.clause(rule.id),
             "module": rule.module,
-            "enforced": rule.id in engine.enforced(),
+            "enforced": engine.status(rule.id) == engine.ENFORCED,
+            "status": engine.status(rule.id),
+            "effect": rule.effect,
+            "own_citation": engine.own_citation(rule.id) is not None,
             "params": engine.params(rule.id),
         }
 
@@ -74,6 +90,23 @@ class RuleViewSet(viewsets.ViewSet):
             value=data["value"],
             reason=data["reason"],
         )
+        return Response(self._row(pk))
+
+    @extend_schema(request=RuleCitationSerializer, responses=RuleSerializer)
+    @action(detail=True, methods=["put"], url_path="citation")
+    def citation(self, request: Request, pk: str) -> Response:
+        data = validated(RuleCitationSerializer, request)
+        actor = person_of(request)
+        if data["reset"]:
+            policy_services.reset_citation(actor=actor, rule_id=pk, reason=data["reason"])
+        else:
+            policy_services.set_citation(
+                actor=actor,
+                rule_id=pk,
+                zh_hans=data.get("zh_hans", ""),
+                en=data.get("en", ""),
+                reason=data["reason"],
+            )
         return Response(self._row(pk))
 
 

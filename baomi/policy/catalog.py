@@ -1,5 +1,5 @@
-"""The rule catalog as written in defaults.toml: every rule of SPEC §5 with its translated title,
-clause citation, sources and default parameters."""
+"""The rule catalog as written in defaults.toml: every rule with its translated title, clause
+citation, sources, default parameters and, for a rule that acts rather than refuses, its effect."""
 
 from __future__ import annotations
 
@@ -52,6 +52,8 @@ class RuleMeta:
     sources: tuple[str, ...]
     module: str
     params: dict[str, ParameterMeta]
+    #: what the rule does where it acts rather than refuses (a deadline, a notice, a state)
+    effects: dict[str, str] | None = None
 
     @property
     def title(self) -> str:
@@ -64,6 +66,14 @@ class RuleMeta:
     @property
     def clause(self) -> str:
         return pick(self.clauses)
+
+    def clause_in(self, language: str | None = None) -> str:
+        return pick(self.clauses, language)
+
+    @property
+    def effect(self) -> str:
+        """What an applied rule does, where it acts without refusing."""
+        return pick(self.effects) if self.effects else ""
 
     def defaults(self) -> dict[str, Any]:
         return {name: p.default for name, p in self.params.items()}
@@ -102,6 +112,7 @@ def parse_catalog(data: dict[str, Any]) -> dict[str, RuleMeta]:
             sources=tuple(r.get("sources", ())),
             module=str(r["module"]),
             params=params,
+            effects=_texts(r["effect"], f"{rule_id}.effect") if "effect" in r else None,
         )
     return rules
 

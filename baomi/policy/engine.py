@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
-from .catalog import RuleMeta, catalog
+from .catalog import RuleMeta, catalog, pick
 
 #: seconds a process trusts its parameter snapshot before asking for the generation again
 SNAPSHOT_TTL = 1.0
@@ -77,7 +78,7 @@ class Violation:
 
     @property
     def clause(self) -> str:
-        return self.meta.clause
+        return clause(self.rule_id)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -170,9 +171,38 @@ def applies(rule_id: str) -> None:
     _APPLIED.add(rule_id)
 
 
+ENFORCED, APPLIED, NOT_YET = "enforced", "applied", "not_yet"
+#: how the catalog names each status to people
+STATUS_LABELS = {
+    ENFORCED: gettext_lazy("enforced"),
+    APPLIED: gettext_lazy("applied"),
+    NOT_YET: gettext_lazy("not yet"),
+}
+
+
 def enforced() -> frozenset[str]:
-    """Rule ids in force: checked by some module, or applied as defaults."""
-    return frozenset(_RULES) | frozenset(_APPLIED)
+    """Rule ids that some action refuses under: a check registered with `@rule`."""
+    return frozenset(_RULES)
+
+
+def applied() -> frozenset[str]:
+    """Rule ids that act without refusing (a deadline set, a state changed, a notice sent)."""
+    return frozenset(_APPLIED) - frozenset(_RULES)
+
+
+def status(rule_id: str) -> str:
+    """`enforced`, `applied` or `not_yet`: what the catalog says of a rule, from the code."""
+    if rule_id in _RULES:
+        return ENFORCED
+    return APPLIED if rule_id in _APPLIED else NOT_YET
+
+
+def tally() -> dict[str, int]:
+    """How many catalog rules are enforced, applied and not yet built."""
+    counts = {ENFORCED: 0, APPLIED: 0, NOT_YET: 0}
+    for rule_id in catalog():
+        counts[status(rule_id)] += 1
+    return counts
 
 
 def actions() -> frozenset[str]:
@@ -198,15 +228,19 @@ def _current_generation() -> int:
     return PolicyState.objects.filter(pk=1).values_list("generation", flat=True).first() or 0
 
 
-def _load(generation: int) -> None:
-    from .models import RuleParameter
+_citations: dict[str, dict[str, str]] = {}
 
-    global _snapshot, _snapshot_generation
+
+def _load(generation: int) -> None:
+    from .models import RuleCitation, RuleParameter
+
+    global _snapshot, _snapshot_generation, _citations
     params = {rule_id: meta.defaults() for rule_id, meta in catalog().items()}
     for rule_id, name, value in RuleParameter.objects.values_list("rule_id", "name", "value"):
         if rule_id in params and name in params[rule_id]:
             params[rule_id][name] = value
-    _snapshot, _snapshot_generation = params, generation
+    citations = {c.rule_id: c.texts() for c in RuleCitation.objects.all() if c.rule_id in params}
+    _snapshot, _citations, _snapshot_generation = params, citations, generation
 
 
 def snapshot() -> dict[str, dict[str, Any]]:
@@ -237,6 +271,20 @@ def params(rule_id: str) -> Mapping[str, Any]:
     if watching is not None:
         watching.add(("read", rule_id))
     return snapshot()[rule_id]
+
+
+def clause(rule_id: str, language: str | None = None) -> str:
+    """The clause a rule cites, in the active language: the organization's own citation where
+    the security administrator set one, the catalog's otherwise."""
+    snapshot()
+    own = _citations.get(rule_id)
+    return pick(own, language) if own else catalog()[rule_id].clause_in(language)
+
+
+def own_citation(rule_id: str) -> dict[str, str] | None:
+    """The organization's citation texts of a rule, or None where the catalog's stands."""
+    snapshot()
+    return _citations.get(rule_id)
 
 
 def applying(rule_id: str) -> Mapping[str, Any]:

@@ -39,3 +39,27 @@ class PolicyState(models.Model):
 
     def __str__(self) -> str:
         return f"policy generation {self.generation}"
+
+
+class RuleCitation(models.Model):
+    """The organization's own citation of a rule's clause, replacing the catalog's: an
+    organization cites its own regulations, by their titles and articles."""
+
+    rule_id = models.CharField(_("rule"), max_length=40, unique=True)
+    zh_hans = models.CharField(_("clause (Chinese)"), max_length=300)
+    en = models.CharField(_("clause (English)"), max_length=300)
+    reason = models.CharField(_("reason"), max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("rule citation")
+        verbose_name_plural = _("rule citations")
+
+    def __str__(self) -> str:
+        return f"{self.rule_id}: {self.zh_hans}"
+
+    def texts(self) -> dict[str, str]:
+        return {"zh-hans": self.zh_hans, "en": self.en}

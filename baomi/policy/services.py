@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock
+from baomi.core.inputs import forbidden, refusal
 
 from . import engine
 from .catalog import ParameterMeta, catalog
-from .models import PolicyState, RuleParameter
+from .models import PolicyState, RuleCitation, RuleParameter
 
 if TYPE_CHECKING:
     from baomi.people.models import Person
@@ -150,4 +151,90 @@ def reset_parameter(*, actor: Person, rule_id: str, name: str, reason: str) -> N
         old=old,
         new=meta.default,
         reason=reason,
+    )
+
+
+#: internal references that are not a regulation: a citation names the source's title and article
+_NOT_A_SOURCE = ("SPEC", "LEGAL-PARAMETERS", "seed", "种子")
+CITATION_MAX = 300
+
+
+def _citation_text(text: str, field: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError(
+            _("%(field)s: give the clause's title and article.") % {"field": field}
+        )
+    if len(text) > CITATION_MAX:
+        raise ValidationError(
+            _("%(field)s: at most %(max)s characters.") % {"field": field, "max": CITATION_MAX}
+        )
+    if (char := forbidden(text)) is not None:
+        raise ValidationError(refusal(field, char))
+    lowered = text.casefold()
+    for word in _NOT_A_SOURCE:
+        if word.casefold() in lowered:
+            raise ValidationError(
+                _("%(field)s: cite the regulation by its title and article, not “%(word)s”.")
+                % {"field": field, "word": word}
+            )
+    return text
+
+
+@transaction.atomic(durable=True)
+def set_citation(
+    *, actor: Person, rule_id: str, zh_hans: str, en: str, reason: str
+) -> RuleCitation:
+    """Replace the clause a rule cites with the organization's own, in both languages; every
+    denial and the catalog cite it from then on; the change, old and new text, is audited."""
+    _require_security_admin(actor)
+    if rule_id not in catalog():
+        raise ValidationError(_("There is no rule %(rule)s.") % {"rule": rule_id}, code="rule")
+    zh_hans = _citation_text(zh_hans, _("clause (Chinese)"))
+    en = _citation_text(en, _("clause (English)"))
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the change."), code="reason")
+    old = {"zh-hans": engine.clause(rule_id, "zh-hans"), "en": engine.clause(rule_id, "en")}
+    citation, _created = RuleCitation.objects.update_or_create(
+        rule_id=rule_id,
+        defaults={
+            "zh_hans": zh_hans,
+            "en": en,
+            "reason": reason.strip(),
+            "changed_by": actor,
+            "changed_at": clock.now(),
+        },
+    )
+    _bump_generation()
+    audit.record(
+        actor,
+        "rule.citation_changed",
+        ("policy.rule", rule_id),
+        old=old,
+        new=citation.texts(),
+        reason=reason.strip(),
+    )
+    return citation
+
+
+@transaction.atomic(durable=True)
+def reset_citation(*, actor: Person, rule_id: str, reason: str) -> None:
+    """Return a rule to the catalog's citation (audited); nothing happens where none was set."""
+    _require_security_admin(actor)
+    citation = RuleCitation.objects.filter(rule_id=rule_id).first()
+    if citation is None:
+        return
+    if not reason.strip():
+        raise ValidationError(_("Give a reason for the change."), code="reason")
+    old = citation.texts()
+    citation.delete()
+    _bump_generation()
+    meta = catalog()[rule_id]
+    audit.record(
+        actor,
+        "rule.citation_reset",
+        ("policy.rule", rule_id),
+        old=old,
+        new={"zh-hans": meta.clause_in("zh-hans"), "en": meta.clause_in("en")},
+        reason=reason.strip(),
     )

@@ -31,7 +31,12 @@ def rules(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "rule": rule,
-            "enforced": rule.id in engine.enforced(),
+            "status": engine.status(rule.id),
+            "status_label": engine.STATUS_LABELS[engine.status(rule.id)],
+            "clause": engine.clause(rule.id),
+            "own_citation": engine.own_citation(rule.id) is not None,
+            "clause_zh": engine.clause(rule.id, "zh-hans"),
+            "clause_en": engine.clause(rule.id, "en"),
             "params": [
                 (p, json.dumps(in_force[rule.id][p.name], ensure_ascii=False))
                 for p in rule.params.values()
@@ -39,7 +44,12 @@ def rules(request: HttpRequest) -> HttpResponse:
         }
         for rule in catalog().values()
     ]
-    return render(request, "policy/rules.html", {"rows": rows, "can_edit": can_edit})
+    tally = engine.tally()
+    return render(
+        request,
+        "policy/rules.html",
+        {"rows": rows, "can_edit": can_edit, "tally": tally, "total": sum(tally.values())},
+    )
 
 
 @login_required
@@ -65,4 +75,28 @@ def rule_parameter(request: HttpRequest, rule_id: str, name: str) -> HttpRespons
         report(request, exc)
     else:
         messages.success(request, _("%(rule)s.%(name)s changed.") % {"rule": rule_id, "name": name})
+    return redirect(f"{reverse('policy:rules')}#{rule_id}")
+
+
+@login_required
+@require_POST
+def rule_citation(request: HttpRequest, rule_id: str) -> HttpResponse:
+    """Set the organization's own citation of a rule's clause, or return to the catalog's."""
+    actor = person_of(request)
+    reason = request.POST.get("reason", "")
+    try:
+        if request.POST.get("reset"):
+            policy_services.reset_citation(actor=actor, rule_id=rule_id, reason=reason)
+        else:
+            policy_services.set_citation(
+                actor=actor,
+                rule_id=rule_id,
+                zh_hans=request.POST.get("zh_hans", ""),
+                en=request.POST.get("en", ""),
+                reason=reason,
+            )
+    except ValidationError as exc:
+        report(request, exc)
+    else:
+        messages.success(request, _("%(rule)s: citation changed.") % {"rule": rule_id})
     return redirect(f"{reverse('policy:rules')}#{rule_id}")

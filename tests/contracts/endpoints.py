@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .cases import Action, Case, List, Obj, Public, lacks, only
-from .pages import LIMITS
+from .pages import CITATION, LIMITS
 from .world import CLERK, World
 
 AUDITOR_ONLY = {"outsider": 403, "sysadmin": 403, "secadmin": 403}
@@ -298,6 +298,15 @@ SHELL: dict[str, Case] = {
         },
         refused=SECADMIN_ONLY,
         why="parameters are the security administrator's to change",
+    ),
+    "rule-citation": Obj(
+        None,
+        insider="secadmin",
+        method="PUT",
+        kwargs=lambda w: {"pk": "DOC.STORE"},
+        data=lambda w: {**CITATION, "reason": "x"},
+        refused=SECADMIN_ONLY,
+        why="an organization's citations are the security administrator's to change",
     ),
     "audit-event-detail": Obj(
         "event",

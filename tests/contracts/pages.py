@@ -11,6 +11,8 @@ from .world import CLERK, World
 PEOPLE = "people are the security administrator's"
 #: a valid value of CLS.PERIOD.MAX's years, as the security administrator would set it
 LIMITS = {"top_secret": 30, "secret": 10, "confidential": 10}
+#: the organization's own citation of a clause, as the security administrator would set it
+CITATION = {"zh_hans": "《本单位保密管理办法》第十二条", "en": "Our confidentiality rules, art. 12"}
 AUDITOR_ONLY = {"outsider": 403, "sysadmin": 403, "secadmin": 403}
 SECADMIN_ONLY = {"outsider": 403, "sysadmin": 403, "auditor": 403}
 
@@ -34,6 +36,15 @@ SHELL: dict[str, Case] = {
         data=lambda w: {"value": json.dumps(LIMITS), "reason": "x"},
         refused=SECADMIN_ONLY,
         why="parameters are the security administrator's to change",
+    ),
+    "policy:rule-citation": Obj(
+        None,
+        insider="secadmin",
+        method="POST",
+        kwargs=lambda w: {"rule_id": "DOC.STORE"},
+        data=lambda w: {"zh_hans": CITATION["zh_hans"], "en": CITATION["en"], "reason": "x"},
+        refused=SECADMIN_ONLY,
+        why="an organization's citations are the security administrator's to change",
     ),
     "audit:log": List(refused=only("auditor"), why="the audit log is the auditor's"),
     "audit:sign-checkpoint": Action(),

@@ -20,6 +20,7 @@ def test_a_valid_marking_parses_under_the_defaults():
     assert marking.level == Level.SECRET and marking.format() == "机密★2027年6月30日"
 
 
+@pytest.mark.refuses("CLS.MARKING", "CLS.PERIOD.MAX")
 def test_a_bad_marking_names_the_rule_and_the_limit_in_force():
     with pytest.raises(policy.RuleViolation) as raised:
         parse_marking("绝密★31年")
@@ -32,6 +33,7 @@ def test_a_bad_marking_names_the_rule_and_the_limit_in_force():
     assert raised.value.decision.rule_ids == ("CLS.MARKING",)
 
 
+@pytest.mark.applied("CLS.PERIOD.UNMARKED")
 def test_lowered_limits_and_unmarked_defaults_follow_the_organizations_parameters(security_admin):
     assert period_in_force(parse_marking("机密")) == Period.of_years(20)
     lower_secret_limits(security_admin, reason="x")

@@ -36,6 +36,7 @@ def test_DOC_ARCHIVE_copies_back_in_the_cabinet_are_archived_into_a_volume(org):
     recorded("archive.volume_created", volume, actor=clerk, year=2026, copies=[first.pk, second.pk])
 
 
+@pytest.mark.applied("DOC.ARCHIVE")
 def test_DOC_ARCHIVE_copies_of_last_year_still_out_after_march_are_listed(org, copy):
     clerk = org["people"]["clerk"]
     lend_copy(actor=clerk, copy=copy, borrower=org["people"]["insider"])

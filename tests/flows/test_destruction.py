@@ -85,6 +85,7 @@ def test_DOC_DESTROY_an_approved_supervised_destruction_and_its_certificate(org)
     assert batch.destroyed_by == org["people"]["clerk"] and "销毁人" in text
 
 
+@pytest.mark.refuses("DOC.DESTROY")
 def test_DOC_DESTROY_without_the_leaders_approval_nothing_is_destroyed(org):
     batch = list_for_destruction(
         actor=org["people"]["clerk"], copies=[org["document"].copies.first()]

@@ -70,6 +70,7 @@ def test_a_loan_makes_the_borrower_the_only_holder_until_returned(org, copy, clo
     assert list(overdue_loans(org["people"]["clerk"])) == []
 
 
+@pytest.mark.refuses("ACC.NEED_TO_KNOW", "ACC.CLEARANCE")
 def test_a_borrower_outside_the_scope_or_without_clearance_is_refused(org, copy):
     for name, rule in (("important", "ACC.NEED_TO_KNOW"), ("planning_general", "ACC.CLEARANCE")):
         with pytest.raises(policy.RuleViolation) as raised:
@@ -78,6 +79,7 @@ def test_a_borrower_outside_the_scope_or_without_clearance_is_refused(org, copy)
     assert not Loan.objects.exists()
 
 
+@pytest.mark.refuses("DOC.READ.PLACE")
 def test_DOC_READ_PLACE_taking_a_copy_home_needs_approval(org, copy):
     with pytest.raises(policy.RuleViolation) as raised:
         lend(org, copy, place="home")
@@ -96,6 +98,7 @@ def test_DOC_READ_PLACE_an_approved_home_reading_is_lent(org, copy):
         lend(org, org["document"].copies.get(copy_no=2), place="home", approval=asked)
 
 
+@pytest.mark.refuses("DOC.READ.SAME_DAY")
 def test_DOC_READ_SAME_DAY_a_top_secret_loan_is_due_the_same_evening(org):
     from baomi.ledger.models import ScopeEntry
     from tests.support.factories import register

@@ -79,6 +79,7 @@ def test_an_extract_keeps_its_sources_level_and_scope(org):
     assert extract.scope.filter(department=org["units"]["planning"]).exists()
 
 
+@pytest.mark.refuses("DOC.ONLINE")
 def test_DOC_ONLINE_content_is_never_released_from_the_register_profile(org, settings, tmp_path):
     settings.DATA_DIR, settings.CONTENT_KEY_FILE = tmp_path, tmp_path / "key"
     settings.BAOMI_PROFILE = "classified"

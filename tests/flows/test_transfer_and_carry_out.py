@@ -103,6 +103,7 @@ def test_DOC_TRANSFER_CHANNEL_a_channel_that_cannot_carry_it_is_refused(org, cop
     assert copy.state == Copy.State.IN_CABINET
 
 
+@pytest.mark.refuses("DOC.TRANSFER.CHANNEL")
 def test_DOC_TRANSFER_CHANNEL_top_secret_never_goes_over_a_network(org):
     top = register(org, marking="绝密★30年", copies=1).copies.get()
     via = channel(org, kind="network", encrypted=True)
@@ -115,6 +116,7 @@ def test_DOC_TRANSFER_CHANNEL_an_encrypted_network_carries_a_secret_copy(org, co
     assert send(org, copy, channel(org, kind="network", encrypted=True)).channel.encrypted
 
 
+@pytest.mark.refuses("DOC.TRANSFER.SYMMETRY")
 def test_DOC_TRANSFER_SYMMETRY_a_reply_is_not_lower_than_what_it_answers(org):
     question = register(org, marking="机密★10年")
     reply = register(org, marking="秘密★5年").copies.first()
@@ -163,6 +165,7 @@ def approved_carry_out(org, person="insider"):
     return approve(actor=org["people"]["leader"], approval=asked)
 
 
+@pytest.mark.refuses("DOC.CARRY_OUT")
 def test_DOC_CARRY_OUT_leaving_the_office_needs_a_leaders_approval(org, copy):
     with pytest.raises(policy.RuleViolation) as raised:
         carried(org, copy)

@@ -64,6 +64,7 @@ def docx(payload: bytes | None = None) -> bytes:
 
 
 @pytest.mark.parametrize("profile", ["register", "classified"])
+@pytest.mark.refuses("DOC.CONTENT")
 def test_top_secret_content_is_refused_in_every_profile(settings, org, content_dir, profile):
     settings.BAOMI_PROFILE = profile
     document = register(org, marking="绝密★30年", copies=1)

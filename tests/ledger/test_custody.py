@@ -41,6 +41,7 @@ def _moved(copy, **kw):
         return custody.move(copy=locked, **kw)
 
 
+@pytest.mark.applied("DOC.REGISTER")
 def test_a_move_changes_state_and_holder_and_records_both(org):
     document = register(org)
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]

@@ -109,6 +109,7 @@ def test_a_bad_marking_is_refused_naming_the_rule_and_nothing_is_saved(org, kw, 
     assert AuditEvent.objects.count() == before
 
 
+@pytest.mark.refuses("DOC.STORE")
 def test_only_a_clerk_registers_and_classified_copies_go_to_a_classified_cabinet(org):
     with pytest.raises(policy.RuleViolation) as raised:
         register(org, actor=org["people"]["insider"])
@@ -119,6 +120,7 @@ def test_only_a_clerk_registers_and_classified_copies_go_to_a_classified_cabinet
     assert not Document.objects.exists()
 
 
+@pytest.mark.refuses("CLS.BASIS")
 def test_a_level_below_the_catalog_needs_a_written_reason(org):
     plans = SecretItem.objects.get(name="发展规划与计划")
     assert plans.level == Level.SECRET

@@ -42,6 +42,7 @@ def test_a_scope_widens_only_after_the_issuing_sides_approval(org, leader):
         widen_scope(actor=clerk, document=document, approval=request)
 
 
+@pytest.mark.refuses("ACC.CLEARANCE")
 def test_an_uncleared_person_is_not_added_even_with_an_approval(org, leader):
     document = register(org)  # 机密: a general-tier person may not know it
     clerk, target = org["people"]["clerk"], org["people"]["general"]

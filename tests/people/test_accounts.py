@@ -107,6 +107,7 @@ def test_an_uncleared_person_gets_the_longer_password_age(make_person):
     assert services.password_max_age(person).days == policy.params("SYS.PASSWORD")["max_age_days"]
 
 
+@pytest.mark.refuses("SYS.PASSWORD")
 def test_recent_passwords_may_not_be_reused(make_person):
     person = make_person()
     services.change_password(actor=person, old_password=PASSWORD, new_password="Second-pass-22")
@@ -134,6 +135,7 @@ def test_a_short_or_weak_password_is_refused_naming_the_rule_or_field(make_perso
     assert "old_password" in raised.value.message_dict
 
 
+@pytest.mark.refuses("SYS.LOCK")
 def test_the_session_locks_after_the_idle_limit_and_reopens_with_the_password(client, make_person):
     make_person()
     sign_in(client, "sunli")
@@ -142,7 +144,12 @@ def test_the_session_locks_after_the_idle_limit_and_reopens_with_the_password(cl
         response = client.get("/approvals/")
         assert response.status_code == 302
         assert response["Location"] == "/accounts/lock/?next=/approvals/"
-        assert client.get("/api/v1/people/me/", HTTP_ACCEPT="application/json").status_code == 423
+        refused = client.get("/api/v1/people/me/", HTTP_ACCEPT="application/json")
+        assert refused.status_code == 423
+        [violation] = refused.json()["violations"]
+        assert violation["rule"] == "SYS.LOCK" and violation["params"]["idle_minutes"] == 5
+        assert "保密工作准则" in violation["clause"]
+        assert "SYS.LOCK" in client.get("/accounts/lock/").content.decode()
         wrong = client.post("/accounts/unlock/", {"password": "nope"})
         assert wrong.status_code == 403 and client.get("/").status_code == 302
         assert client.post("/accounts/unlock/", {"password": PASSWORD}).json() == {"locked": False}

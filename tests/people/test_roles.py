@@ -19,6 +19,7 @@ from tests.support.clients import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.refuses("ACC.SOD")
 def test_an_administrator_account_holds_exactly_one_role_and_nothing_else(admins, unit):
     for role, person in admins.items():
         assert person.admin_role == role and person.tier == Tier.NONE and not person.post_codes

@@ -133,10 +133,11 @@ def test_rules_command_lists_every_rule_and_whether_it_is_enforced():
     call_command("rules", "--json", stdout=out)
     rows = {row["id"]: row for row in json.loads(out.getvalue())}
     assert set(SPEC_RULES) <= rows.keys()
-    assert rows["CLS.PERIOD.MAX"]["enforced"] is True
-    assert rows["CLS.PERIOD.UNMARKED"]["enforced"] is True  # applied as a default
-    pending = sorted(set(rows) - engine.enforced())
-    assert all(rows[rule_id]["enforced"] is False for rule_id in pending)
+    assert rows["CLS.PERIOD.MAX"]["status"] == "enforced" and rows["CLS.PERIOD.MAX"]["enforced"]
+    # a default applied where a period is not marked refuses nothing: it is not "enforced"
+    assert rows["CLS.PERIOD.UNMARKED"]["status"] == "applied"
+    assert rows["CLS.PERIOD.UNMARKED"]["enforced"] is False
+    assert rows["CLS.PERIOD.UNMARKED"]["effect"]
     assert {r for r, row in rows.items() if row["enforced"]} == set(engine.enforced())
 
 
@@ -147,7 +148,8 @@ def test_rules_command_prints_the_table_in_chinese_and_english():
     call_command("rules", "--lang", "en", stdout=en)
     for rule_id in SPEC_RULES:
         assert rule_id in zh.getvalue() and rule_id in en.getvalue()
-    assert "执行中" in zh.getvalue() and "待实现" in zh.getvalue()
+    assert "[执行中]" in zh.getvalue() and "[已应用]" in zh.getvalue()
+    assert "条规则：执行中" in zh.getvalue()
     assert "enforced" in en.getvalue() and catalog()["DOC.LOSS"].titles["en"] in en.getvalue()
 
 

@@ -166,6 +166,7 @@ def test_a_bad_override_is_refused_naming_the_parameter_and_nothing_is_saved(
     assert not RuleParameter.objects.exists() and AuditEvent.objects.count() == before
 
 
+@pytest.mark.refuses("ACC.ROLE")
 def test_only_the_security_administrator_changes_parameters():
     clerk = Person.objects.create(username="clerk")
     with pytest.raises(policy.RuleViolation, match=r"ACC\.ROLE"):

@@ -1,4 +1,5 @@
-"""`baomi rules`: the rule catalog with the parameters in force and whether each is enforced."""
+"""`baomi rules`: the rule catalog with the parameters in force and whether each rule is
+enforced (refuses), applied (acts without refusing) or not yet built."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from baomi.policy import engine
 from baomi.policy.catalog import catalog
 
 
 class Command(BaseCommand):
-    help = "Print the rule catalog: id, title, parameters, clause, enforced or not."
+    help = "Print the rule catalog: id, title, status, parameters, clause, effect."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--lang", default="zh-hans", choices=["zh-hans", "en"])
@@ -27,30 +29,44 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         with translation.override(options["lang"]):
             in_force = {} if options["defaults"] else engine.snapshot()
-            enforced = engine.enforced()
             rows: list[dict[str, Any]] = []
             for rule in catalog().values():
+                status = engine.status(rule.id)
                 rows.append(
                     {
                         "id": rule.id,
                         "title": rule.title,
-                        "enforced": rule.id in enforced,
+                        "status": status,
+                        "status_label": str(engine.STATUS_LABELS[status]),
+                        "enforced": status == engine.ENFORCED,
                         "module": rule.module,
                         "params": in_force.get(rule.id, rule.defaults()),
-                        "clause": rule.clause,
+                        "clause": (
+                            rule.clause_in(options["lang"])
+                            if options["defaults"]
+                            else engine.clause(rule.id, options["lang"])
+                        ),
+                        "effect": rule.effect,
                     }
                 )
+            tally = engine.tally()
+            summary = _(
+                "%(total)s rules: %(enforced)s enforced, %(applied)s applied, %(not_yet)s not yet"
+            ) % {
+                "total": len(rows),
+                **tally,
+            }
         if options["json"]:
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
-        yes, no = ("执行中", "待实现") if options["lang"] == "zh-hans" else ("enforced", "not yet")
         for row in rows:
             params = ", ".join(
                 f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in row["params"].items()
             )
-            self.stdout.write(f"{row['id']:<24} [{yes if row['enforced'] else no}] {row['title']}")
+            self.stdout.write(f"{row['id']:<24} [{row['status_label']}] {row['title']}")
             if params:
                 self.stdout.write(f"    {params}")
             self.stdout.write(f"    {row['clause']}")
-        count = sum(r["enforced"] for r in rows)
-        self.stdout.write(f"{len(rows)} rules, {count} enforced")
+            if row["effect"]:
+                self.stdout.write(f"    → {row['effect']}")
+        self.stdout.write(summary)
