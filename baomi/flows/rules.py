@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -15,7 +16,7 @@ from baomi.core.levels import Level, Urgency
 from baomi.core.rules import LEVEL_KEYS
 from baomi.ledger.models import Document
 from baomi.ledger.rules import post_performs_operation
-from baomi.policy import Fail, applies, params, rule
+from baomi.policy import Fail, applies, applying, params, rule
 
 rule("ACC.ROLE", actions=("custody.manage", "security.manage"))(post_performs_operation)
 # rules the flows apply by construction rather than as denials: deadlines and schedules;
@@ -29,6 +30,7 @@ for _applied in (
     "DOC.LOSS.DEEMED_LEAK",
     "DOC.REGISTER",
     "DOC.REPRO.STAMP",
+    "DOC.STOCKTAKE",
 ):
     applies(_applied)
 
@@ -522,17 +524,32 @@ def holiday_dates(year: int) -> dict[str, dt.date]:
     return dates
 
 
-@rule("DOC.STOCKTAKE", actions=("stocktake.due",))
-def stocktaken_in_time(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    today, last = ctx["today"], ctx["last"]
+@dataclass(frozen=True)
+class StocktakeDue:
+    """Why a stocktake is due (DOC.STOCKTAKE), with the values and parameters it was judged by;
+    `due` is false when the last stocktake still covers today."""
+
+    due: bool
+    values: Mapping[str, Any]
+    params: Mapping[str, Any]
+    message: Any = None
+
+
+def stocktake_due_on(today: dt.date, last: dt.date | None) -> StocktakeDue:
+    """A stocktake is due every few months, and before each of the four holidays unless a
+    recent one counts as the holiday's check (DOC.STOCKTAKE). The rule reminds; it refuses
+    nothing, so it is applied, not enforced."""
+    p = applying("DOC.STOCKTAKE")
     months = int(p["interval_months"])
     if last is None or (today - last).days > months * 366 // 12:
-        return Fail(
+        return StocktakeDue(
+            True,
+            {"last": str(last) if last else None, "interval_months": months},
+            p,
             lambda: (
                 _("No stocktake has been closed in the last %(months)s months.")
                 % {"months": months}
             ),
-            {"last": str(last) if last else None, "interval_months": months},
         )
     coming = [
         (day, name)
@@ -543,9 +560,11 @@ def stocktaken_in_time(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
     recent = int(p["holiday_recent_days"])
     due = next(((d, n) for d, n in sorted(coming) if (d - last).days > recent), None)
     if due is None:
-        return None
+        return StocktakeDue(False, {"last": str(last)}, p)
     day, name = due
-    return Fail(
-        lambda: _("A stocktake is due before %(holiday)s.") % {"holiday": name},
+    return StocktakeDue(
+        True,
         {"holiday": name, "on": str(day), "last": str(last)},
+        p,
+        lambda: _("A stocktake is due before %(holiday)s.") % {"holiday": name},
     )

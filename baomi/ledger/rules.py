@@ -263,9 +263,7 @@ def registered_once(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None
         return None
     what, values = found
     messages = {
-        "row": lambda: (
-            _("the same document as row %(row)s: an item is registered once") % values
-        ),
+        "row": lambda: _("the same document as row %(row)s: an item is registered once") % values,
         "number": lambda: (
             _(
                 "%(issuer)s %(number)s is already in the register: an item is registered once, "

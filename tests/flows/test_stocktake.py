@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from baomi.flows.models import LossReport
 from baomi.flows.services import (
@@ -79,16 +80,26 @@ def test_copies_out_past_their_date_are_listed_for_recall(org, copy, clock_at):
     assert list(recall_list(org["people"]["important"])["loans"]) == []
 
 
+@pytest.mark.applied("DOC.STOCKTAKE")
 def test_DOC_STOCKTAKE_a_stocktake_is_due_every_few_months_and_clerks_are_told_once(org):
     from baomi.core.models import Notification
     from baomi.flows.services import remind_stocktake, stocktake_due
 
-    decision = stocktake_due(today=dt.date(2026, 11, 20))
-    assert [v.rule_id for v in decision.violations] == ["DOC.STOCKTAKE"]
-    assert decision.violations[0].values == {"last": None, "interval_months": 6}
+    due = stocktake_due(today=dt.date(2026, 11, 20))
+    assert due.due
+    assert due.values == {"last": None, "interval_months": 6}
+    with translation.override("en"):
+        assert due.message() == "No stocktake has been closed in the last 6 months."
     assert remind_stocktake(today=dt.date(2026, 11, 20)) == 1  # the one clerk
     assert remind_stocktake(today=dt.date(2026, 11, 20)) == 0
-    assert Notification.objects.filter(kind="stocktake.due").count() == 1
+    notice = Notification.objects.get(kind="stocktake.due")
+    assert notice.person == org["people"]["clerk"]
+    assert notice.data == {
+        "day": "2026-11-20",
+        "rules": ["DOC.STOCKTAKE"],
+        "last": None,
+        "interval_months": 6,
+    }
 
 
 def test_DOC_STOCKTAKE_a_recent_stocktake_satisfies_it_until_a_holiday_nears(org):
@@ -96,11 +107,11 @@ def test_DOC_STOCKTAKE_a_recent_stocktake_satisfies_it_until_a_holiday_nears(org
 
     clerk = org["people"]["clerk"]
     close_stocktake(actor=clerk, stocktake=open_stocktake(actor=clerk, cabinet=org["cabinet"]))
-    assert stocktake_due(today=dt.date(2026, 11, 25)).allowed
+    assert not stocktake_due(today=dt.date(2026, 11, 25)).due
     before_new_year = stocktake_due(today=dt.date(2026, 12, 24))
-    assert before_new_year.violations[0].values["holiday"] == "元旦"
+    assert before_new_year.due and before_new_year.values["holiday"] == "元旦"
     before_spring = stocktake_due(today=dt.date(2027, 2, 1))
-    assert before_spring.violations[0].values["on"] == "2027-02-06"
+    assert before_spring.values["on"] == "2027-02-06"
 
 
 def test_DOC_STOCKTAKE_the_holiday_notice_is_the_organizations_parameter(org, security_admin):
@@ -109,7 +120,7 @@ def test_DOC_STOCKTAKE_the_holiday_notice_is_the_organizations_parameter(org, se
 
     clerk = org["people"]["clerk"]
     close_stocktake(actor=clerk, stocktake=open_stocktake(actor=clerk, cabinet=org["cabinet"]))
-    assert not stocktake_due(today=dt.date(2026, 12, 24)).allowed  # 8 days before 元旦
+    assert stocktake_due(today=dt.date(2026, 12, 24)).due  # 8 days before 元旦
     set_parameter(
         actor=security_admin,
         rule_id="DOC.STOCKTAKE",
@@ -117,7 +128,5 @@ def test_DOC_STOCKTAKE_the_holiday_notice_is_the_organizations_parameter(org, se
         value=5,
         reason="节前五天内检查",
     )
-    assert stocktake_due(today=dt.date(2026, 12, 24)).allowed
-    assert (
-        stocktake_due(today=dt.date(2026, 12, 27)).violations[0].params["holiday_notice_days"] == 5
-    )
+    assert not stocktake_due(today=dt.date(2026, 12, 24)).due
+    assert stocktake_due(today=dt.date(2026, 12, 27)).params["holiday_notice_days"] == 5

@@ -21,6 +21,7 @@ from ..models import (
     Stocktake,
     StocktakeLine,
 )
+from ..rules import StocktakeDue, stocktake_due_on
 from .circulation import chase_list
 from .common import S, _locked_copies
 from .loans import overdue_loans
@@ -145,9 +146,9 @@ def recall_list(person: Any) -> dict[str, Any]:
     }
 
 
-def stocktake_due(*, today: dt.date | None = None) -> Any:
+def stocktake_due(*, today: dt.date | None = None) -> StocktakeDue:
     """Whether a stocktake is due (DOC.STOCKTAKE): every few months, and before each of the four
-    holidays; the decision names why."""
+    holidays; the answer names why."""
     today = today or clock.today()
     last = (
         Stocktake.objects.filter(closed_at__isnull=False)
@@ -155,9 +156,7 @@ def stocktake_due(*, today: dt.date | None = None) -> Any:
         .values_list("closed_at", flat=True)
         .first()
     )
-    return policy.check(
-        "stocktake.due", today=today, last=clock.local(last).date() if last else None
-    )
+    return stocktake_due_on(today, clock.local(last).date() if last else None)
 
 
 @transaction.atomic(durable=True)
@@ -167,15 +166,16 @@ def remind_stocktake(*, today: dt.date | None = None) -> int:
     from baomi.people.models import Person, Post
 
     today = today or clock.today()
-    decision = stocktake_due(today=today)
+    due = stocktake_due(today=today)
     if (
-        decision.allowed
+        not due.due
         or Notification.objects.filter(kind="stocktake.due", data__day=str(today)).exists()
     ):
         return 0
     clerks = Person.objects.holding(Post.CLERK).filter(is_active=True)
-    reasons = [v.rule_id for v in decision.violations]
     organization = OrgUnit.objects.filter(parent=None).order_by("pk").first()
     if organization is None:
         return 0
-    return notify(clerks, "stocktake.due", organization, day=str(today), rules=reasons)
+    return notify(
+        clerks, "stocktake.due", organization, day=str(today), rules=["DOC.STOCKTAKE"], **due.values
+    )

@@ -121,7 +121,8 @@ def register_internal(*, actor: Person, approval: Any = None, **fields: Any) -> 
     run is refused and nothing is registered. See `print_internal` for the rest."""
     from baomi.approvals.services import consume
 
-    granted, approved, recipients = None, None, ()
+    granted, approved = None, None
+    recipients: tuple[str, ...] = ()
     if approval is not None:
         granted = consume(actor=actor, approval=approval, action="document.print")
         # an approval without a count approves nothing: no formal copy at all

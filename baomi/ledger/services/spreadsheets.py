@@ -100,8 +100,8 @@ class KnownItems:
         )
         copies: dict[tuple[str, str, Any], set[int]] = {}
         for chunk in _chunks(titles):
-            found = Copy.objects.filter(document__doc_number="", document__title__in=chunk)
-            for issuer, title, issued_on, number in found.values_list(
+            copies_found = Copy.objects.filter(document__doc_number="", document__title__in=chunk)
+            for issuer, title, issued_on, number in copies_found.values_list(
                 "document__issuer", "document__title", "document__issued_on", "copy_no"
             ):
                 copies.setdefault((issuer, title, issued_on), set()).add(number)
