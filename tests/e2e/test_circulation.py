@@ -1,4 +1,6 @@
-"""A circulation in the browser, from registration to the last reader's sign-off and return."""
+"""A circulation in the browser, from registration to the last reader's sign-off and return: one
+reader signs on their own page, the other before the clerk with their password; the copy moves on
+only once its reader has signed (DOC.CIRC.IN_PERSON)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from baomi.audit.models import AuditEvent
 from baomi.core.models import OrgUnit
-from baomi.demo import load_demo
+from baomi.demo import DEMO_PASSWORD, load_demo
 from baomi.flows.models import Circulation
+from baomi.flows.rules import SIGNED_ON_THE_PAGE, SIGNED_WITH_PASSWORD
 from baomi.ledger.models import Cabinet, Copy, Document
+from baomi.people.models import Person
 
 from .test_shell import sign_in
 
@@ -48,20 +53,44 @@ def test_a_circulation_from_registration_to_the_last_return(page, demo):
     hand = f"form[action='/flows/circulations/{circulation.pk}/hand/'] button"
     back = f"form[action='/flows/circulations/{circulation.pk}/take-back/'] button"
 
-    for reader in ("xujun", "sunli"):
-        page.click(hand)
-        expect(page.locator("main")).to_contain_text("已送下一位阅件人")
-        sign_out(page)
-        sign_in(page, reader)
-        page.goto("/flows/")
-        page.click("form[action^='/flows/steps/'] button")
-        expect(page.locator("main")).to_contain_text("已签收")
-        sign_out(page)
-        sign_in(page, "yangxue")
-        page.goto("/flows/")
-        page.click(back)
-        expect(page.locator("main")).to_contain_text("已收回")
+    # 徐军 signs on his own page; until then the copy neither comes back nor moves on
+    page.click(hand)
+    expect(page.locator("main")).to_contain_text("已送下一位阅件人")
+    page.click(back)
+    expect(page.locator("main")).to_contain_text("DOC.CIRC.IN_PERSON")
+    sign_out(page)
+    sign_in(page, "xujun")
+    page.goto("/flows/")
+    page.click("form[action^='/flows/steps/'] button")
+    expect(page.locator("main")).to_contain_text("已签收")
+    sign_out(page)
+    sign_in(page, "yangxue")
+    page.goto("/flows/")
+    page.click(back)
+    expect(page.locator("main")).to_contain_text("已收回")
 
+    # 孙丽 signs before the clerk: a wrong password signs nothing, her own password does
+    page.click(hand)
+    expect(page.locator("main")).to_contain_text("已送下一位阅件人")
+    present = page.locator("form[action$='/sign-present/']")
+    present.locator("input[name=secret]").fill("not-her-password")
+    present.locator("button").click()
+    expect(page.locator("main")).to_contain_text("DOC.CIRC.IN_PERSON")
+    present = page.locator("form[action$='/sign-present/']")
+    present.locator("input[name=secret]").fill(DEMO_PASSWORD)
+    present.locator("button").click()
+    expect(page.locator("main")).to_contain_text("阅件人已签收")
+    expect(page.locator("form[action$='/sign-present/']")).to_have_count(0)
+    page.click(back)
+    expect(page.locator("main")).to_contain_text("已收回")
+
+    signed = AuditEvent.objects.filter(action="circulation.signed").order_by("seq")
+    people = {p.pk: p.username for p in Person.objects.all()}
+    assert [(people[int(e.actor_id)], e.event["data"]["how"]) for e in signed] == [
+        ("xujun", SIGNED_ON_THE_PAGE),
+        ("yangxue", SIGNED_WITH_PASSWORD),
+    ]
+    assert AuditEvent.objects.filter(action="circulation.signature_refused").count() == 1
     copy.refresh_from_db()
     circulation.refresh_from_db()
     assert copy.state == Copy.State.IN_CABINET and circulation.state == "done"
