@@ -1,5 +1,6 @@
-"""Classified meetings: the meeting and its security plan, participants, walk-ins refused,
-the documents handed out, recordings and relays."""
+"""Classified meetings: the meeting and its security plan, the security office's sign-off,
+participants, walk-ins refused, the discipline announced, the documents handed out, the venue
+checked afterwards, recordings and relays."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from baomi.core.inputs import COPIES_MAX, bounded
 from baomi.core.levels import Level
 from baomi.core.rules import clearance_ceiling
 from baomi.core.visibility import Rows, Through, Via, VisibleQuerySet
@@ -28,9 +30,15 @@ def _meeting_knowers(person: Any) -> models.Q:
         | models.Q(security_lead=person)
         | models.Q(approved_by=person)
     )
+    ceiling = clearance_ceiling(person.tier)
     if person.holds(Post.LEADER) or policy.check("meeting.organize", actor=person).allowed:
-        ceiling = clearance_ceiling(person.tier)
         mine |= models.Q(department=person.department_id, level__lte=ceiling)
+    if policy.check("security.manage", actor=person).allowed:
+        # the security office signs off every meeting at or above the level of MTG.SECURITY,
+        # whichever department holds it: its officers see those they are cleared for
+        from .rules import signoff_level
+
+        mine |= models.Q(level__gte=signoff_level(), level__lte=ceiling)
     # one subquery, so a meeting with many participants is one row and lists need no DISTINCT
     return models.Q(pk__in=Meeting.objects.filter(mine).values("pk"))
 
@@ -64,19 +72,17 @@ class Meeting(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=State.choices, default=State.PLANNED
     )
-    # the security plan (保密方案) and its checks
+    # the security plan (保密方案); each writing of it is a new version, and a sign-off or an
+    # approval holds for the version it was given to
     plan = models.TextField(_("security plan"), blank=True)
-    venue_checked = models.BooleanField(_("venue and audio equipment checked"), default=False)
-    no_wireless_microphones = models.BooleanField(_("no wireless microphones"), default=False)
-    venue_not_shared = models.BooleanField(_("venue not shared with foreign guests"), default=False)
-    discipline_prepared = models.BooleanField(_("discipline prepared"), default=False)
+    plan_version = models.PositiveIntegerField(_("plan version"), default=0)
     recording_planned = models.BooleanField(_("recording planned"), default=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     approved_at = models.DateTimeField(_("plan approved at"), null=True, blank=True)
-    discipline_announced_at = models.DateTimeField(_("discipline announced at"), null=True)
-    left_behind_checked_at = models.DateTimeField(_("venue checked for papers at"), null=True)
+    #: the session in progress or last held: 1 from the opening, one more at each resumption
+    session = models.PositiveSmallIntegerField(_("session"), default=0)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     visibility = Rows(_meeting_knowers)
@@ -89,6 +95,101 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def current_signoff(self) -> SecuritySignOff | None:
+        """The security office's sign-off of the plan as it now stands, if given."""
+        return self.signoffs.filter(plan_version=self.plan_version).order_by("-signed_at").first()
+
+
+class SecuritySignOff(models.Model):
+    """The security office's part in a meeting (MTG.SECURITY): a security officer, cleared for
+    the level, states what was checked at the venue and its audio equipment, which microphones
+    are used and the measures and discipline agreed, for one version of the plan."""
+
+    class Microphones(models.TextChoices):
+        WIRED = "wired", _("wired microphones only")
+        NONE = "none", _("no microphones")
+        WIRELESS = "wireless", _("wireless microphones")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="signoffs")
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed off at"))
+    plan_version = models.PositiveIntegerField(_("plan version"))
+    venue_inspection = models.TextField(_("venue and audio equipment inspection"), blank=True)
+    microphones = models.CharField(_("microphones"), max_length=10, choices=Microphones.choices)
+    measures = models.TextField(_("security measures and discipline"))
+
+    visibility = Via("meeting")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("security sign-off")
+        verbose_name_plural = _("security sign-offs")
+        ordering = ["signed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.officer_id}"
+
+
+class DisciplineAnnouncement(models.Model):
+    """宣布保密纪律 (MTG.DISCIPLINE): who announced the discipline, when, at which session;
+    and who recorded it."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="announcements")
+    announced_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    announced_at = models.DateTimeField(_("announced at"))
+    session = models.PositiveSmallIntegerField(_("session"))
+
+    visibility = Via("meeting")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("discipline announcement")
+        verbose_name_plural = _("discipline announcements")
+        ordering = ["announced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.session}"
+
+
+class VenueCheck(models.Model):
+    """会后清场 (MTG.RECALL): a named person checked the venue and lodgings for papers and
+    notebooks left behind, and recorded what was checked and what was found."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="venue_checks")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    places = models.TextField(_("places checked"))
+    papers_found = models.PositiveSmallIntegerField(
+        _("papers left behind"), default=0, validators=bounded(0, COPIES_MAX)
+    )
+    notebooks_found = models.PositiveSmallIntegerField(
+        _("notebooks left behind"), default=0, validators=bounded(0, COPIES_MAX)
+    )
+    findings = models.TextField(_("what was found and where it went"), blank=True)
+
+    visibility = Via("meeting")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue check")
+        verbose_name_plural = _("venue checks")
+        ordering = ["checked_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}: {self.checked_at:%Y-%m-%d %H:%M}"
 
 
 class Participant(models.Model):

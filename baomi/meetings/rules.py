@@ -20,45 +20,85 @@ def recess_levels() -> frozenset[int]:
     return frozenset(LEVEL_KEYS[k] for k in params("MTG.DOCS")["collect_at_recess_levels"])
 
 
-def missing_checks(meeting: Any, p: Mapping[str, Any]) -> list[str]:
-    """The security plan's checks not yet ticked, as the policy asks for them."""
+def signoff_level() -> Level:
+    """The lowest level of meeting the security office signs off (MTG.SECURITY)."""
+    return LEVEL_KEYS[params("MTG.SECURITY")["signoff_from_level"]]
+
+
+def _level_zh(level: int) -> str:
+    return LEVEL_ZH[Level(level)]
+
+
+@rule("MTG.SECURITY", actions=("meeting.sign_off",))
+def signed_off_by_a_cleared_officer(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The security officer is cleared for the meeting's level and signs off a written plan,
+    stating the venue inspection where the policy asks for one and no microphones it forbids."""
+    actor, meeting = ctx["actor"], ctx["meeting"]
     missing = []
-    if p["venue_check"] and not meeting.venue_checked:
-        missing.append("venue_checked")
-    if not p["wireless_microphones"] and not meeting.no_wireless_microphones:
-        missing.append("no_wireless_microphones")
-    if not meeting.venue_not_shared:
-        missing.append("venue_not_shared")
-    if not meeting.discipline_prepared:
-        missing.append("discipline_prepared")
-    return missing
+    if not meeting.plan.strip():
+        missing.append("plan")
+    if p["venue_check"] and not ctx["venue_inspection"].strip():
+        missing.append("venue_inspection")
+    if not p["wireless_microphones"] and ctx["microphones"] == "wireless":
+        missing.append("microphones")
+    cleared = meeting.level <= clearance_ceiling(actor.tier)
+    if cleared and not missing:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "A security officer cleared for a %(level)s meeting signs off its written plan, "
+                "stating what was checked at the venue and its audio equipment; wireless "
+                "microphones are not used."
+            )
+            % {"level": _level_zh(meeting.level)}
+        ),
+        {"missing": missing, "officer": actor.pk, "tier": actor.tier, "cleared": cleared},
+    )
 
 
 @rule("MTG.SECURITY", actions=("meeting.approve_plan", "meeting.open"))
-def plan_checked_and_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+def plan_signed_off_and_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A written plan; for a meeting at or above the level of the parameter, the security
+    office's sign-off of this very version before a leader approves it; the approval before
+    the meeting opens."""
     meeting = ctx["meeting"]
-    missing = missing_checks(meeting, p)
+    missing = []
     if not meeting.plan.strip():
-        missing.insert(0, "plan")
+        missing.append("plan")
+    needs_signoff = meeting.level >= LEVEL_KEYS[p["signoff_from_level"]]
+    if needs_signoff and meeting.current_signoff() is None:
+        missing.append("security_signoff")
     if ctx["action"] == "meeting.open" and meeting.approved_at is None:
         missing.append("approved")
     if not missing:
         return None
     return Fail(
-        lambda: _(
-            "The security plan is not complete: write it, check the venue and its audio "
-            "equipment, use no wireless microphones, keep the venue apart from foreign guests, "
-            "prepare the discipline, and have it approved before the meeting opens."
+        lambda: (
+            _(
+                "The security plan is not ready: it is written, signed off by the security "
+                "office for a meeting of %(level)s or above, and approved by a leader before "
+                "the meeting opens."
+            )
+            % {"level": _level_zh(LEVEL_KEYS[p["signoff_from_level"]])}
         ),
-        {"missing": missing},
+        {"missing": missing, "level": _level_zh(meeting.level)},
     )
 
 
-@rule("MTG.DISCIPLINE", actions=("meeting.open",))
+@rule("MTG.DISCIPLINE", actions=("meeting.hand_out",))
 def discipline_announced(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    if ctx["discipline_announced"]:
+    """No meeting document is handed out before the discipline is announced and recorded."""
+    meeting = ctx["meeting"]
+    if meeting.announcements.exists():
         return None
-    return Fail(lambda: _("Announce the confidentiality discipline as the meeting opens."), {})
+    return Fail(
+        lambda: _(
+            "Announce the confidentiality discipline, and record it, before any document "
+            "is handed out."
+        ),
+        {"session": meeting.session},
+    )
 
 
 @rule("MTG.ATTENDEES", actions=("meeting.add_participant", "meeting.check_in"))
@@ -118,12 +158,56 @@ def recording_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
     )
 
 
-@rule("MTG.RECALL", actions=("meeting.close",))
-def venue_checked_after(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    if ctx["left_behind_checked"]:
+@rule("MTG.RECALL", actions=("meeting.check_venue",))
+def checked_by_the_meetings_people(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The venue is checked by someone answerable for the meeting: its organizer, its security
+    lead or one of its staff."""
+    meeting, checker = ctx["meeting"], ctx["checked_by"]
+    if checker.pk in (meeting.organizer_id, meeting.security_lead_id):
+        return None
+    if meeting.participants.filter(person=checker, role="staff").exists():
         return None
     return Fail(
-        lambda: _("Check the venue and lodgings for papers and notebooks left behind first."), {}
+        lambda: (
+            _(
+                "%(person)s is not the organizer, the security lead or staff of this meeting: "
+                "they do not check the venue."
+            )
+            % {"person": checker}
+        ),
+        {"checked_by": checker.pk},
+    )
+
+
+@rule("MTG.RECALL", actions=("meeting.close",))
+def venue_checked_and_copies_recalled(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The meeting closes after a venue check made since the last copy was handed out, with
+    every copy handed out back or reported missing (a loss)."""
+    from baomi.ledger.models import Copy
+
+    meeting = ctx["meeting"]
+    missing = []
+    check = meeting.venue_checks.order_by("-checked_at", "-id").first()
+    last_out = meeting.handouts.order_by("-handed_at").values_list("handed_at", flat=True).first()
+    if check is None or (last_out is not None and check.checked_at < last_out):
+        missing.append("venue_check")
+    out = list(
+        meeting.handouts.filter(returned_at=None)
+        .exclude(copy__state__in=(Copy.State.REPORTED_LOST, Copy.State.WRITTEN_OFF))
+        .values_list("copy_id", flat=True)
+    )
+    if not missing and not out:
+        return None
+    return Fail(
+        lambda: (
+            _(
+                "Check the venue and lodgings for papers and notebooks left behind, after "
+                "the last hand-out, and recall every copy: %(n)s are still out and not "
+                "reported missing."
+            )
+            % {"n": len(out)}
+        ),
+        {"missing": missing, "copies": out},
     )
 
 

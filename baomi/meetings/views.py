@@ -1,5 +1,7 @@
-"""Meeting pages: plan a meeting, its security plan and approval, participants and check-in at
-the door, documents handed out and collected by label, recess, close and the chase list."""
+"""Meeting pages: plan a meeting, its security plan, the security office's sign-off and the
+leader's approval, participants and check-in at the door, the discipline announced, documents
+handed out and collected by label, recess, the venue check, copies reported missing, close and
+the chase list."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core import clock
 from baomi.core.errors import act_then_show, report
-from baomi.core.inputs import posted_ids, posted_int
+from baomi.core.inputs import COPIES_MAX, posted_ids, posted_int
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.core.visibility import visible_or_404
@@ -27,7 +29,8 @@ from baomi.people.names import one_staff_named, staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .models import Meeting, Participant
+from .models import Meeting, Participant, SecuritySignOff
+from .rules import signoff_level
 
 
 def _organizes(person: Any) -> bool:
@@ -98,6 +101,12 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
             "meeting": found,
             "organizes": _organizes(request.user),
             "approves": policy.check("meeting.approve", actor=request.user).allowed,
+            "signs_off": policy.check("security.manage", actor=request.user).allowed,
+            "needs_signoff": found.level >= signoff_level(),
+            "signoff": found.current_signoff(),
+            "microphones": SecuritySignOff.Microphones.choices,
+            "announcements": found.announcements.select_related("announced_by", "recorded_by"),
+            "venue_checks": found.venue_checks.select_related("checked_by", "recorded_by"),
             "participants": found.participants.select_related("person"),
             # a document listed by title only to those who may know it
             "documents": found.documents.visible_to(request.user)
@@ -105,7 +114,6 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
             .prefetch_related("document__copies"),
             "outstanding": services.outstanding(found),
             "roles": Participant.Role.choices,
-            "checks": services.PLAN_CHECKS,
             "units": found.relay_scope.order_by("path"),
             "relays": found.relays.select_related("unit", "relayed_by"),
         },
@@ -116,14 +124,34 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan(request: AuthedRequest, pk: int) -> HttpResponse:
     found = _meeting(request, pk)
-    checks = {name: bool(request.POST.get(name)) for name in services.PLAN_CHECKS}
     return _act(
         request,
         pk,
         lambda: services.write_plan(
-            actor=request.user, meeting=found, plan=request.POST.get("plan", ""), **checks
+            actor=request.user,
+            meeting=found,
+            plan=request.POST.get("plan", ""),
+            recording_planned=bool(request.POST.get("recording_planned")),
         ),
         _("Plan saved."),
+    )
+
+
+@login_required
+@require_POST
+def sign_off(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.sign_off_security(
+            actor=request.user,
+            meeting=found,
+            venue_inspection=request.POST.get("venue_inspection", ""),
+            microphones=request.POST.get("microphones", ""),
+            measures=request.POST.get("measures", ""),
+        ),
+        _("Signed off for the security office."),
     )
 
 
@@ -177,12 +205,63 @@ def open_(request: AuthedRequest, pk: int) -> HttpResponse:
     return _act(
         request,
         pk,
-        lambda: services.open_meeting(
+        lambda: services.open_meeting(actor=request.user, meeting=found),
+        _("The meeting is open."),
+    )
+
+
+@login_required
+@require_POST
+def discipline(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.announce_discipline(
             actor=request.user,
             meeting=found,
-            discipline_announced=bool(request.POST.get("discipline")),
+            announced_by=one_staff_named(request.POST.get("announced_by", ""), "announced_by"),
         ),
-        _("The meeting is open."),
+        _("The announcement of the discipline is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def venue_check(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.check_venue(
+            actor=request.user,
+            meeting=found,
+            checked_by=one_staff_named(request.POST.get("checked_by", ""), "checked_by"),
+            places=request.POST.get("places", ""),
+            papers_found=posted_int(request, "papers_found", low=0, high=COPIES_MAX, default=0),
+            notebooks_found=posted_int(
+                request, "notebooks_found", low=0, high=COPIES_MAX, default=0
+            ),
+            findings=request.POST.get("findings", ""),
+        ),
+        _("The venue check is recorded."),
+    )
+
+
+@login_required
+@require_POST
+def report_missing(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = _meeting(request, pk)
+    return _act(
+        request,
+        pk,
+        lambda: services.report_missing(
+            actor=request.user,
+            meeting=found,
+            copy=_copy(request),
+            circumstances=request.POST.get("circumstances", ""),
+        ),
+        _("Reported missing: the security office is told."),
     )
 
 
@@ -254,11 +333,7 @@ def session(request: AuthedRequest, pk: int) -> HttpResponse:
         return _act(
             request,
             pk,
-            lambda: services.close_meeting(
-                actor=request.user,
-                meeting=found,
-                left_behind_checked=bool(request.POST.get("left_behind")),
-            ),
+            lambda: services.close_meeting(actor=request.user, meeting=found),
             _("The meeting is closed."),
         )
     raise Http404

@@ -254,21 +254,35 @@ DESKS: dict[str, Case] = {
 _MEETING_POSTS: dict[str, Any] = {
     "meeting-approve": lambda w: {},
     "meeting-check-in": lambda w: {"person": _person(w, "sunli")},
-    "meeting-close": lambda w: {"left_behind_checked": True},
+    "meeting-close": lambda w: {},
     "meeting-collect": lambda w: {"code": w["meeting_copy"].scan_code},
     "meeting-documents": lambda w: {"title": "补充材料", "marking": "机密★1年"},
     "meeting-hand-out": lambda w: {
         "code": w["meeting_copy"].scan_code,
         "person": _person(w, "sunli"),
     },
+    "meeting-discipline": lambda w: {"announced_by": _person(w, "sunli")},
     "meeting-news": lambda w: {"title": "新闻稿", "text": "会议召开。"},
-    "meeting-open-": lambda w: {"discipline_announced": True},
+    "meeting-open-": lambda w: {},
     "meeting-participants": lambda w: {"person": _person(w, "mazhiyuan"), "role": "attendee"},
     "meeting-plan": lambda w: {"plan": "改期"},
     "meeting-recess": lambda w: {},
     "meeting-recording": lambda w: {"title": "录音", "marking": "机密★1年"},
     "meeting-relay": lambda w: {"unit": w.pk("planning")},
+    "meeting-report-missing": lambda w: {
+        "code": w["meeting_copy"].scan_code,
+        "circumstances": "会后未交回",
+    },
     "meeting-resume": lambda w: {},
+    "meeting-sign-off": lambda w: {
+        "venue_inspection": "会场已检查",
+        "microphones": "wired",
+        "measures": "封闭管理",
+    },
+    "meeting-venue-check": lambda w: {
+        "checked_by": _person(w, "wuhui"),
+        "places": "会场、住地",
+    },
 }
 
 MEETINGS: dict[str, Case] = {

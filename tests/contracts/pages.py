@@ -233,15 +233,23 @@ TELEGRAMS: dict[str, Case] = {
 }
 
 _MEETING_POSTS: dict[str, dict[str, Any]] = {
-    "meetings:plan": {"plan": "改期", "venue_checked": "1"},
+    "meetings:plan": {"plan": "改期", "recording_planned": "1"},
+    "meetings:sign-off": {
+        "venue_inspection": "会场已检查",
+        "microphones": "wired",
+        "measures": "封闭管理",
+    },
     "meetings:approve": {},
     "meetings:add": {"people": "马志远", "role": "attendee"},
     "meetings:check-in": {"name": "孙丽"},
-    "meetings:open": {"discipline": "1"},
+    "meetings:open": {},
+    "meetings:discipline": {"announced_by": "孙丽"},
     "meetings:document": {"title": "补充材料", "marking": "机密★1年"},
     "meetings:hand-out": {"code": "", "person": "孙丽"},
     "meetings:collect": {"code": ""},
-    "meetings:session": {"step": "close", "left_behind": "1"},
+    "meetings:venue-check": {"checked_by": "吴慧", "places": "会场、住地", "papers_found": "0"},
+    "meetings:report-missing": {"code": "", "circumstances": "会后未交回"},
+    "meetings:session": {"step": "close"},
     "meetings:record": {"title": "录音", "marking": "机密★1年"},
     "meetings:relay": {"unit": ""},
     "meetings:news": {"title": "新闻稿", "text": "会议召开。"},

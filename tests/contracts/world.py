@@ -282,7 +282,7 @@ def _desks(world: World) -> None:
 
 def _meeting(world: World) -> None:
     from baomi.meetings import services as meetings
-    from tests.support.factories import MEETING_CHECKS, planned_meeting
+    from tests.support.factories import planned_meeting
 
     p = world.people
     clerk = p[CLERK]
@@ -292,7 +292,6 @@ def _meeting(world: World) -> None:
         Level.SECRET,
         title=TITLES["meeting"],
         starts_at=MOMENT + dt.timedelta(days=2),
-        **MEETING_CHECKS,
     )
     meetings.add_participant(actor=clerk, meeting=meeting, person=p[INSIDER], role="attendee")
     item = meetings.register_meeting_document(

@@ -244,14 +244,6 @@ def receive_telegram(
 
 # -- meetings ----------------------------------------------------------------------------------
 
-#: the security plan's checks that MTG.SECURITY asks for
-MEETING_CHECKS = {
-    "venue_checked": True,
-    "no_wireless_microphones": True,
-    "venue_not_shared": True,
-    "discipline_prepared": True,
-}
-
 
 def planned_meeting(
     org: dict[str, Any],
@@ -259,9 +251,10 @@ def planned_meeting(
     *,
     title: str = "年度重大项目布局专题会",
     starts_at: dt.datetime = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC),
-    **checks: Any,
+    recording_planned: bool = False,
 ) -> Any:
-    """A meeting planned by the clerk, with its security plan written (`checks` ticked)."""
+    """A meeting planned by the clerk, the officer its security lead, with its security plan
+    written."""
     from baomi.meetings import services
 
     clerk = org["people"]["clerk"]
@@ -275,14 +268,35 @@ def planned_meeting(
         secure_cabinet=org["cabinet"],
         relay_scope=[org["units"]["planning"]],
     )
-    return services.write_plan(actor=clerk, meeting=meeting, plan="会场封闭管理", **checks)
+    return services.write_plan(
+        actor=clerk, meeting=meeting, plan="会场封闭管理", recording_planned=recording_planned
+    )
 
 
-def approved_meeting(org: dict[str, Any], **extra: Any) -> Any:
-    """A planned meeting with every check ticked, approved by the leader."""
+def signed_off(org: dict[str, Any], meeting: Any, **kw: Any) -> Any:
+    """The officer's security sign-off of the meeting's plan as written (MTG.SECURITY): the
+    venue and its audio equipment inspected, wired microphones only; `kw` overrides."""
     from baomi.meetings import services
 
-    meeting = planned_meeting(org, **{**MEETING_CHECKS, **extra})
+    args = {
+        "actor": org["people"]["officer"],
+        "meeting": meeting,
+        "venue_inspection": "会场及音响设备已检查，无窃听装置",
+        "microphones": "wired",
+        "measures": "封闭管理，不与外宾共用会场，会前宣布保密纪律",
+    }
+    return services.sign_off_security(**{**args, **kw})
+
+
+def approved_meeting(org: dict[str, Any], level: int = Level.TOP_SECRET, **kw: Any) -> Any:
+    """A planned meeting, signed off by the officer where its level asks for it, approved by
+    the leader."""
+    from baomi.meetings import services
+    from baomi.meetings.rules import signoff_level
+
+    meeting = planned_meeting(org, level, **kw)
+    if meeting.level >= signoff_level():
+        signed_off(org, meeting)
     return services.approve_plan(actor=org["people"]["leader"], meeting=meeting)
 
 
