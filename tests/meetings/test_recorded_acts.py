@@ -288,3 +288,7 @@ def test_only_a_copy_out_at_the_meeting_is_reported_missing_from_it(org):
         services.report_missing(actor=clerk, meeting=meeting, copy=_second, circumstances=" ")
     assert "circumstances" in invalid.value.message_dict
     assert not LossReport.objects.exists()
+    services.report_missing(actor=clerk, meeting=meeting, copy=_second, circumstances="未交回")
+    with pytest.raises(ValidationError):  # reported once: the loss register holds it
+        services.report_missing(actor=clerk, meeting=meeting, copy=_second, circumstances="又")
+    assert LossReport.objects.count() == 1
