@@ -44,6 +44,12 @@ def must_report(important: bool, urgency: int) -> bool:
     return important or urgency >= lowest
 
 
+def reported(telegram: Any) -> bool:
+    """Whether a telegram goes to the head of the room: important, urgent enough, or an alert
+    notice (TEL.ESCALATE)."""
+    return telegram.kind == "alert" or must_report(telegram.important, telegram.urgency)
+
+
 def _when(moment: dt.datetime) -> str:
     return clock.local(moment).strftime("%Y-%m-%d %H:%M")
 
@@ -79,7 +85,7 @@ def acknowledged_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
 @rule("TEL.ESCALATE", actions=("telegram.complete",))
 def reported_to_the_head(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     telegram = ctx["telegram"]
-    if not must_report(telegram.important, telegram.urgency) or telegram.head_seen_at:
+    if not reported(telegram) or telegram.head_seen_at:
         return None
     head = telegram.escalated_to
     return Fail(
@@ -147,4 +153,85 @@ def the_two_officers_sign(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail 
     return Fail(
         lambda: _("Only the two officers sign the handover, once each."),
         {"actor": actor.pk, "handed_by": handover.handed_by_id, "taken_by": handover.taken_by_id},
+    )
+
+
+@rule("DUTY.ROSTER", actions=("duty.act",))
+def the_shift_was_handed_over(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """交接班: the next shift's first action on the desk waits for the handover, or for its
+    record that it took over without one."""
+    pending = ctx["pending"]
+    if pending is None:
+        return None
+    return Fail(
+        lambda: _(
+            "Your shift has not taken over the desk: sign the handover, or record that you took "
+            "over without one and why."
+        ),
+        {"day": str(pending), "actor": ctx["actor"].pk},
+    )
+
+
+@rule("DUTY.ROSTER", actions=("duty.read_record",))
+def the_rooms_record(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The duty record is read by the room's custody posts and its heads."""
+    actor = ctx["actor"]
+    if ctx["desk"] or actor.pk in ctx["heads"]:
+        return None
+    return Fail(
+        lambda: _("The duty record is the confidential room's and its heads'."),
+        {"actor": actor.pk},
+    )
+
+
+@rule("TEL.REGISTER", actions=("telegram.send",))
+def no_secrets_in_clear(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """发电登记: a telegram sent in clear carries nothing above the level a plain telegram may."""
+    from baomi.core.rules import LEVEL_KEYS
+
+    highest = LEVEL_KEYS[str(p["plain_max_level"])]
+    if ctx["traffic"] != "plain" or ctx["level"] <= highest:
+        return None
+    return Fail(
+        lambda: (
+            _("A %(level)s telegram goes in cipher: a plain telegram carries at most %(max)s.")
+            % {"level": Level(ctx["level"]).zh, "max": Level(highest).zh}
+        ),
+        {"level": Level(ctx["level"]).zh, "plain_max_level": Level(highest).zh},
+    )
+
+
+@rule("TEL.ESCALATE", actions=("telegram.take_charge",))
+def the_head_takes_charge(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """预警通知: the head of the room it was reported to takes charge of an alert telegram."""
+    actor, telegram = ctx["actor"], ctx["telegram"]
+    if telegram.kind != "alert":
+        return Fail(
+            lambda: _("Only an alert telegram is taken charge of."),
+            {"telegram": telegram.number, "kind": telegram.kind},
+        )
+    if telegram.escalated_to_id is not None and telegram.escalated_to_id == actor.pk:
+        return None
+    return Fail(
+        lambda: _("This telegram was not reported to you."),
+        {"reported_to": telegram.escalated_to_id or "", "actor": actor.pk},
+    )
+
+
+@rule("TEL.ESCALATE", actions=("telegram.step",))
+def head_in_charge_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """对于发预警通知的电报，机要室负责人必须坐镇指挥: no step on an alert telegram before the
+    head of the room has taken charge of it."""
+    telegram = ctx["telegram"]
+    if telegram.kind != "alert" or telegram.in_charge_at is not None:
+        return None
+    head = telegram.escalated_to
+    return Fail(
+        lambda: (
+            _("An alert telegram: %(head)s takes charge of it before any other step.")
+            % {"head": head}
+            if head
+            else _("An alert telegram: report it to a leader cleared for it, who takes charge.")
+        ),
+        {"telegram": telegram.number, "head": head.pk if head else None},
     )

@@ -12,7 +12,12 @@ urlpatterns = [
     path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/reply/", views.reply, name="reply"),
+    path("<int:pk>/take-charge/", views.take_charge, name="take-charge"),
+    path("send/", views.send, name="send"),
+    path("register.<str:fmt>", views.register_export, name="register-export"),
     path("roster/", views.assign, name="assign"),
     path("handover/", views.hand_over, name="hand-over"),
     path("handover/<int:pk>/sign/", views.sign, name="sign"),
+    path("takeover/", views.take_over, name="take-over"),
+    path("record/", views.record, name="record"),
 ]

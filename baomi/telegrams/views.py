@@ -6,11 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +21,7 @@ from baomi.core import clock
 from baomi.core.errors import act_then_show
 from baomi.core.inputs import posted_int
 from baomi.core.levels import Level, Urgency
-from baomi.core.visibility import visible_or_404
+from baomi.core.visibility import NotVisible, visible_or_404
 from baomi.ledger.models import Cabinet
 from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
@@ -58,6 +60,8 @@ def desk(request: AuthedRequest) -> HttpResponse:
         "telegrams/desk.html",
         {
             "on_duty": services.on_duty(),
+            "gaps": services.roster_gaps(),
+            "takeover_pending": services.takeover_pending(request.user),
             "board": services.duty_board(request.user),
             "roster": sorted(roster.items()),
             "recent": recent,
@@ -70,6 +74,7 @@ def desk(request: AuthedRequest) -> HttpResponse:
             "urgencies": Urgency.choices,
             "levels": Level.choices,
             "traffics": Telegram.Traffic.choices,
+            "kinds": Telegram.Kind.choices,
         },
     )
 
@@ -94,6 +99,7 @@ def receive(request: AuthedRequest) -> HttpResponse:
             cabinet=cabinet,
             marking=post.get("marking", ""),
             important=bool(post.get("important")),
+            kind=post.get("kind", Telegram.Kind.ORDINARY),
         )
 
     return _act(request, action, _("Registered; the clocks are running."))
@@ -171,6 +177,62 @@ def reply(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def take_charge(request: AuthedRequest, pk: int) -> HttpResponse:
+    telegram = _telegram(request, pk)
+    return _act(
+        request,
+        lambda: services.take_charge_of_telegram(actor=request.user, telegram=telegram),
+        _("You are in charge of this alert telegram."),
+    )
+
+
+@login_required
+@require_POST
+def send(request: AuthedRequest) -> HttpResponse:
+    post = request.POST
+    return _act(
+        request,
+        lambda: services.send_telegram(
+            actor=request.user,
+            number=post.get("number", ""),
+            traffic=post.get("traffic", ""),
+            urgency=posted_int(request, "urgency", low=0, high=max(Urgency), default=-1),
+            level=posted_int(request, "level", low=0, high=max(Level), default=-1),
+            correspondent=post.get("correspondent", ""),
+            subject=post.get("subject", ""),
+        ),
+        _("Sent telegram registered."),
+    )
+
+
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+@login_required
+def register_export(request: AuthedRequest, fmt: str) -> HttpResponse:
+    """收发电报登记簿 as xlsx or PDF, as far as this person may know of the telegrams."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404
+    if not policy.check("custody.manage", actor=request.user).allowed:
+        return render(request, "telegrams/desk.html", {"closed": True}, status=403)
+    try:
+        data = services.export_telegram_register(actor=request.user, fmt=fmt)
+    except NotVisible as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("telegrams:desk")
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    name = quote(f"{services.REGISTER.name}.{fmt}")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+    return response
+
+
+@login_required
+@require_POST
 def assign(request: AuthedRequest) -> HttpResponse:
     def action() -> Any:
         try:
@@ -198,6 +260,33 @@ def hand_over(request: AuthedRequest) -> HttpResponse:
         ),
         _("Handover listed; both of you sign it."),
     )
+
+
+@login_required
+@require_POST
+def take_over(request: AuthedRequest) -> HttpResponse:
+    return _act(
+        request,
+        lambda: services.take_over_without_handover(
+            actor=request.user, reason=request.POST.get("reason", "")
+        ),
+        _("Recorded: your shift took over without a handover."),
+    )
+
+
+@login_required
+def record(request: AuthedRequest) -> HttpResponse:
+    """The duty record for the head of the room: shifts nobody holds within the roster's
+    horizon, shifts taken over without a handover."""
+    if not services.may_read_duty_record(request.user):
+        return render(request, "telegrams/record.html", {"closed": True}, status=403)
+    context = {
+        "gaps": services.roster_gaps(),
+        "horizon": policy.params("DUTY.ROSTER")["horizon_days"],
+        "takeovers": services.takeovers_without_handover(),
+        "absences": services.absences_from_post(),
+    }
+    return render(request, "telegrams/record.html", context)
 
 
 @login_required

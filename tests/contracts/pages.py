@@ -207,6 +207,12 @@ def _off_the_desk(person: Any) -> bool:
     return lacks("custody.manage")(person) and not reported.exists()
 
 
+def _off_the_record(person: Any) -> bool:
+    from baomi.telegrams.services import room_heads
+
+    return lacks("custody.manage")(person) and person.pk not in {h.pk for h in room_heads()}
+
+
 TELEGRAMS: dict[str, Case] = {
     "telegrams:desk": List(
         refused=_off_the_desk,
@@ -230,6 +236,18 @@ TELEGRAMS: dict[str, Case] = {
     "telegrams:assign": Action(),
     "telegrams:hand-over": Action(),
     "telegrams:sign": Obj("duty_handover", insider=CLERK, method="POST"),
+    "telegrams:take-over": Action(),
+    "telegrams:take-charge": Obj("telegram", insider=CLERK, method="POST"),
+    "telegrams:send": Action(),
+    "telegrams:register-export": List(
+        kwargs={"fmt": "xlsx"},
+        refused=lacks("custody.manage"),
+        why="the telegram register is the confidential room's custody posts'",
+    ),
+    "telegrams:record": List(
+        refused=_off_the_record,
+        why="the duty record is the custody posts' and the room's heads'",
+    ),
 }
 
 _MEETING_POSTS: dict[str, dict[str, Any]] = {

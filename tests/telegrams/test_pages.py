@@ -150,3 +150,48 @@ def test_a_clerk_of_another_department_cannot_act_on_the_rooms_telegram(client, 
     after = Telegram.objects.get(pk=telegram.pk)
     assert (after.acked_at, after.head_seen_at, after.done_at) == (None, None, None)
     assert not after.replies.exists() and AuditEvent.objects.count() == events
+
+
+def test_the_head_reads_the_duty_record_and_others_do_not(client, org, at):
+    import datetime as dt
+
+    from baomi.people.models import Post
+    from baomi.telegrams import services
+    from tests.support.factories import person
+
+    from .conftest import SHANGHAI
+
+    clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
+    clerk3 = person("clerk3", clerk.department, posts=(Post.CLERK,), tier=clerk.tier)
+    services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
+    services.assign_duty(actor=clerk, day=dt.date(2026, 11, 21), primary=clerk3, secondary=clerk2)
+    at(dt.datetime(2026, 11, 21, 8, 40, tzinfo=SHANGHAI))
+    client.force_login(clerk3)
+    page = client.get("/telegrams/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "/telegrams/takeover/" in page and "Shifts nobody holds" in page
+    refused = client.post(
+        "/telegrams/receive/",
+        {
+            "number": "S-9",
+            "traffic": "plain",
+            "urgency": "0",
+            "correspondent": "市委",
+            "subject": "通知",
+            "cabinet": org["plain"].pk,
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Your shift has not taken over the desk" in refused.content.decode()
+    assert not Telegram.objects.exists()
+    client.post("/telegrams/takeover/", {"reason": "交班人员未到岗"})
+    assert "/telegrams/takeover/" not in client.get("/telegrams/").content.decode()
+
+    client.force_login(org["people"]["head"])
+    record = client.get("/telegrams/record/", HTTP_ACCEPT_LANGUAGE="en")
+    assert record.status_code == 200
+    text = record.content.decode()
+    assert "交班人员未到岗" in text and str(clerk3) in text
+    assert "2026-11-22" in text  # a day nobody holds
+    client.force_login(org["people"]["general"])
+    assert client.get("/telegrams/record/").status_code == 403

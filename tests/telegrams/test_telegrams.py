@@ -40,6 +40,7 @@ def test_a_received_telegram_is_a_ledger_document_with_its_copy_in_the_cabinet(o
     )
 
 
+@pytest.mark.applied("TEL.DEADLINE")
 def test_TEL_DEADLINE_calendar_days_across_midnight_and_the_weekend(org):
     normal = receive_telegram(org, "N-1", Urgency.NORMAL)
     urgent = receive_telegram(org, "U-1", Urgency.URGENT)
@@ -52,6 +53,7 @@ def test_TEL_DEADLINE_calendar_days_across_midnight_and_the_weekend(org):
     assert flash.due_at == FRIDAY_NIGHT  # at once
 
 
+@pytest.mark.refuses("TEL.DEADLINE")
 def test_TEL_DEADLINE_a_later_due_time_than_the_urgency_allows_is_refused(org):
     with pytest.raises(policy.RuleViolation) as raised:
         receive_telegram(org, urgency=Urgency.URGENT, due_at=FRIDAY_NIGHT + dt.timedelta(days=3))
@@ -63,6 +65,7 @@ def test_TEL_DEADLINE_a_later_due_time_than_the_urgency_allows_is_refused(org):
     assert telegram.due_at == FRIDAY_NIGHT + dt.timedelta(days=1)
 
 
+@pytest.mark.refuses("TEL.RECEIPT")
 def test_TEL_RECEIPT_no_completion_before_the_acknowledgement_and_a_late_one_is_recorded(org, at):
     from baomi.audit.models import AuditEvent
 
@@ -81,6 +84,7 @@ def test_TEL_RECEIPT_no_completion_before_the_acknowledgement_and_a_late_one_is_
     recorded("telegram.completed", telegram, actor=org["people"]["clerk"], late=False)
 
 
+@pytest.mark.refuses("TEL.ESCALATE")
 def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org):
     head = org["people"]["head"]
     very = receive_telegram(org, "V-1", Urgency.VERY_URGENT)
@@ -103,6 +107,7 @@ def test_TEL_ESCALATE_very_urgent_and_important_telegrams_wait_for_the_head(org)
     services.complete_telegram(actor=clerk, telegram=normal, outcome="已办")
 
 
+@pytest.mark.refuses("DOC.TRANSFER.SYMMETRY")
 def test_DOC_TRANSFER_SYMMETRY_a_cipher_telegram_is_never_answered_in_clear(org):
     original = receive_telegram(org)
     clerk = org["people"]["clerk"]
@@ -122,6 +127,7 @@ def test_DOC_TRANSFER_SYMMETRY_a_cipher_telegram_is_never_answered_in_clear(org)
     recorded("telegram.sent", reply, actor=clerk, in_reply_to=original.pk, traffic="cipher")
 
 
+@pytest.mark.refuses("DUTY.ROSTER")
 def test_DUTY_ROSTER_each_day_has_two_different_people_on_duty(org):
     clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
     day = dt.date(2026, 11, 20)
@@ -137,6 +143,7 @@ def test_DUTY_ROSTER_each_day_has_two_different_people_on_duty(org):
     assert services.on_duty(dt.datetime(2026, 11, 21, 8, 31, tzinfo=SHANGHAI)) == []
 
 
+@pytest.mark.applied("DUTY.ROSTER")
 def test_DUTY_ROSTER_hours_set_how_long_a_duty_day_is_staffed(org, security_admin):
     clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
     set_parameter(
@@ -155,6 +162,7 @@ def test_DUTY_ROSTER_hours_set_how_long_a_duty_day_is_staffed(org, security_admi
     assert services.on_duty(dt.datetime(2026, 11, 20, 20, 30, tzinfo=SHANGHAI)) == []
 
 
+@pytest.mark.refuses("DUTY.ROSTER")
 def test_the_duty_board_and_the_warnings_show_exactly_the_overdue_clocks(org, at):
     clerk, clerk2 = org["people"]["clerk"], org["people"]["clerk2"]
     services.assign_duty(actor=clerk, day=dt.date(2026, 11, 20), primary=clerk, secondary=clerk2)
@@ -226,6 +234,7 @@ def test_a_cipher_telegram_comes_back_the_same_day_and_is_destroyed_on_site(org)
     assert raised.value.violations[0].values["cipher_telegrams"] is True
 
 
+@pytest.mark.applied("TEL.ESCALATE")
 def test_TEL_ESCALATE_only_a_head_cleared_for_the_level_is_reported_to(org):
     from baomi.core.levels import Tier
     from baomi.people.models import Person, Post
@@ -247,6 +256,7 @@ def test_TEL_ESCALATE_only_a_head_cleared_for_the_level_is_reported_to(org):
     ) == [deputy.pk, head.pk]
 
 
+@pytest.mark.applied("TEL.ESCALATE")
 def test_TEL_ESCALATE_no_cleared_head_is_like_no_head(org):
     from baomi.core.levels import Tier
     from baomi.people.models import Person
@@ -259,6 +269,7 @@ def test_TEL_ESCALATE_no_cleared_head_is_like_no_head(org):
     assert not telegram.document.scope.filter(person=head).exists()
 
 
+@pytest.mark.refuses("TEL.ESCALATE")
 def test_TEL_ESCALATE_with_no_cleared_head_the_clerk_reports_to_a_leader_who_is(org, at):
     from baomi.audit.models import AuditEvent
     from baomi.core.levels import Tier

@@ -1,10 +1,9 @@
-"""Services of the telegram desk and the duty roster: one function per action, each checking
-the rules, changing state and recording its audit event in one transaction."""
+"""Services of the telegram desk: one function per action, each checking the rules, changing
+state and recording its audit event in one transaction."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,11 +21,11 @@ from baomi.ledger.models import Cabinet
 from baomi.ledger.services import receive_incoming
 from baomi.people.models import Person, Post
 
-from .models import DutyHandover, DutyShift, Telegram
-from .rules import ack_due, latest_completion, must_report
+from ..models import DutyAbsence, Telegram
+from ..rules import ack_due, latest_completion, must_report, reported
+from .board import open_telegrams
+from .duty import at_the_desk, duty_day, on_duty, room_heads
 
-#: when one duty day hands over to the next
-CHANGEOVER = "08:30"
 #: how long before a clock runs out the people on duty are warned
 WARN_ACK = dt.timedelta(minutes=5)
 WARN_DUE = dt.timedelta(hours=2)
@@ -57,13 +56,17 @@ def register_telegram(
     marking: str = "",
     important: bool = False,
     due_at: dt.datetime | None = None,
+    kind: str = Telegram.Kind.ORDINARY,
 ) -> Telegram:
     """来电登记: a received telegram enters the ledger (its copy in the cabinet) and starts its
     clocks: the acknowledgement from receipt (TEL.RECEIPT) and its handling by urgency
     (TEL.DEADLINE); important and very urgent or flash ones are reported to the head of the
-    confidential room at once (TEL.ESCALATE). A cipher telegram is classified: it carries its
+    confidential room at once (TEL.ESCALATE), and so is an alert notice (预警通知), of which the
+    head takes charge before any other step. A cipher telegram is classified: it carries its
     marking."""
-    policy.require("custody.manage", actor=actor)
+    at_the_desk(actor)
+    if kind not in Telegram.Kind.values:
+        raise ValidationError({"kind": _("Choose the kind of telegram.")})
     if not number.strip():
         raise ValidationError({"number": _("Give the telegram's number.")})
     if traffic not in Telegram.Traffic.values:
@@ -85,7 +88,12 @@ def register_telegram(
     level = (
         parse_marking(marking, issued=clock.today()).level if marking.strip() else Level.INTERNAL
     )
-    head = head_of_room(actor.department_id, level) if must_report(important, urgency) else None
+    alert = kind == Telegram.Kind.ALERT
+    head = (
+        head_of_room(actor.department_id, level)
+        if alert or must_report(important, urgency)
+        else None
+    )
     document = receive_incoming(
         actor=actor,
         # the confidential room handles it; the head it is reported to reads it
@@ -103,6 +111,7 @@ def register_telegram(
     )
     telegram = Telegram.objects.create(
         direction=Telegram.Direction.INCOMING,
+        kind=kind,
         number=number.strip(),
         traffic=traffic,
         urgency=urgency,
@@ -123,6 +132,7 @@ def register_telegram(
         actor,
         "telegram.received",
         telegram,
+        kind=kind,
         document=document.pk,
         traffic=traffic,
         urgency=int(urgency),
@@ -140,25 +150,56 @@ def _locked(telegram: Telegram) -> Telegram:
 
 @transaction.atomic(durable=True)
 def acknowledge_telegram(*, actor: Person, telegram: Telegram) -> Telegram:
-    """回单: the acknowledgement to the sender; one sent late is on record as late (the post
-    counted as unmanned, TEL.RECEIPT)."""
-    policy.require("custody.manage", actor=actor)
+    """回单: the acknowledgement to the sender. One sent later than the minutes of TEL.RECEIPT
+    is on record as late, and the post counts as unmanned (缺岗): an absence is recorded
+    against each person on duty when it fell due, and the heads of the room are told."""
+    at_the_desk(actor)
     telegram = _locked(telegram)
+    policy.require("telegram.step", telegram=telegram)
     if telegram.acked_at is not None:
         raise ValidationError(_("This telegram was acknowledged already."))
     now = clock.now()
     telegram.acked_at, telegram.acked_by = now, actor
     telegram.save(update_fields=["acked_at", "acked_by"])
-    late = telegram.ack_due_at is not None and now > telegram.ack_due_at
-    audit.record(actor, "telegram.acknowledged", telegram, late=late)
+    due = telegram.ack_due_at
+    late = due is not None and now > due
+    absent = _absent_from_post(telegram, now) if late else []
+    audit.record(actor, "telegram.acknowledged", telegram, late=late, absent=absent)
     return telegram
+
+
+def _absent_from_post(telegram: Telegram, acked_at: dt.datetime) -> list[int]:
+    """缺岗 (TEL.RECEIPT): one absence per person on duty when the acknowledgement fell due;
+    the heads of the room are told. Returns who was on duty."""
+    policy.applying("TEL.RECEIPT")
+    assert telegram.ack_due_at is not None
+    people = [s.person for s in on_duty(telegram.ack_due_at)]
+    rows = [
+        DutyAbsence.objects.create(
+            telegram=telegram,
+            person=person,
+            day=duty_day(telegram.ack_due_at),
+            ack_due_at=telegram.ack_due_at,
+            acked_at=acked_at,
+        )
+        for person in people
+    ]
+    late_by = int((acked_at - telegram.ack_due_at).total_seconds() // 60)
+    notify(
+        room_heads(),
+        "duty.absent_from_post",
+        telegram,
+        on_duty=[p.pk for p in people],
+        late_minutes=late_by,
+    )
+    return [row.person_id for row in rows]
 
 
 def _not_reportable(telegram: Telegram) -> str | None:
     """Why a clerk may not report this telegram to a leader now, or None when they may."""
     if telegram.document_id is None or telegram.done_at is not None:
         return _("Only a received telegram still open is reported.")
-    if not must_report(telegram.important, telegram.urgency):
+    if not reported(telegram):
         return _("Only important and very urgent or flash telegrams are reported (TEL.ESCALATE).")
     if telegram.head_seen_at is not None:
         return _("%(head)s has seen it already.") % {"head": telegram.escalated_to}
@@ -178,7 +219,7 @@ def report_telegram(*, actor: Person, telegram: Telegram, leader: Any) -> Telegr
     again moves the report to the new leader."""
     from baomi.ledger.services.access import admit_leader
 
-    policy.require("custody.manage", actor=actor)
+    at_the_desk(actor)
     telegram = _locked(telegram)
     if refused := _not_reportable(telegram):
         raise ValidationError(refused)
@@ -209,8 +250,9 @@ def head_has_seen(*, actor: Person, telegram: Telegram) -> Telegram:
 def complete_telegram(*, actor: Person, telegram: Telegram, outcome: str) -> Telegram:
     """办结: only after the acknowledgement (TEL.RECEIPT) and, for a reported telegram, once the
     head has seen it (TEL.ESCALATE); one completed past its deadline is on record as late."""
-    policy.require("custody.manage", actor=actor)
+    at_the_desk(actor)
     telegram = _locked(telegram)
+    policy.require("telegram.step", telegram=telegram)
     if telegram.done_at is not None:
         raise ValidationError(_("This telegram was completed already."))
     if not outcome.strip():
@@ -232,8 +274,10 @@ def complete_telegram(*, actor: Person, telegram: Telegram, outcome: str) -> Tel
 def reply_telegram(
     *, actor: Person, original: Telegram, number: str, traffic: str, level: int
 ) -> Telegram:
-    """复电: 明来明复，密来密复 — a reply goes by the original's traffic, at no lower level."""
-    policy.require("custody.manage", actor=actor)
+    """复电: 明来明复，密来密复 — a reply goes by the original's traffic, at no lower level, and
+    enters the telegram register (TEL.REGISTER)."""
+    at_the_desk(actor)
+    policy.require("telegram.step", telegram=original)
     if not number.strip():
         raise ValidationError({"number": _("Give the telegram's number.")})
     if Telegram.objects.filter(
@@ -243,6 +287,7 @@ def reply_telegram(
             {"number": _("Telegram %(n)s is registered already.") % {"n": number}}
         )
     policy.require("telegram.reply", original=original, traffic=traffic, level=level)
+    policy.require("telegram.send", traffic=traffic, level=level)
     reply = Telegram.objects.create(
         direction=Telegram.Direction.OUTGOING,
         number=number.strip(),
@@ -258,129 +303,79 @@ def reply_telegram(
     return reply
 
 
-# -- the duty roster ---------------------------------------------------------------------------
-
-
-def duty_day_span(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """When a duty day's shifts are staffed: from the changeover, for the hours of DUTY.ROSTER
-    (24 by the template: the room is never unstaffed)."""
-    start = clock.at(day, CHANGEOVER)
-    hours = policy.params("DUTY.ROSTER")["hours"]
-    if hours >= 24:  # to the next changeover, whatever a change of clocks does to the day
-        return start, clock.at(day + dt.timedelta(days=1), CHANGEOVER)
-    return start, start + dt.timedelta(hours=hours)
-
-
-def duty_day(moment: dt.datetime) -> dt.date:
-    """The duty day a moment falls in (before the changeover it is still yesterday's)."""
-    local = clock.local(moment)
-    day = local.date()
-    return day if moment >= clock.at(day, CHANGEOVER) else day - dt.timedelta(days=1)
+@transaction.atomic(durable=True)
+def take_charge_of_telegram(*, actor: Person, telegram: Telegram) -> Telegram:
+    """坐镇指挥: the head of the room an alert telegram was reported to takes charge of it, on
+    record; until then no other step is taken on it (TEL.ESCALATE). Taking charge is seeing."""
+    telegram = _locked(telegram)
+    policy.require("telegram.take_charge", actor=actor, telegram=telegram)
+    if telegram.in_charge_at is not None:
+        raise ValidationError(_("You are in charge of this telegram already."))
+    now = clock.now()
+    telegram.in_charge_by, telegram.in_charge_at = actor, now
+    telegram.head_seen_at = telegram.head_seen_at or now
+    telegram.save(update_fields=["in_charge_by", "in_charge_at", "head_seen_at"])
+    audit.record(actor, "telegram.taken_charge_of", telegram)
+    return telegram
 
 
 @transaction.atomic(durable=True)
-def assign_duty(*, actor: Person, day: dt.date, primary: Any, secondary: Any) -> list[DutyShift]:
-    """正副班: one duty day's two shifts, two different people (DUTY.ROSTER); an earlier
-    assignment of the day is replaced."""
-    policy.require("custody.manage", actor=actor)
-    policy.require("duty.assign", day=day, staffed={"primary": primary, "secondary": secondary})
-    start, end = duty_day_span(day)
-    DutyShift.objects.filter(day=day).delete()
-    shifts = [
-        DutyShift.objects.create(
-            day=day, role=role, person=person, starts_at=start, ends_at=end, assigned_by=actor
+def send_telegram(
+    *,
+    actor: Person,
+    number: str,
+    traffic: str,
+    urgency: int,
+    level: int,
+    correspondent: str,
+    subject: str,
+) -> Telegram:
+    """发电登记: a telegram the room sends on its own, not as a reply, enters the telegram
+    register (收发电报登记簿) with its number, traffic, urgency, level, recipient and subject;
+    a plain telegram carries nothing above the level of TEL.REGISTER."""
+    at_the_desk(actor)
+    number, correspondent, subject = number.strip(), correspondent.strip(), subject.strip()
+    if not number:
+        raise ValidationError({"number": _("Give the telegram's number.")})
+    if traffic not in Telegram.Traffic.values:
+        raise ValidationError({"traffic": _("Choose cipher or plain.")})
+    if urgency not in Urgency.values:
+        raise ValidationError({"urgency": _("Choose the urgency.")})
+    if level not in Level.values:
+        raise ValidationError({"level": _("Choose the level.")})
+    if not correspondent:
+        raise ValidationError({"correspondent": _("Name whom it is sent to.")})
+    if not subject:
+        raise ValidationError({"subject": _("Say what it is about.")})
+    if len(subject) > 200 or len(correspondent) > 100 or len(number) > 40:
+        raise ValidationError(_("The number, recipient or subject is too long."))
+    if Telegram.objects.filter(direction=Telegram.Direction.OUTGOING, number=number).exists():
+        raise ValidationError(
+            {"number": _("Telegram %(n)s is registered already.") % {"n": number}}
         )
-        for role, person in (("primary", primary), ("secondary", secondary))
+    policy.require("telegram.send", traffic=traffic, level=level)
+    sent = Telegram.objects.create(
+        direction=Telegram.Direction.OUTGOING,
+        number=number,
+        traffic=traffic,
+        urgency=urgency,
+        level=level,
+        correspondent=correspondent,
+        subject=subject,
+        registered_by=actor,
+        registered_at=clock.now(),
+    )
+    audit.record(
+        actor, "telegram.sent", sent, traffic=traffic, level=int(level), urgency=int(urgency)
+    )
+    return sent
+
+
+def absences_from_post(limit: int = 50) -> Any:
+    """缺岗 on record, latest first: who was on duty, which telegram, how late (TEL.RECEIPT)."""
+    return DutyAbsence.objects.select_related("person", "telegram").order_by("-ack_due_at", "-id")[
+        :limit
     ]
-    audit.record(actor, "duty.assigned", None, day=day, primary=primary.pk, secondary=secondary.pk)
-    return shifts
-
-
-def on_duty(moment: dt.datetime | None = None) -> list[DutyShift]:
-    moment = moment or clock.now()
-    return list(
-        DutyShift.objects.filter(starts_at__lte=moment, ends_at__gt=moment)
-        .select_related("person")
-        .order_by("role")
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class Clock:
-    """A running clock of the duty board."""
-
-    telegram: Telegram
-    kind: str  # "ack" or "due"
-    due_at: dt.datetime
-    overdue: bool
-
-
-def visible_telegrams(person: Any) -> Any:
-    """The telegrams a person may know of: a received one as its ledger document, a reply as
-    the telegram it answers."""
-    return Telegram.objects.visible_to(person)
-
-
-def open_telegrams(person: Any = None) -> Any:
-    """Received telegrams not yet completed (for a person: those they may know of)."""
-    rows = visible_telegrams(person) if person is not None else Telegram.objects.all()
-    return rows.filter(direction=Telegram.Direction.INCOMING, done_at__isnull=True).select_related(
-        "escalated_to"
-    )
-
-
-def duty_board(person: Any = None, moment: dt.datetime | None = None) -> list[Clock]:
-    """Every running clock, soonest first: acknowledgements not yet sent, handling not yet
-    complete (for a person: of the telegrams they may know of)."""
-    moment = moment or clock.now()
-    clocks = []
-    for t in open_telegrams(person):
-        if t.acked_at is None and t.ack_due_at is not None:
-            clocks.append(Clock(t, "ack", t.ack_due_at, moment > t.ack_due_at))
-        if t.due_at is not None:
-            clocks.append(Clock(t, "due", t.due_at, moment > t.due_at))
-    return sorted(clocks, key=lambda c: (c.due_at, c.kind, c.telegram.pk))
-
-
-@transaction.atomic(durable=True)
-def hand_over_duty(*, actor: Person, taken_by: Any) -> DutyHandover:
-    """交接班: the officer going off duty lists the unfinished items (generated from the running
-    clocks) for the one coming on; both sign (DUTY.ROSTER)."""
-    policy.require("custody.manage", actor=actor)
-    if taken_by is None or taken_by.pk == actor.pk:
-        raise ValidationError({"taken_by": _("Name who takes over the duty.")})
-    now = clock.now()
-    items = [
-        {
-            "telegram": c.telegram.pk,
-            "number": c.telegram.number,
-            "clock": c.kind,
-            "due_at": clock.local(c.due_at).isoformat(timespec="minutes"),
-            "overdue": c.overdue,
-        }
-        for c in duty_board(actor, now)
-    ]
-    handover = DutyHandover.objects.create(
-        day=duty_day(now), handed_by=actor, taken_by=taken_by, opened_at=now, items=items
-    )
-    audit.record(actor, "duty.handover_opened", handover, taken_by=taken_by.pk, items=len(items))
-    return handover
-
-
-@transaction.atomic(durable=True)
-def sign_duty_handover(*, actor: Person, handover: DutyHandover) -> DutyHandover:
-    handover = DutyHandover.objects.select_for_update().get(pk=handover.pk)
-    policy.require("duty.sign_handover", actor=actor, handover=handover)
-    now = clock.now()
-    if actor.pk == handover.handed_by_id and handover.handed_signed_at is None:
-        handover.handed_signed_at = now
-    elif actor.pk == handover.taken_by_id and handover.taken_signed_at is None:
-        handover.taken_signed_at = now
-    else:
-        raise ValidationError(_("Only the two officers sign the handover, once each."))
-    handover.save(update_fields=["handed_signed_at", "taken_signed_at"])
-    audit.record(actor, "duty.handover_signed", handover)
-    return handover
 
 
 @transaction.atomic(durable=True)
