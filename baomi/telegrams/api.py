@@ -39,12 +39,14 @@ class TelegramSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "direction",
+            "kind",
             "number",
             "traffic",
             "urgency",
             "level",
             "important",
             "correspondent",
+            "subject",
             "document",
             "in_reply_to",
             "registered_at",
@@ -55,6 +57,8 @@ class TelegramSerializer(serializers.ModelSerializer):
             "outcome",
             "escalated_to",
             "head_seen_at",
+            "in_charge_by",
+            "in_charge_at",
         ]
 
 
@@ -66,6 +70,7 @@ class ReceiveSerializer(serializers.Serializer):
     subject = serializers.CharField(max_length=200)
     marking = serializers.CharField(required=False, allow_blank=True, default="")
     important = serializers.BooleanField(default=False)
+    kind = serializers.ChoiceField(choices=Telegram.Kind.choices, default=Telegram.Kind.ORDINARY)
     cabinet = serializers.SlugRelatedField(slug_field="code", queryset=Cabinet.objects.all())
     due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
@@ -84,8 +89,18 @@ class ReplySerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
 
 
+class SendSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    traffic = serializers.ChoiceField(choices=Telegram.Traffic.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    level = serializers.ChoiceField(choices=Level.choices)
+    correspondent = serializers.CharField(max_length=100)
+    subject = serializers.CharField(max_length=200)
+
+
 class TelegramViewSet(VisibleReadViewSet):
-    """机要电报: register on receipt, acknowledge (回单), the head sees, complete, reply."""
+    """机要电报: register on receipt, acknowledge (回单), the head sees or takes charge of an
+    alert notice, complete, reply; a telegram sent on its own (发电)."""
 
     serializer_class = TelegramSerializer
     queryset = Telegram.objects.all()
@@ -107,6 +122,22 @@ class TelegramViewSet(VisibleReadViewSet):
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str) -> Response:
         telegram = services.acknowledge_telegram(
+            actor=person_of(request), telegram=self.get_object()
+        )
+        return Response(TelegramSerializer(telegram).data)
+
+    @extend_schema(request=SendSerializer, responses={201: TelegramSerializer})
+    @action(detail=False, methods=["post"])
+    def send(self, request: Request) -> Response:
+        _desk(request)
+        data = validated(SendSerializer, request)
+        sent = services.send_telegram(actor=person_of(request), **data)
+        return Response(TelegramSerializer(sent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: TelegramSerializer})
+    @action(detail=True, methods=["post"], url_path="take-charge", url_name="take-charge")
+    def take_charge(self, request: Request, pk: str) -> Response:
+        telegram = services.take_charge_of_telegram(
             actor=person_of(request), telegram=self.get_object()
         )
         return Response(TelegramSerializer(telegram).data)

@@ -142,6 +142,7 @@ LISTS: dict[str, Case] = {
     "archive-volume-due": List(rows=_due),
     "manuscript-list": List(rows=_rows("review.Manuscript"), seen_by="sunli"),
     "telegram-list": List(rows=_rows("telegrams.Telegram"), seen_by=CLERK),
+    "telegram-send": Action(),
     "duty-shift-list": List(
         rows=_everything("telegrams.DutyShift"),
         refused=lacks("custody.manage"),
@@ -243,6 +244,7 @@ DESKS: dict[str, Case] = {
         "telegram", lambda w: {"leader": _person(w, "chenmin")}, insider=CLERK
     ),
     "telegram-seen": _post("telegram", insider=CLERK),
+    "telegram-take-charge": _post("telegram", insider=CLERK),
     "duty-handover-detail": Obj(
         "duty_handover", insider=CLERK, refused=DESK, why="the duty desk is the custody posts'"
     ),

@@ -64,3 +64,28 @@ def test_a_telegram_is_reported_to_a_leader_through_the_api(org):
     assert [v["rule"] for v in refused.json()["violations"]] == ["ACC.CLEARANCE"]
     done = api(clerk).post(f"/api/v1/telegrams/{telegram.pk}/report/", {"leader": chief.pk})
     assert done.status_code == 200 and done.json()["escalated_to"] == chief.pk
+
+
+@pytest.mark.refuses("TEL.REGISTER", "TEL.ESCALATE")
+def test_the_api_registers_a_telegram_sent_and_the_head_takes_charge_of_an_alert(org):
+    from tests.support.factories import receive_telegram
+
+    clerk, head = org["people"]["clerk"], org["people"]["head"]
+    body = {
+        "number": "发-1",
+        "traffic": "plain",
+        "urgency": 0,
+        "level": 3,
+        "correspondent": "省委办公厅",
+        "subject": "报告",
+    }
+    refused = api(clerk).post("/api/v1/telegrams/send/", body, format="json")
+    assert refused.status_code == 403
+    assert refused.json()["violations"][0]["rule"] == "TEL.REGISTER"
+    sent = api(clerk).post("/api/v1/telegrams/send/", {**body, "traffic": "cipher"}, format="json")
+    assert sent.status_code == 201 and sent.json()["subject"] == "报告"
+    alert = receive_telegram(org, "预-1", kind="alert")
+    early = api(clerk).post(f"/api/v1/telegrams/{alert.pk}/acknowledge/")
+    assert early.status_code == 403 and early.json()["violations"][0]["rule"] == "TEL.ESCALATE"
+    taken = api(head).post(f"/api/v1/telegrams/{alert.pk}/take-charge/")
+    assert taken.status_code == 200 and taken.json()["in_charge_by"] == head.pk
