@@ -277,7 +277,7 @@ def take_over(request: AuthedRequest) -> HttpResponse:
 @login_required
 def record(request: AuthedRequest) -> HttpResponse:
     """The duty record for the head of the room: shifts nobody holds within the roster's
-    horizon, shifts taken over without a handover."""
+    horizon, shifts taken over without a handover, absences from post (缺岗)."""
     if not services.may_read_duty_record(request.user):
         return render(request, "telegrams/record.html", {"closed": True}, status=403)
     context = {
