@@ -360,10 +360,13 @@ def reproduction_approved(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail 
             final=True,
         )
     external = document.origin == "incoming"
-    if external and p["external_issuer_approval"] and not ctx["issuer_consent"]:
+    if external and p["external_issuer_approval"] and ctx["consent"] is None:
         return Fail(
             lambda: (
-                _("A document of %(issuer)s is copied only with that issuer's consent as well.")
+                _(
+                    "A document of %(issuer)s is copied only with that issuer's consent as "
+                    "well: record its letter (issuing body, reference number, date)."
+                )
                 % {"issuer": document.issuer}
             ),
             {"issuer": document.issuer},
@@ -382,11 +385,16 @@ def top_secret_copied_with_originator(ctx: Mapping[str, Any], p: Mapping[str, An
     document = ctx["document"]
     if document.level != Level.TOP_SECRET or p["copy_without_originator"]:
         return None
-    if ctx["issuer_consent"] or document.origin != "incoming":
+    # the originating unit's consent is a letter on record, whoever issued the document
+    if ctx["consent"] is not None:
         return None
     return Fail(
-        lambda: _("绝密 documents are copied only with the consent of the originating unit."),
-        {"issuer": document.issuer},
+        lambda: _(
+            "绝密 documents are copied only with the originating unit's consent on record: its "
+            "issuing body, the reference number of its letter and its date."
+        ),
+        {"level": Level(document.level).zh, "issuer": document.issuer},
+        final=True,
     )
 
 

@@ -515,3 +515,6 @@ class PrintWaste(models.Model):
 
     def __str__(self) -> str:
         return f"{self.document_id}: {self.sheets} {self.kind}"
+
+
+from .consent import Consent  # noqa: E402, F401  registers the consent letters to copy a document

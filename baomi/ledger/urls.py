@@ -19,6 +19,7 @@ urlpatterns = [
     path("documents/<int:pk>/apply/<int:approval>/", views.apply, name="apply"),
     path("documents/<int:pk>/content/", views.upload, name="upload"),
     path("content/<int:pk>/", views.download, name="download"),
+    path("consents/<int:pk>/scan/", views.consent_scan, name="consent-scan"),
     path("instructions/<int:pk>/", views.instruct, name="instruct"),
     path("copies/<int:pk>/", views.copy, name="copy"),
     path("scan/", views.scan, name="scan"),

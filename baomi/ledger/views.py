@@ -29,7 +29,7 @@ from baomi.people.views import AuthedRequest
 from . import services
 from .custody import timeline
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm, PrintWasteForm
-from .models import Attachment, Copy, Document, Instruction, PrintWaste
+from .models import Attachment, Consent, Copy, Document, Instruction, PrintWaste
 from .queries import register_for
 from .registers import REGISTERS
 from .services.access import reads_content
@@ -63,6 +63,7 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "copies": copies,
             "instructions": instructions,
             "attachments": attachments,
+            "consents": found.consents.all(),
             "waste": found.print_waste.select_related("destroyed_by", "supervised_by"),
             "waste_form": PrintWasteForm(),
             "leaders": leaders,
@@ -290,6 +291,13 @@ def download(request: AuthedRequest, pk: int) -> HttpResponse:
     attachment = visible_or_404(Attachment.objects.select_related("document"), request.user, pk=pk)
     data = services.read_content(actor=request.user, attachment=attachment)
     return _download(data, CONTENT_TYPES[attachment.file_type], attachment.name)
+
+
+@login_required
+def consent_scan(request: AuthedRequest, pk: int) -> HttpResponse:
+    found = visible_or_404(Consent.objects.filter(scan_type__in=CONTENT_TYPES), request.user, pk=pk)
+    data = services.read_consent_scan(actor=request.user, consent=found)
+    return _download(data, CONTENT_TYPES[found.scan_type], found.scan_name)
 
 
 def _download(data: bytes, content_type: str, name: str) -> HttpResponse:

@@ -120,6 +120,7 @@ LEDGER: dict[str, Case] = {
     ),
     "ledger:upload": Obj("document", method="POST"),
     "ledger:download": Obj("attachment"),
+    "ledger:consent-scan": Obj("consent"),
     "ledger:instruct": Obj(
         "instruction", insider="xujun", method="POST", data=lambda w: {"text": "阅"}
     ),

@@ -151,6 +151,7 @@ def _ledger(world: World) -> None:
         scope_departments=[planning],
     )
     world.objects |= {
+        "consent": _consent(world, printed),
         "planning": planning,
         "cabinet": cabinet,
         "document": document,
@@ -164,6 +165,43 @@ def _ledger(world: World) -> None:
             actor=p[CLERK], document=document, name="报告.txt", data="选址比选报告正文".encode()
         ),
     }
+
+
+def _consent(world: World, document: Any) -> Any:
+    """A copy of the printed document made on its issuer's letter, whose scan is kept."""
+    import io
+
+    from PIL import Image
+
+    from baomi.approvals.services import approve, request_approval
+    from baomi.flows.services import reproduce_copies
+    from baomi.ledger.consent import letter
+
+    p = world.people
+    scan = io.BytesIO()
+    Image.new("RGB", (40, 20), "white").save(scan, format="PNG")
+    asked = request_approval(
+        actor=p[CLERK],
+        kind="copy.reproduce",
+        summary="复印1份",
+        subject=document,
+        payload={"count": 1},
+    )
+    reproduce_copies(
+        actor=p[CLERK],
+        document=document,
+        count=1,
+        cabinet=world.org["cabinet"],
+        approval=approve(actor=p["chenmin"], approval=asked),
+        consent=letter(
+            issuer="示范市发展和改革委员会",
+            reference="示发改函〔2026〕3号",
+            given_on=dt.date(2026, 11, 16),
+            scan=scan.getvalue(),
+            scan_name="同意函.png",
+        ),
+    )
+    return document.consents.get()
 
 
 def _flows(world: World) -> None:

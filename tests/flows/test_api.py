@@ -115,7 +115,9 @@ def test_channels_transfers_carry_outs_and_copies_through_the_api(org, copy):
             "count": 2,
             "cabinet": "JYS-01",
             "approval": copying.pk,
-            "issuer_consent": "同意函",
+            "consent_issuer": "市人民政府办公室",
+            "consent_reference": "示政办函〔2026〕31号",
+            "consent_date": "2026-11-18",
         },
         format="json",
     )

@@ -211,7 +211,9 @@ def test_send_deliver_carry_out_and_copy_from_the_workbench(client, org, copy):
             "count": "1",
             "cabinet": org["cabinet"].pk,
             "approval": copying.pk,
-            "issuer_consent": "市政府办公室同意",
+            "consent_issuer": "市人民政府办公室",
+            "consent_reference": "示政办函〔2026〕31号",
+            "consent_date": "2026-11-18",
         },
     )
     assert org["document"].copies.filter(variant=Copy.Variant.REPRODUCTION).count() == 1

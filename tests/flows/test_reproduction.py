@@ -10,7 +10,8 @@ from baomi import policy
 from baomi.approvals.services import approve, request_approval
 from baomi.audit.models import AuditEvent
 from baomi.flows.services import reproduce_copies
-from baomi.ledger.models import Copy
+from baomi.ledger.consent import letter
+from baomi.ledger.models import Consent, Copy
 from baomi.ledger.services import record_print_waste
 from baomi.people.models import Post
 from tests.support import recorded, rule_ids
@@ -30,6 +31,16 @@ def approved(org, count=2):
     return approve(actor=room_leader, approval=asked)
 
 
+def consent(**kw):
+    """The issuer's consent letter, as a page or the API would send it."""
+    fields = {
+        "issuer": "市人民政府办公室",
+        "reference": "示政办函〔2026〕31号",
+        "given_on": "2026-11-18",
+    }
+    return letter(**{**fields, **kw})
+
+
 def reproduce(org, **kw):
     args = {
         "actor": org["people"]["clerk"],
@@ -43,7 +54,7 @@ def reproduce(org, **kw):
 @pytest.mark.refuses("DOC.REPRO.APPROVAL")
 def test_DOC_REPRO_APPROVAL_copying_needs_a_leaders_approval(org):
     with pytest.raises(policy.RuleViolation) as raised:
-        reproduce(org, issuer_consent="市政府办公室同意复制函")
+        reproduce(org, consent=consent())
     assert rule_ids(raised) == ["DOC.REPRO.APPROVAL"]
     assert raised.value.decision.approvals == ("copy.reproduce",)
     assert org["document"].copies.count() == 3
@@ -61,7 +72,7 @@ def test_DOC_REPRO_APPROVAL_another_issuers_document_needs_its_consent_too(org):
 @pytest.mark.refuses("DOC.REPRO.APPROVAL")
 def test_DOC_REPRO_APPROVAL_no_more_copies_than_approved(org):
     with pytest.raises(policy.RuleViolation) as raised:
-        reproduce(org, count=3, approval=approved(org, count=2), issuer_consent="复制同意函")
+        reproduce(org, count=3, approval=approved(org, count=2), consent=consent())
     assert raised.value.violations[0].values == {"count": 3, "approved": 2}
 
 
@@ -69,7 +80,7 @@ def test_DOC_REPRO_APPROVAL_no_more_copies_than_approved(org):
 def test_DOC_REPRO_APPROVAL_an_approval_that_states_no_count_allows_no_copy(org):
     approval = approved(org, count=None)
     with pytest.raises(policy.RuleViolation) as raised:
-        reproduce(org, count=1, approval=approval, issuer_consent="复制同意函")
+        reproduce(org, count=1, approval=approval, consent=consent())
     [violation] = raised.value.violations
     assert violation.rule_id == "DOC.REPRO.APPROVAL" and violation.lift is None
     assert violation.values == {"count": 1, "approved": 0}
@@ -81,12 +92,19 @@ def test_DOC_REPRO_APPROVAL_an_approval_that_states_no_count_allows_no_copy(org)
 @pytest.mark.applied("DOC.REPRO.STAMP")
 def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_originals(org):
     approval = approved(org)
-    made = reproduce(org, approval=approval, issuer_consent="市政府办公室同意复制函")
+    made = reproduce(org, approval=approval, consent=consent())
     assert [c.copy_no for c in made] == [4, 5]
     assert {c.variant for c in made} == {Copy.Variant.REPRODUCTION}
     assert all(c.document == org["document"] and c.cabinet == org["cabinet"] for c in made)
     data = json.loads(AuditEvent.objects.filter(action="copy.reproduced").first().body)["data"]
-    assert data["stamp"] == "机要室" and data["issuer_consent"] == "市政府办公室同意复制函"
+    [record] = Consent.objects.all()
+    assert (record.document, record.issuer, record.reference, str(record.given_on)) == (
+        org["document"],
+        "市人民政府办公室",
+        "示政办函〔2026〕31号",
+        "2026-11-18",
+    )
+    assert data["stamp"] == "机要室" and data["consent"] == record.pk
     recorded(
         "copy.reproduced",
         made[1],
@@ -97,7 +115,17 @@ def test_DOC_REPRO_STAMP_approved_copies_are_numbered_on_and_managed_like_origin
         variant=Copy.Variant.REPRODUCTION,
         stamp="机要室",
         approval=approval.pk,
-        issuer_consent="市政府办公室同意复制函",
+        consent=record.pk,
+    )
+    recorded(
+        "document.consent_recorded",
+        org["document"],
+        actor=org["people"]["clerk"],
+        consent=record.pk,
+        consent_issuer="市人民政府办公室",
+        consent_reference="示政办函〔2026〕31号",
+        consent_date="2026-11-18",
+        consent_scan=None,
     )
     waste = record_print_waste(
         actor=org["people"]["clerk"], document=org["document"], kind="spoiled", sheets=2
@@ -114,3 +142,54 @@ def test_DOC_TOPSECRET_a_top_secret_document_is_copied_only_with_the_originators
         reproduce(org, document=top, count=1)
     assert "DOC.TOPSECRET" in rule_ids(raised)
     assert top.copies.count() == 1
+
+
+def top_secret(org, **kw):
+    from tests.support.factories import register
+
+    return register(org, marking="绝密★30年", copies=1, doc_number="示政办〔2026〕99号", **kw)
+
+
+@pytest.mark.refuses("DOC.TOPSECRET")
+def test_DOC_TOPSECRET_an_own_top_secret_document_without_a_consent_letter_is_refused(org):
+    """Not only another issuer's 绝密 document: the originating unit's consent is a letter on
+    record for every 绝密 item, and nothing is made or kept without it."""
+    top = top_secret(org, issuer="本单位")
+    top.origin = "internal"
+    top.save(update_fields=["origin"])
+    with pytest.raises(policy.RuleViolation) as raised:
+        reproduce(org, document=top, count=1, approval=approved(org, count=1))
+    [violation] = raised.value.violations
+    assert violation.rule_id == "DOC.TOPSECRET" and violation.lift is None
+    assert violation.values == {"level": "绝密", "issuer": "本单位"}
+    assert top.copies.count() == 1 and not Consent.objects.exists()
+
+
+def test_DOC_TOPSECRET_a_top_secret_document_is_copied_with_the_originators_letter(org):
+    top = top_secret(org)
+    made = reproduce(
+        org,
+        document=top,
+        count=1,
+        approval=approved(org, count=1),
+        consent=consent(reference="示政办函〔2026〕40号"),
+    )
+    assert [c.copy_no for c in made] == [2]
+    assert top.consents.get().reference == "示政办函〔2026〕40号"
+
+
+def test_a_consent_letter_names_each_missing_or_wrong_field():
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    assert letter() is None  # nothing given: no letter
+    with pytest.raises(ValidationError) as raised:
+        letter(issuer="市人民政府办公室", given_on="18/11/2026")
+    assert set(raised.value.message_dict) == {"consent_reference", "consent_date"}
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        letter(issuer="", reference="函〔2026〕1号", given_on="2099-01-01", scan=b"%PDF-1.7 broken")
+    assert set(raised.value.message_dict) == {"consent_issuer", "consent_date", "consent_scan"}
+    assert "future" in raised.value.message_dict["consent_date"][0]
+    with pytest.raises(ValidationError) as raised:
+        letter(issuer="市\u202e政府", reference="x" * 61, given_on="2026-11-18")
+    assert set(raised.value.message_dict) == {"consent_issuer", "consent_reference"}

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from baomi import audit, policy
 from baomi.core.visibility import NotVisible
 from baomi.ledger import custody
+from baomi.ledger.consent import Consent, Letter, save_letter
 from baomi.ledger.models import Copy, Document
 
 from .common import S, _not_sealed
@@ -27,10 +28,11 @@ def reproduce_copies(
     count: int,
     cabinet: Any,
     approval: Any = None,
-    issuer_consent: str = "",
+    consent: Letter | None = None,
 ) -> list[Copy]:
     """复制: new copies of a document, with a leader's approval for the count (DOC.REPRO.APPROVAL)
-    and, for another issuer's document, that issuer's consent (a letter or its reference). The
+    and, for another issuer's document or a 绝密 one, the issuer's or originating unit's consent
+    letter (DOC.REPRO.APPROVAL, DOC.TOPSECRET), which is kept on record with the document. The
     copies are numbered after the last one, carry the copying unit's stamp on record and are
     managed exactly like the originals: same level, period and scope (DOC.REPRO.STAMP)."""
     from baomi.approvals.services import consume
@@ -57,9 +59,12 @@ def reproduce_copies(
         document=document,
         count=count,
         approved_count=approved_count,
-        issuer_consent=issuer_consent.strip(),
+        consent=consent,
         approvals=granted,
     )
+    letter = None
+    if consent is not None:
+        letter = save_letter(Consent, consent, actor=actor, document=document)
     last = document.copies.order_by("-copy_no").values_list("copy_no", flat=True).first() or 0
     made = [
         Copy.objects.create(
@@ -75,15 +80,22 @@ def reproduce_copies(
     # of the same document, so its level, period and scope are the source's
     policy.applying("DOC.REPRO.STAMP")
     stamp = str(actor.department) if actor.department_id else ""
-    for copy in made:
-        audit.record(
-            actor,
-            "copy.reproduced",
-            copy,
-            **custody.custody_data(copy),
-            variant=copy.variant,
-            stamp=stamp,
-            approval=approval.pk if approval else None,
-            issuer_consent=issuer_consent.strip() or None,
-        )
+    try:  # the scan must not outlive a transaction that fails after it was written
+        if letter is not None:
+            audit.record(actor, "document.consent_recorded", document, **letter.summary())
+        for copy in made:
+            audit.record(
+                actor,
+                "copy.reproduced",
+                copy,
+                **custody.custody_data(copy),
+                variant=copy.variant,
+                stamp=stamp,
+                approval=approval.pk if approval else None,
+                consent=letter.pk if letter else None,
+            )
+    except Exception:
+        if letter is not None:
+            letter.forget_scan()
+        raise
     return made

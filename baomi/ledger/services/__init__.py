@@ -9,7 +9,7 @@ from .access import (
     widen_scope,
     write_instructions,
 )
-from .attachments import attach_content, read_content, release_content
+from .attachments import attach_content, read_consent_scan, read_content, release_content
 from .classification import (
     CHANGES,
     ask_to_change_classification,
@@ -48,6 +48,7 @@ __all__ = [
     "holders",
     "import_register",
     "print_internal",
+    "read_consent_scan",
     "read_content",
     "receive_incoming",
     "record_print_waste",

@@ -142,6 +142,28 @@ def release_content(
     return data
 
 
+@transaction.atomic(durable=True)
+def read_consent_scan(*, actor: Person, consent: Any) -> bytes:
+    """The scan of a consent letter, to someone who may know of the document it concerns (the
+    record's visibility); every download is on record (AUD.RECORD)."""
+    from baomi.core.visibility import NotVisible
+
+    from ..consent import Consent
+
+    found = Consent.objects.visible_to(actor).filter(pk=consent.pk).first()
+    if found is None or not found.has_scan:
+        raise NotVisible
+    data = found.read_scan()
+    audit.record(
+        actor,
+        "document.consent_scan_read",
+        found.document,
+        consent=found.pk,
+        sha256=found.scan_sha256,
+    )
+    return data
+
+
 def _decrypted(actor: Person, attachment: Any) -> bytes:
     from .. import content
 
