@@ -99,6 +99,20 @@ def letter(
     return Letter(issuer, reference, day, scan or None, (scan_name or "")[:SCAN_NAME_MAX], kind)
 
 
+def posted_letter(request: Any, prefix: str = "consent_") -> Letter | None:
+    """The consent letter a page's form posted under `prefix` (issuer, reference, date, scan),
+    or None when none was given; each wrong field named."""
+    scan = request.FILES.get(f"{prefix}scan")
+    return letter(
+        issuer=request.POST.get(f"{prefix}issuer", ""),
+        reference=request.POST.get(f"{prefix}reference", ""),
+        given_on=request.POST.get(f"{prefix}date", ""),
+        scan=scan.read() if scan is not None else None,
+        scan_name=(scan.name or "") if scan is not None else "",
+        prefix=prefix,
+    )
+
+
 def _day(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()

@@ -23,11 +23,12 @@ from baomi.core.api import VisibleReadViewSet, VisibleViewSetMixin
 from baomi.core.errors import validated
 from baomi.core.inputs import MULTILINE
 from baomi.core.models import OrgUnit
+from baomi.ledger.api.consent import ConsentLetterFields, letter_of
 from baomi.people.models import person_of
 
 from . import services
 from .extract import MAX_CHARACTERS
-from .models import Decision, Finding, Manuscript, Referral
+from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent
 from .views import describe_all
 
 
@@ -48,10 +49,27 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "department", "referred_at", "signed_by", "signed_at", "agreed", "comment"]
 
 
+class ReleaseConsentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReleaseConsent
+        fields = ["id", "issuer", "reference", "given_on", "has_scan", "recorded_at"]
+
+
 class DecisionSerializer(serializers.ModelSerializer):
+    consent = ReleaseConsentSerializer(read_only=True)
+
     class Meta:
         model = Decision
-        fields = ["verdict", "reasons", "redactions", "issuer_consent", "decided_by", "decided_at"]
+        fields = [
+            "verdict",
+            "reasons",
+            "redactions",
+            "consent",
+            "nothing_to_cut",
+            "issuer_consent",
+            "decided_by",
+            "decided_at",
+        ]
 
 
 class ManuscriptSummarySerializer(serializers.ModelSerializer):
@@ -115,7 +133,7 @@ class ReferSerializer(serializers.Serializer):
     department = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all())
 
 
-class DecideSerializer(serializers.Serializer):
+class DecideSerializer(ConsentLetterFields):
     verdict = serializers.ChoiceField(choices=Decision.Verdict.choices)
     reasons = serializers.CharField(required=False, allow_blank=True, default="", style=MULTILINE)
     redactions = serializers.ListField(
@@ -127,7 +145,8 @@ class DecideSerializer(serializers.Serializer):
         required=False,
         default=list,
     )
-    issuer_consent = serializers.CharField(
+    nothing_to_cut = serializers.BooleanField(required=False, default=False)
+    nothing_to_cut_reason = serializers.CharField(
         required=False, allow_blank=True, default="", style=MULTILINE
     )
 
@@ -196,7 +215,9 @@ class ManuscriptViewSet(VisibleReadViewSet):
             verdict=v["verdict"],
             reasons=v["reasons"],
             redactions=v["redactions"],
-            issuer_consent=v["issuer_consent"],
+            consent=letter_of(v),
+            nothing_to_cut=v["nothing_to_cut"],
+            nothing_to_cut_reason=v["nothing_to_cut_reason"],
         )
         return Response(self.get_serializer(self.get_object()).data)
 

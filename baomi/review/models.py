@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.visibility import Rows, Via, VisibleQuerySet
+from baomi.ledger.consent import ConsentLetter
 
 
 def _manuscript_readers(person: Any) -> models.Q:
@@ -183,6 +184,23 @@ class Referral(models.Model):
         return f"{self.manuscript_id} → {self.department_id}"
 
 
+class ReleaseConsent(ConsentLetter):
+    """The issuing unit's consent to release the internal material a manuscript uses
+    (PUB.INTERNAL): its letter, recorded with the reviewer's decision."""
+
+    manuscript = models.ForeignKey(
+        Manuscript, on_delete=models.CASCADE, related_name="consents", verbose_name=_("manuscript")
+    )
+
+    visibility = Via("manuscript")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent to release")
+        verbose_name_plural = _("consents to release")
+        ordering = ["recorded_at", "id"]
+
+
 class Decision(models.Model):
     """The reviewer's decision: approve, approve with the listed redactions (Baomi writes the
     redacted text), or reject with reasons for the author."""
@@ -197,7 +215,18 @@ class Decision(models.Model):
     reasons = models.TextField(_("reasons for the author"), blank=True)
     redactions = models.JSONField(_("redactions"), default=list)
     redacted_text = models.TextField(_("redacted text"), blank=True)
+    # free text of decisions made before consent was a letter on record; no longer written
     issuer_consent = models.CharField(_("issuer's consent"), max_length=200, blank=True)
+    consent = models.OneToOneField(
+        ReleaseConsent,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+        verbose_name=_("issuing unit's consent"),
+    )
+    #: the reviewer's reason why the internal material released needs no cut (PUB.INTERNAL)
+    nothing_to_cut = models.CharField(_("why nothing needs cutting"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

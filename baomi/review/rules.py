@@ -100,20 +100,36 @@ def nothing_unannounced(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | 
 
 @rule("PUB.INTERNAL", actions=("manuscript.approve",))
 def internal_material_consented(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    if ctx["issuer_consent"].strip():
-        return None
+    """Internal material left in the released text needs the issuing unit's letter of consent
+    and either a cut (删节) or the reviewer's stated reason why nothing needs cutting."""
     left = uncovered([f for f in ctx["findings"] if is_internal(f)], ctx["redactions"])
     if not left:
         return None
+    consented = ctx["consent"] is not None
+    cut_or_stated = bool(ctx["redactions"]) or bool(ctx["nothing_to_cut"].strip())
+    if consented and cut_or_stated:
+        return None
+    values = {"findings": [f.pk for f in left], "consent": consented, "cut": cut_or_stated}
+    if not consented:
+        return Fail(
+            lambda: (
+                _(
+                    "Internal material is used at %(positions)s: cut it, or record the issuing "
+                    "unit's letter of consent (issuing body, reference number, date)."
+                )
+                % {"positions": _positions(left)}
+            ),
+            values,
+        )
     return Fail(
         lambda: (
             _(
-                "Internal material is used at %(positions)s: cut it, or record the issuing "
-                "unit's consent."
+                "Internal material is used at %(positions)s with its issuer's consent: cut what "
+                "must not appear, or state why nothing needs cutting."
             )
             % {"positions": _positions(left)}
         ),
-        {"findings": [f.pk for f in left]},
+        values,
     )
 
 

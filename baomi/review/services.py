@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock, visibility
+from baomi.ledger.consent import Letter, save_letter
 from baomi.ledger.content import ContentError
 
 from . import scanning
 from .engine import ScanResult
 from .extract import extract_text, within_limit
-from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
+from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent, SensitiveTerm
 
 if TYPE_CHECKING:
     from baomi.people.models import Person
@@ -261,12 +262,16 @@ def decide_manuscript(
     verdict: str,
     reasons: str = "",
     redactions: Sequence[Sequence[int]] = (),
-    issuer_consent: str = "",
+    consent: Letter | None = None,
+    nothing_to_cut: bool = False,
+    nothing_to_cut_reason: str = "",
 ) -> Decision:
     """The reviewer's decision. Approval, with or without redactions, only once every secret is
-    cut (PUB.REVIEW, PUB.UNPUBLISHED), internal material cut or consented to (PUB.INTERNAL) and
-    every other department concerned has agreed (PUB.REFER); a rejection tells the author why.
-    The author is told what was cut and why."""
+    cut (PUB.REVIEW, PUB.UNPUBLISHED), internal material left in the text has the issuing unit's
+    letter of consent and either a cut or the reviewer's stated reason why nothing needs cutting
+    (PUB.INTERNAL), and every other department concerned has agreed (PUB.REFER); a rejection
+    tells the author why. The letter is kept with the decision; the author is told what was cut
+    and why."""
     policy.require("manuscript.review", actor=actor)
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
     _open(manuscript)
@@ -277,22 +282,32 @@ def decide_manuscript(
         raise ValidationError({"redactions": _("Mark what is to be cut.")})
     if verdict != Decision.Verdict.APPROVE and not reasons.strip():
         raise ValidationError({"reasons": _("Tell the author why.")})
+    stated = _nothing_to_cut(nothing_to_cut, nothing_to_cut_reason, spans)
+    if verdict == Decision.Verdict.REJECT:
+        consent, stated = None, ""  # nothing is released: no consent or statement to keep
     if verdict != Decision.Verdict.REJECT:
         policy.require(
             "manuscript.approve",
             manuscript=manuscript,
             findings=list(manuscript.findings.select_related("document__department")),
             redactions=spans,
-            issuer_consent=issuer_consent,
+            consent=consent,
+            nothing_to_cut=stated,
             referrals=list(manuscript.referrals.all()),
         )
+    letter = (
+        save_letter(ReleaseConsent, consent, actor=actor, manuscript=manuscript)
+        if consent
+        else None
+    )
     decision = Decision.objects.create(
         manuscript=manuscript,
         verdict=verdict,
         reasons=reasons.strip(),
         redactions=spans,
         redacted_text=redact(manuscript.text, spans) if spans else "",
-        issuer_consent=issuer_consent.strip()[:200],
+        consent=letter,
+        nothing_to_cut=stated,
         decided_by=actor,
         decided_at=clock.now(),
     )
@@ -302,15 +317,62 @@ def decide_manuscript(
         Decision.Verdict.REJECT: Manuscript.State.REJECTED,
     }[Decision.Verdict(verdict)]
     manuscript.save(update_fields=["state"])
+    try:  # the scan must not outlive a transaction that fails after it was written
+        if letter is not None:
+            audit.record(actor, "manuscript.consent_recorded", manuscript, **letter.summary())
+        audit.record(
+            actor,
+            "manuscript.decided",
+            manuscript,
+            verdict=verdict,
+            redactions=spans,
+            consent=letter.pk if letter else None,
+            nothing_to_cut=stated or None,
+        )
+    except Exception:
+        if letter is not None:
+            letter.forget_scan()
+        raise
+    return decision
+
+
+@transaction.atomic(durable=True)
+def read_consent_scan(*, actor: Person, consent: ReleaseConsent) -> bytes:
+    """The scan of a consent to release, to someone who may open the manuscript; every
+    download is on record."""
+    found = ReleaseConsent.objects.visible_to(actor).filter(pk=consent.pk).first()
+    if found is None or not found.has_scan:
+        raise visibility.NotVisible
+    data = found.read_scan()
     audit.record(
         actor,
-        "manuscript.decided",
-        manuscript,
-        verdict=verdict,
-        redactions=spans,
-        consent=bool(issuer_consent.strip()),
+        "manuscript.consent_scan_read",
+        found.manuscript,
+        consent=found.pk,
+        sha256=found.scan_sha256,
     )
-    return decision
+    return data
+
+
+def _nothing_to_cut(stated: bool, reason: str, spans: Sequence[Sequence[int]]) -> str:
+    """The reviewer's reason why nothing needs cutting, "" when not stated; a statement without
+    a reason, a reason without the statement, or either beside cuts is refused at its field."""
+    reason = reason.strip()
+    if stated and spans:
+        raise ValidationError(
+            {"nothing_to_cut": _("Spans are marked to be cut: do not also state that nothing is.")}
+        )
+    if stated and not reason:
+        raise ValidationError({"nothing_to_cut_reason": _("Say why nothing needs cutting.")})
+    if reason and not stated:
+        raise ValidationError(
+            {"nothing_to_cut": _("Tick that nothing needs cutting, or leave its reason empty.")}
+        )
+    if len(reason) > 500:
+        raise ValidationError(
+            {"nothing_to_cut_reason": _("Why nothing needs cutting: at most 500 characters.")}
+        )
+    return reason
 
 
 def _spans(redactions: Sequence[Sequence[int]], length: int) -> list[list[int]]:

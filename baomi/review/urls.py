@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/redacted.txt", views.redacted, name="redacted"),
     path("referrals/<int:pk>/sign/", views.sign, name="sign"),
+    path("consents/<int:pk>/scan/", views.consent_scan, name="consent-scan"),
 ]

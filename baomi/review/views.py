@@ -21,11 +21,12 @@ from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
 from baomi.core.paging import slice_page
 from baomi.core.visibility import visible_or_404
+from baomi.ledger.consent import posted_letter
 from baomi.ledger.models import Copy, Document
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .models import Decision, Finding, Manuscript, Referral, SensitiveTerm
+from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent, SensitiveTerm
 
 SPAN = re.compile(r"(\d+)\s*[-–~]\s*(\d+)")
 
@@ -188,7 +189,7 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
             ).first()
             if services.signs_referrals(person)
             else None,
-            "decision": found.decisions.select_related("decided_by").first(),
+            "decision": found.decisions.select_related("decided_by", "consent").first(),
             "departments": OrgUnit.objects.exclude(pk=found.department_id).order_by("path"),
             "verdicts": Decision.Verdict.choices,
         },
@@ -263,11 +264,25 @@ def decide(request: AuthedRequest, pk: int) -> HttpResponse:
             verdict=request.POST.get("verdict", ""),
             reasons=request.POST.get("reasons", ""),
             redactions=redactions_posted(request),
-            issuer_consent=request.POST.get("consent", ""),
+            consent=posted_letter(request),
+            nothing_to_cut=request.POST.get("nothing_to_cut") == "1",
+            nothing_to_cut_reason=request.POST.get("nothing_to_cut_reason", ""),
         ),
         _("Decided."),
         pk,
     )
+
+
+@login_required
+def consent_scan(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The scan of the issuing unit's letter of consent, to who may open the manuscript."""
+    from baomi.ledger.views import CONTENT_TYPES, _download
+
+    found = visible_or_404(
+        ReleaseConsent.objects.filter(scan_type__in=CONTENT_TYPES), request.user, pk=pk
+    )
+    data = services.read_consent_scan(actor=request.user, consent=found)
+    return _download(data, CONTENT_TYPES[found.scan_type], found.scan_name)
 
 
 @login_required

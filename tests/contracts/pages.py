@@ -195,6 +195,7 @@ REVIEW: dict[str, Case] = {
         "manuscript", method="POST", data=lambda w: {"verdict": "reject", "reasons": "不宜公开"}
     ),
     "review:redacted": Obj("redacted"),
+    "review:consent-scan": Obj("release_consent"),
     "review:sign": Obj(
         "referral", insider="linna", method="POST", data=lambda w: {"agreed": "1", "comment": ""}
     ),

@@ -167,19 +167,31 @@ def _ledger(world: World) -> None:
     }
 
 
-def _consent(world: World, document: Any) -> Any:
-    """A copy of the printed document made on its issuer's letter, whose scan is kept."""
+def _letter(issuer: str, reference: str) -> Any:
+    """A consent letter of 16 November 2026 with a scan."""
     import io
 
     from PIL import Image
 
-    from baomi.approvals.services import approve, request_approval
-    from baomi.flows.services import reproduce_copies
     from baomi.ledger.consent import letter
 
-    p = world.people
     scan = io.BytesIO()
     Image.new("RGB", (40, 20), "white").save(scan, format="PNG")
+    return letter(
+        issuer=issuer,
+        reference=reference,
+        given_on=dt.date(2026, 11, 16),
+        scan=scan.getvalue(),
+        scan_name="同意函.png",
+    )
+
+
+def _consent(world: World, document: Any) -> Any:
+    """A copy of the printed document made on its issuer's letter, whose scan is kept."""
+    from baomi.approvals.services import approve, request_approval
+    from baomi.flows.services import reproduce_copies
+
+    p = world.people
     asked = request_approval(
         actor=p[CLERK],
         kind="copy.reproduce",
@@ -193,13 +205,7 @@ def _consent(world: World, document: Any) -> Any:
         count=1,
         cabinet=world.org["cabinet"],
         approval=approve(actor=p["chenmin"], approval=asked),
-        consent=letter(
-            issuer="示范市发展和改革委员会",
-            reference="示发改函〔2026〕3号",
-            given_on=dt.date(2026, 11, 16),
-            scan=scan.getvalue(),
-            scan_name="同意函.png",
-        ),
+        consent=_letter("示范市发展和改革委员会", "示发改函〔2026〕3号"),
     )
     return document.consents.get()
 
@@ -301,6 +307,7 @@ def _desks(world: World) -> None:
         verdict="redact",
         reasons="尚未公布",
         redactions=[[f.start, f.end] for f in cut.findings.all()],
+        consent=_letter("示范市发展和改革委员会", "示发改函〔2026〕4号"),
     )
     telegram = receive_telegram(
         world.org,
@@ -313,6 +320,7 @@ def _desks(world: World) -> None:
         "manuscript": manuscript,
         "referral": referral,
         "redacted": cut,
+        "release_consent": cut.consents.get(),
         "telegram": telegram,
         "duty_handover": telegrams.hand_over_duty(actor=p[CLERK], taken_by=p["huangtao"]),
     }

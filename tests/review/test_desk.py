@@ -12,6 +12,7 @@ from django.utils import translation
 from baomi import policy
 from baomi.audit.models import AuditEvent
 from baomi.core.levels import Level
+from baomi.ledger.consent import letter
 from baomi.ledger.services import attach_content
 from baomi.review import scanning
 from baomi.review.models import Decision, Finding, Manuscript
@@ -27,6 +28,16 @@ from tests.support.factories import REVIEW_SOURCE, register
 pytestmark = pytest.mark.django_db
 
 EXCERPT = REVIEW_SOURCE[20:90]
+
+
+def consented():
+    """The issuing unit's letter of consent, and the reviewer's reason why nothing needs
+    cutting."""
+    return {
+        "consent": letter(issuer="机要室", reference="机要室函〔2026〕5号", given_on="2026-11-18"),
+        "nothing_to_cut": True,
+        "nothing_to_cut_reason": "通报内容已在全系统公开",
+    }
 
 
 def submit(org, text, who="insider"):
@@ -84,7 +95,8 @@ def test_PUB_REVIEW_secrets_must_be_cut_before_release(org):
         actor=org["people"]["reviewer"],
         verdict="redact",
         redactions=sorted(spans),
-        consent=False,
+        consent=None,
+        nothing_to_cut=None,
     )
 
 
@@ -133,9 +145,7 @@ def test_PUB_INTERNAL_internal_material_needs_the_issuers_consent_or_a_cut(org):
         decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve")
     assert "PUB.INTERNAL" in rule_ids(raised)
     with pytest.raises(policy.RuleViolation) as raised:  # consent given, but not yet referred
-        decide_manuscript(
-            actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
-        )
+        decide_manuscript(actor=reviewer, manuscript=manuscript, verdict="approve", **consented())
     assert rule_ids(raised) == ["PUB.REFER"]
 
 
@@ -160,7 +170,7 @@ def test_PUB_REFER_another_departments_material_waits_for_its_agreement(org):
         "manuscript.referral_signed", manuscript, actor=leader, referral=referral.pk, agreed=True
     )
     decision = decide_manuscript(
-        actor=reviewer, manuscript=manuscript, verdict="approve", issuer_consent="机要室同意"
+        actor=reviewer, manuscript=manuscript, verdict="approve", **consented()
     )
     assert decision.verdict == "approve"
 

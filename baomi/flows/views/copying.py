@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from baomi.ledger.consent import Letter, letter
+from baomi.ledger.consent import posted_letter
 from baomi.ledger.models import Cabinet
 from baomi.people.views import AuthedRequest
 
@@ -21,20 +21,6 @@ from ._common import (
     _by_id,
     _scanned,
 )
-
-
-def posted_letter(request: AuthedRequest, prefix: str = "consent_") -> Letter | None:
-    """The consent letter a form posted under `prefix` (issuer, reference, date, scan), or None
-    when none was given; each wrong field named."""
-    scan = request.FILES.get(f"{prefix}scan")
-    return letter(
-        issuer=request.POST.get(f"{prefix}issuer", ""),
-        reference=request.POST.get(f"{prefix}reference", ""),
-        given_on=request.POST.get(f"{prefix}date", ""),
-        scan=scan.read() if scan is not None else None,
-        scan_name=(scan.name or "") if scan is not None else "",
-        prefix=prefix,
-    )
 
 
 @login_required
