@@ -193,3 +193,19 @@ def test_a_consent_letter_names_each_missing_or_wrong_field():
     with pytest.raises(ValidationError) as raised:
         letter(issuer="市\u202e政府", reference="x" * 61, given_on="2026-11-18")
     assert set(raised.value.message_dict) == {"consent_issuer", "consent_reference"}
+
+
+def test_a_scan_is_a_pdf_or_image_within_the_limit(monkeypatch):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from baomi.ledger import consent as letters
+
+    fields = {"issuer": "市人民政府办公室", "reference": "函〔2026〕1号", "given_on": "2026-11-18"}
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        letter(**fields, scan="同意复制".encode())  # a text file: not a scan
+    assert "PDF, PNG or JPEG" in raised.value.message_dict["consent_scan"][0]
+    monkeypatch.setattr(letters, "SCAN_MAX_BYTES", 10)
+    with translation.override("en"), pytest.raises(ValidationError) as raised:
+        letter(**fields, scan=b"%PDF-1.7" + b"0" * 10)
+    assert "larger than" in raised.value.message_dict["consent_scan"][0]
