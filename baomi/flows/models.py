@@ -192,6 +192,18 @@ class LossReport(models.Model):
     # set when the period of DOC.LOSS.DEEMED_LEAK ran out: the leak's own report clock starts
     leak_deemed_at = models.DateTimeField(_("deemed a leak at"), null=True, blank=True)
     leak_report_due_at = models.DateTimeField(_("leak report due by"), null=True, blank=True)
+    # the report to the competent authority (DOC.LOSS): who made it, when, to whom, its number
+    authority_reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    authority_reported_at = models.DateTimeField(
+        _("reported to the authority at"), null=True, blank=True
+    )
+    authority = models.CharField(_("competent authority"), max_length=100, blank=True)
+    authority_reference = models.CharField(_("reference number"), max_length=60, blank=True)
+    # when `tick` warned that the report clock was running out, and that it had run out
+    report_warned_at = models.DateTimeField(null=True, blank=True)
+    report_overdue_warned_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.OPEN)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -214,10 +226,34 @@ class LossReport(models.Model):
                 condition=Q(state__in=["open", "deemed_leak"]),
                 name="loss_one_open_per_copy",
             ),
+            # a report to the authority is recorded whole or not at all
+            models.CheckConstraint(
+                name="loss_authority_report_whole",
+                condition=Q(
+                    authority_reported_at__isnull=True,
+                    authority_reported_by__isnull=True,
+                    authority="",
+                    authority_reference="",
+                )
+                | (
+                    Q(authority_reported_at__isnull=False, authority_reported_by__isnull=False)
+                    & ~Q(authority="")
+                    & ~Q(authority_reference="")
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.copy} ({self.state})"
+
+    @property
+    def authority_report_due_at(self) -> Any:
+        """When the report to the competent authority is due, while it is still to be made:
+        the leak's own clock once a deemed leak has begun, the loss's before; None once the
+        report is recorded or the loss is closed."""
+        if self.authority_reported_at is not None or self.state not in self.STILL_MISSING:
+            return None
+        return self.leak_report_due_at or self.report_due_at
 
 
 class ClosingCheck(models.Model):
@@ -233,6 +269,88 @@ class ClosingCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.exceptions}"
+
+
+def _closing_keepers(person: Any) -> Q:
+    """A department's end-of-day sheet is known to the people holding a custody post in it, who
+    sign it off, and to the security officers, to whom copies still out next morning go; the
+    posts are those of ACC.ROLE."""
+    from baomi.policy import params
+
+    posts = params("ACC.ROLE")["posts"]
+    if set(posts["security.manage"]) & person.post_codes:
+        return ~Q(pk__in=[])
+    if set(posts["custody.manage"]) & person.post_codes and person.department_id is not None:
+        return Q(department_id=person.department_id)
+    return Q(pk__in=[])
+
+
+class ClosingSheet(models.Model):
+    """The end-of-day check sheet of one department for one day (DOC.CUSTODY.NIGHT): the copies
+    of the documents it registered that the closing check found outside a cabinet, signed off
+    by one of its clerks."""
+
+    closing = models.ForeignKey(ClosingCheck, on_delete=models.PROTECT, related_name="sheets")
+    department = models.ForeignKey(
+        "core.OrgUnit", verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    exceptions = models.PositiveIntegerField(_("copies outside a cabinet"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("sign-off time"), null=True, blank=True)
+    note = models.TextField(_("remark"), blank=True)
+
+    visibility = Rows(_closing_keepers)
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("end-of-day check sheet")
+        ordering = ["-closing__day", "department_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["closing", "department"], name="closing_sheet_one_per_department"
+            ),
+            models.CheckConstraint(
+                name="closing_sheet_signed_whole",
+                condition=Q(signed_by__isnull=True, signed_at__isnull=True)
+                | Q(signed_by__isnull=False, signed_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.closing_id}/{self.department_id}: {self.exceptions}"
+
+
+class ClosingException(models.Model):
+    """One copy the closing check found outside a cabinet: with whom and in which state; looked
+    at again the next morning, and escalated to the security office if still out."""
+
+    sheet = models.ForeignKey(ClosingSheet, on_delete=models.PROTECT, related_name="lines")
+    copy = models.ForeignKey(Copy, on_delete=models.PROTECT, related_name="+")
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(_("state"), max_length=16, choices=Copy.State.choices)
+    morning_checked_at = models.DateTimeField(_("looked at next morning"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
+
+    visibility = Through("copy__document")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("copy outside a cabinet at closing")
+        ordering = ["sheet_id", "copy_id"]
+        indexes = [
+            models.Index(
+                fields=["sheet"],
+                condition=Q(morning_checked_at__isnull=True),
+                name="closing_line_unchecked_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet_id}: {self.copy_id}"
 
 
 class Channel(models.Model):

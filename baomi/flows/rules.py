@@ -26,7 +26,6 @@ rule("ACC.ROLE", actions=("custody.manage", "security.manage"))(post_performs_op
 for _applied in (
     "DOC.ARCHIVE",
     "DOC.CUSTODY.NIGHT",
-    "DOC.LOSS",
     "DOC.LOSS.DEEMED_LEAK",
     "DOC.REGISTER",
     "DOC.REPRO.STAMP",
@@ -519,6 +518,30 @@ SPRING_FESTIVAL = {
     2034: dt.date(2034, 2, 19),
     2035: dt.date(2035, 2, 8),
 }
+
+
+@rule("DOC.LOSS", actions=("loss.close",))
+def leak_reported_before_closing(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """A loss deemed a leak is closed (found or written off) only once its report to the
+    competent authority is recorded."""
+    report = ctx["report"]
+    if report.state != "deemed_leak" or report.authority_reported_at is not None:
+        return None
+    due = report.leak_report_due_at
+    return Fail(
+        lambda: (
+            _(
+                "This copy is deemed a leak: record its report to the competent authority "
+                "(due by %(due)s) before closing the loss."
+            )
+            % {"due": clock.local(due).strftime("%Y-%m-%d %H:%M")}
+        ),
+        {
+            "deemed_leak_at": clock.local(report.leak_deemed_at).isoformat(timespec="minutes"),
+            "report_due_at": clock.local(due).isoformat(timespec="minutes"),
+            "report_hours": p["report_hours"],
+        },
+    )
 
 
 def holiday_dates(year: int) -> dict[str, dt.date]:

@@ -19,10 +19,23 @@ def check_custody() -> int:
     return services.check_custody_at_closing()
 
 
+@job("copies still out next morning escalated", order=41)
+def escalate_custody() -> int:
+    """Copies the closing check found out and still outside a cabinet next morning go to the
+    security office (DOC.CUSTODY.NIGHT)."""
+    return services.escalate_still_out()
+
+
 @job("missing copies deemed a leak", order=45)
 def deem_leaks() -> int:
     """A loss still missing after the period of DOC.LOSS.DEEMED_LEAK becomes a deemed leak."""
     return services.deem_leaks_due()
+
+
+@job("loss reports to the authority chased", order=46)
+def warn_loss_reports() -> int:
+    """Warn the security officers before and after a loss's report clock runs out (DOC.LOSS)."""
+    return services.warn_unreported_losses()
 
 
 @job("clerks reminded of a stocktake due", order=50)

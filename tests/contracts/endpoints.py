@@ -203,6 +203,9 @@ FLOWS: dict[str, Case] = {
     "loss-report-detail": Obj("loss"),
     "loss-report-found": _post("loss", lambda w: {"text": "找到"}),
     "loss-report-write-off": _post("loss", lambda w: {"text": "核销"}),
+    "loss-report-authority-report": _post(
+        "loss", lambda w: {"authority": "市国家保密局", "reference": "保报〔2026〕1号"}
+    ),
     "transfer-deliver": _post("transfer", lambda w: {"signed_by": "王收文"}),
     "carry-out-back": _post("carry_out"),
     "handover-detail": Obj("handover"),

@@ -158,9 +158,18 @@ FLOWS: dict[str, Case] = {
     "flows:resolve-loss": Obj(
         "loss", method="POST", data=lambda w: {"outcome": "found", "note": "找到"}
     ),
+    "flows:report-loss-to-authority": Obj(
+        "loss",
+        method="POST",
+        data=lambda w: {"authority": "市国家保密局", "reference": "保报〔2026〕1号"},
+    ),
     "flows:destruction": List(),
     "flows:destroy": Obj("batch", method="POST", data=lambda w: _DESTROY),
     "flows:certificate": Obj("destroyed"),
+    "flows:closing-sheets": List(),
+    "flows:closing-sheet": Obj("closing_sheet", insider=CLERK),
+    "flows:sign-closing-sheet": Obj("closing_sheet", insider=CLERK, method="POST"),
+    "flows:closing-sheet-pdf": Obj("closing_sheet", insider=CLERK),
     "flows:open-stocktake": Action(),
     "flows:stocktake": Obj("stocktake", insider=CLERK),
     "flows:close-stocktake": Obj("stocktake", insider=CLERK, method="POST"),

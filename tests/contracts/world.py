@@ -270,6 +270,17 @@ def _flows(world: World) -> None:
         # 孙丽 holds the lent copy: her list goes to her leader
         "handover": flows.open_handover(actor=clerk, person=insider, receiver=leader),
     }
+    # that evening's closing check finds the copies in hand: the room's sheet for its clerks
+    evening = clock.at(clock.today(), "19:00")
+    with clock.use(lambda: evening):
+        flows.check_custody_at_closing()
+    world.objects["closing_sheet"] = _room_sheet(world)
+
+
+def _room_sheet(world: World) -> Any:
+    from baomi.flows.models import ClosingSheet
+
+    return ClosingSheet.objects.get(department=world["document"].department)
 
 
 def _approvals(world: World) -> None:

@@ -21,6 +21,8 @@ from ._common import CopyRefSerializer, _copy
 
 
 class LossReportSerializer(serializers.ModelSerializer):
+    authority_report_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
     class Meta:
         model = LossReport
         fields = [
@@ -32,6 +34,13 @@ class LossReportSerializer(serializers.ModelSerializer):
             "state",
             "report_due_at",
             "deemed_leak_on",
+            "leak_deemed_at",
+            "leak_report_due_at",
+            "authority_report_due_at",
+            "authority_reported_by",
+            "authority_reported_at",
+            "authority",
+            "authority_reference",
             "resolved_by",
             "resolved_at",
             "resolution",
@@ -40,6 +49,12 @@ class LossReportSerializer(serializers.ModelSerializer):
 
 class ReportLostSerializer(CopyRefSerializer):
     circumstances = serializers.CharField(style=MULTILINE)
+
+
+class AuthorityReportSerializer(serializers.Serializer):
+    authority = serializers.CharField(max_length=100)
+    reference = serializers.CharField(max_length=60)
+    reported_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
 class ResolveSerializer(serializers.Serializer):
@@ -77,5 +92,20 @@ class LossReportViewSet(VisibleReadViewSet):
         data = validated(ResolveSerializer, request)
         report = services.write_off(
             actor=person_of(request), report=self.get_object(), resolution=data["text"]
+        )
+        return Response(LossReportSerializer(report).data)
+
+    @extend_schema(request=AuthorityReportSerializer, responses={200: LossReportSerializer})
+    @action(detail=True, methods=["post"], url_path="authority-report")
+    def authority_report(self, request: Request, pk: str) -> Response:
+        """The report to the competent authority (DOC.LOSS): to whom, its reference number, and
+        when it was made (now when not given)."""
+        data = validated(AuthorityReportSerializer, request)
+        report = services.record_authority_report(
+            actor=person_of(request),
+            report=self.get_object(),
+            authority=data["authority"],
+            reference=data["reference"],
+            reported_at=data["reported_at"],
         )
         return Response(LossReportSerializer(report).data)

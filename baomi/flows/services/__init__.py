@@ -13,6 +13,13 @@ from .circulation import (
     take_back,
 )
 from .copying import reproduce_copies
+from .custody import (
+    check_custody_at_closing,
+    escalate_still_out,
+    outside_cabinets,
+    sign_closing_sheet,
+    unchecked_days,
+)
 from .destruction import destroy_batch, list_for_destruction, whole_batches
 from .handover import (
     cancel_handover,
@@ -22,8 +29,16 @@ from .handover import (
     open_handover,
     sign_handover,
 )
-from .loans import check_custody_at_closing, lend_copy, outside_cabinets, overdue_loans, return_loan
-from .losses import deem_leak, deem_leaks_due, mark_found, report_lost, write_off
+from .loans import lend_copy, overdue_loans, return_loan
+from .losses import (
+    deem_leak,
+    deem_leaks_due,
+    mark_found,
+    record_authority_report,
+    report_lost,
+    warn_unreported_losses,
+    write_off,
+)
 from .stocktake import (
     STORED,
     StocktakeResult,
@@ -56,6 +71,7 @@ __all__ = [
     "deem_leaks_due",
     "destroy_batch",
     "due_for_archiving",
+    "escalate_still_out",
     "hand_to_reader",
     "held_by",
     "lend_copy",
@@ -67,6 +83,7 @@ __all__ = [
     "outside_cabinets",
     "overdue_loans",
     "recall_list",
+    "record_authority_report",
     "record_seen",
     "remind_stocktake",
     "report_lost",
@@ -74,12 +91,15 @@ __all__ = [
     "return_loan",
     "send_copy",
     "sign_before_clerk",
+    "sign_closing_sheet",
     "sign_for_copy",
     "sign_handover",
     "start_circulation",
     "stocktake_due",
     "stocktake_result",
     "take_back",
+    "unchecked_days",
+    "warn_unreported_losses",
     "whole_batches",
     "whole_volumes",
     "write_off",

@@ -1,4 +1,4 @@
-"""借阅 and 带出 ending: loans, the overdue list, the end-of-day custody check."""
+"""借阅 and 带出 ending: loans and the overdue list."""
 
 from __future__ import annotations
 
@@ -7,22 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from baomi import audit, policy
+from baomi import policy
 from baomi.core import clock
-from baomi.core.levels import Level
-from baomi.core.notices import notify
 from baomi.ledger import custody
 from baomi.ledger.models import Copy
 from baomi.ledger.services.access import may_hold
 
 from ..models import (
-    ClosingCheck,
     Loan,
 )
-from ..rules import closing, latest_return
+from ..rules import latest_return
 from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
 if TYPE_CHECKING:
@@ -134,45 +130,3 @@ def overdue_loans(person: Any) -> Any:
         )
         .select_related("borrower", "copy__document")
     )
-
-
-def outside_cabinets() -> Any:
-    """Classified copies in someone's hands now (人离文入柜 lists them at closing time). A copy
-    lent for approved reading at home, not yet due, is no exception; 绝密 always is."""
-    from ..rules import same_day_levels
-
-    at_home = Loan.objects.filter(
-        copy=OuterRef("pk"), returned_at__isnull=True, place=Loan.Place.HOME, due_at__gt=clock.now()
-    )
-    return (
-        Copy.objects.filter(state__in=[S.CIRCULATING, S.ON_LOAN, S.IN_TRANSIT])
-        # The level is compared as an expression of both tables: on the indexed column SQLite
-        # would start from every classified document, and on the document alone it would build
-        # a Bloom filter over the whole register first; this way it walks the copies in hand.
-        .alias(document_level=F("document__level") + F("pk") * 0)
-        .filter(document_level__gte=Level.CONFIDENTIAL)
-        .exclude(Exists(at_home) & ~Q(document__level__in=same_day_levels()))
-        .select_related("document", "holder")
-    )
-
-
-@transaction.atomic(durable=True)
-def check_custody_at_closing() -> int:
-    """The end-of-day custody check (DOC.CUSTODY.NIGHT, DOC.READ.SAME_DAY): after closing time,
-    every classified copy outside a cabinet is an exception; its holder and the registering
-    clerk are told. Runs once a day: a second run the same day finds the check done."""
-    today = clock.today()
-    if clock.now() < closing(today) or ClosingCheck.objects.filter(day=today).exists():
-        return 0
-    exceptions = list(outside_cabinets())
-    check = ClosingCheck.objects.create(day=today, ran_at=clock.now(), exceptions=len(exceptions))
-    for copy in exceptions:
-        notify(
-            [copy.holder, copy.document.registered_by],
-            "custody.exception",
-            copy,
-            day=str(today),
-            state=copy.state,
-        )
-    audit.record(None, "custody.checked", check, exceptions=[c.pk for c in exceptions])
-    return len(exceptions)
