@@ -217,6 +217,7 @@ SPECTACULAR_SETTINGS = {
         "FindingKindEnum": "baomi.review.models.Finding.Kind",
         "FindingDetailEnum": "baomi.review.models.Finding.Detail",
         "TelegramTrafficEnum": "baomi.telegrams.models.Telegram.Traffic",
+        "TelegramKindEnum": "baomi.telegrams.models.Telegram.Kind",
         "DutyShiftRoleEnum": "baomi.telegrams.models.DutyShift.Role",
         "MeetingStateEnum": "baomi.meetings.models.Meeting.State",
         "ParticipantRoleEnum": "baomi.meetings.models.Participant.Role",

@@ -89,7 +89,7 @@ class ReplySerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices)
 
 
-class SendSerializer(serializers.Serializer):
+class TelegramSendSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
     traffic = serializers.ChoiceField(choices=Telegram.Traffic.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
@@ -126,11 +126,11 @@ class TelegramViewSet(VisibleReadViewSet):
         )
         return Response(TelegramSerializer(telegram).data)
 
-    @extend_schema(request=SendSerializer, responses={201: TelegramSerializer})
+    @extend_schema(request=TelegramSendSerializer, responses={201: TelegramSerializer})
     @action(detail=False, methods=["post"])
     def send(self, request: Request) -> Response:
         _desk(request)
-        data = validated(SendSerializer, request)
+        data = validated(TelegramSendSerializer, request)
         sent = services.send_telegram(actor=person_of(request), **data)
         return Response(TelegramSerializer(sent).data, status=status.HTTP_201_CREATED)
 

@@ -220,6 +220,15 @@ class DutyTakeover(models.Model):
         return f"{self.day}: {self.taken_by_id}"
 
 
+def _absence_readers(person: Any) -> models.Q:
+    """A person knows of their own absences from post; the duty record's readers (the room's
+    custody posts and heads) know of all of them."""
+    from .services import may_read_duty_record
+
+    own = models.Q(person_id=person.pk)
+    return own | models.Q(pk__isnull=False) if may_read_duty_record(person) else own
+
+
 class DutyAbsence(models.Model):
     """缺岗: a telegram acknowledged after its deadline counts the post as unmanned, against each
     person on duty when the acknowledgement fell due (TEL.RECEIPT)."""
@@ -234,6 +243,9 @@ class DutyAbsence(models.Model):
     day = models.DateField(_("duty day"))
     ack_due_at = models.DateTimeField(_("acknowledge by"))
     acked_at = models.DateTimeField(_("acknowledged at"))
+
+    visibility = Rows(_absence_readers)
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("absence from post")

@@ -284,7 +284,7 @@ def record(request: AuthedRequest) -> HttpResponse:
         "gaps": services.roster_gaps(),
         "horizon": policy.params("DUTY.ROSTER")["horizon_days"],
         "takeovers": services.takeovers_without_handover(),
-        "absences": services.absences_from_post(),
+        "absences": services.absences_from_post(request.user),
     }
     return render(request, "telegrams/record.html", context)
 

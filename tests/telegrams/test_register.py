@@ -184,7 +184,9 @@ def test_TEL_RECEIPT_a_late_acknowledgement_records_an_absence_from_post(org, at
     recorded("telegram.acknowledged", late, actor=clerk2, late=True, absent=[clerk.pk, clerk2.pk])
     told = Notification.objects.get(person=head, kind="duty.absent_from_post")
     assert told.data == {"on_duty": [clerk.pk, clerk2.pk], "late_minutes": 1}
-    assert list(services.absences_from_post()) == sorted(absences, key=lambda a: -a.pk)
+    assert list(services.absences_from_post(head)) == sorted(absences, key=lambda a: -a.pk)
+    # someone outside the room, not on duty then, knows of none of them
+    assert list(services.absences_from_post(org["people"]["insider"])) == []
 
 
 def test_the_head_reads_the_absences_on_the_duty_record(client, org, at):

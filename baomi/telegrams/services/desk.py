@@ -371,11 +371,14 @@ def send_telegram(
     return sent
 
 
-def absences_from_post(limit: int = 50) -> Any:
-    """缺岗 on record, latest first: who was on duty, which telegram, how late (TEL.RECEIPT)."""
-    return DutyAbsence.objects.select_related("person", "telegram").order_by("-ack_due_at", "-id")[
-        :limit
-    ]
+def absences_from_post(person: Any, limit: int = 50) -> Any:
+    """缺岗 on record that `person` may know of, latest first: who was on duty, which telegram,
+    how late (TEL.RECEIPT)."""
+    return (
+        DutyAbsence.objects.visible_to(person)
+        .select_related("person", "telegram")
+        .order_by("-ack_due_at", "-id")[:limit]
+    )
 
 
 @transaction.atomic(durable=True)
