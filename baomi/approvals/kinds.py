@@ -106,11 +106,13 @@ register(
     rule_id="DOC.REPRO.APPROVAL",
     valid_days=7,
 )
+# 借阅 is approved by the office head (办公室主任): the leader of the office that registered
+# and keeps the document, which the requesting service names as the unit
 register(
     "copy.loan",
-    title=_("Borrow a copy"),
-    approver=DEPARTMENT_LEADER,
-    rule_id="DOC.REGISTER",
+    title=_("Borrow a classified document"),
+    approver=ISSUING_UNIT_LEADER,
+    rule_id="DOC.LOAN.APPROVAL",
     valid_days=14,
 )
 register(

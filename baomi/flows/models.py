@@ -145,6 +145,10 @@ class Loan(models.Model):
     approval = models.ForeignKey(
         "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # the office head's approval of the loan (DOC.LOAN.APPROVAL), used up by it
+    loan_approval = models.ForeignKey(
+        "approvals.Approval", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     visibility = Through("copy__document")
     objects = VisibleQuerySet.as_manager()
@@ -544,6 +548,37 @@ class ArchiveVolume(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class InstructionFollowUp(models.Model):
+    """催办与落实 (DOC.INSTRUCTIONS): how an item routed to a leader for instructions is chased
+    until the leader writes them, and how the clerk records that they were carried out."""
+
+    instruction = models.OneToOneField(
+        "ledger.Instruction", on_delete=models.PROTECT, related_name="follow_up"
+    )
+    chases = models.PositiveIntegerField(_("times chased"), default=0)
+    chased_on = models.DateField(_("last chased on"), null=True, blank=True)
+    carried_out = models.TextField(_("how the instructions were carried out"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+
+    visibility = Through("instruction__document")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up of instructions")
+        constraints = [
+            models.CheckConstraint(
+                name="followup_recorded_has_text",
+                condition=Q(recorded_at__isnull=True) | ~Q(carried_out=""),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instruction_id}: {self.chases}"
 
 
 # the end-of-day check and its sheets live beside these records

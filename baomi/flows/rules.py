@@ -264,6 +264,44 @@ def read_in_the_office(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | N
     )
 
 
+def loan_needs_office_head(document: Document) -> bool:
+    """Whether lending a copy of `document` needs the office head's approval (DOC.LOAN.APPROVAL)."""
+    return document.level in {LEVEL_KEYS[k] for k in params("DOC.LOAN.APPROVAL")["levels"]}
+
+
+@rule("DOC.LOAN.APPROVAL", actions=("copy.lend",), lift="copy.loan")
+def loan_approved_by_the_office_head(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    document = ctx["document"]
+    if document.level not in {LEVEL_KEYS[k] for k in p["levels"]}:
+        return None
+    office = document.department
+    return Fail(
+        lambda: (
+            _("Borrowing a %(level)s document needs the approval of the head of %(office)s.")
+            % {"level": Level(document.level).zh, "office": office}
+        ),
+        {"level": Level(document.level).zh, "office": office.name},
+    )
+
+
+@rule("DOC.INSTRUCTIONS", actions=("instructions.carry_out",))
+def instructions_written_first(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """How instructions were carried out is recorded only once the leader has written them."""
+    instruction = ctx["instruction"]
+    if instruction.written_at is not None:
+        return None
+    return Fail(
+        lambda: (
+            _("%(leader)s has not yet written instructions: nothing can be carried out yet.")
+            % {"leader": instruction.leader}
+        ),
+        {
+            "leader": instruction.leader_id,
+            "routed_at": clock.local(instruction.routed_at).isoformat(timespec="minutes"),
+        },
+    )
+
+
 @rule("DOC.TRANSFER.CHANNEL", actions=("copy.transfer",))
 def approved_channel(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     channel, level = ctx["channel"], Level(ctx["document"].level)

@@ -13,6 +13,12 @@ def chase_readers() -> int:
     return services.chase_overdue_readers()
 
 
+@job("leaders chased for instructions", order=35)
+def chase_instructions() -> int:
+    """Remind leaders whose instructions on a routed item are overdue (DOC.INSTRUCTIONS)."""
+    return services.chase_instructions()
+
+
 @job("copies outside a cabinet at closing", order=40)
 def check_custody() -> int:
     """The end-of-day custody check, once a day after closing time."""

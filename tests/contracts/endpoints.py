@@ -47,6 +47,13 @@ def _through(model: str, path: str) -> Any:
     return _rows(model, fallback)
 
 
+def _open_instructions(person: Any) -> Any:
+    """The instructions not yet carried out: all of them for the routing posts, a leader's own."""
+    from baomi.flows.services import open_instructions
+
+    return open_instructions(person)
+
+
 def _wholly(model: str, path: str) -> Any:
     """Rows every document of which (through `path`) the person may know of."""
 
@@ -125,6 +132,8 @@ LISTS: dict[str, Case] = {
     "document-print-requests": Action(),
     "circulation-list": List(rows=_through("flows.Circulation", "copy__document"), seen_by="sunli"),
     "loan-list": List(rows=_through("flows.Loan", "copy__document"), seen_by="sunli"),
+    "loan-requests": Action(),
+    "instruction-list": List(rows=_open_instructions, seen_by=CLERK),
     "loss-report-list": List(rows=_through("flows.LossReport", "copy__document"), seen_by="sunli"),
     "channel-list": List(rows=_everything("flows.Channel"), seen_by="heping"),
     "transfer-list": List(rows=_through("flows.Transfer", "copy__document"), seen_by="sunli"),
@@ -199,6 +208,8 @@ FLOWS: dict[str, Case] = {
     "circulation-take-back": _post("circulation"),
     "circulation-step-sign": _post("step"),
     "loan-detail": Obj("loan"),
+    "instruction-detail": Obj("instruction"),
+    "instruction-carried-out": _post("instruction", lambda w: {"text": "已落实"}),
     "loan-return-": _post("loan"),
     "loss-report-detail": Obj("loss"),
     "loss-report-found": _post("loss", lambda w: {"text": "找到"}),

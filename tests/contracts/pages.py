@@ -148,6 +148,10 @@ FLOWS: dict[str, Case] = {
         "step", insider=CLERK, method="POST", data=lambda w: {"secret": "not-the-password"}
     ),
     "flows:return-loan": Obj("loan", method="POST"),
+    "flows:instructions": List(),
+    "flows:instructions-carried-out": Obj(
+        "instruction", method="POST", data=lambda w: {"text": "已落实"}
+    ),
     "flows:send": Action(),
     "flows:deliver": Obj("transfer", method="POST", data=lambda w: {"signed_by": "王收文"}),
     "flows:carry-out": Action(),

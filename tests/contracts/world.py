@@ -218,6 +218,9 @@ def _flows(world: World) -> None:
     clerk, insider, leader = p[CLERK], p[INSIDER], p["xujun"]
     circulation = flows.start_circulation(actor=clerk, copy=copies[0], readers=[insider])
     step = flows.hand_to_reader(actor=clerk, circulation=circulation)
+    # the head of the confidential room approves 孙丽's loan (DOC.LOAN.APPROVAL)
+    asked = flows.ask_to_borrow(actor=insider, document=world["document"], reason="借阅比选报告")
+    approve(actor=p["chenmin"], approval=asked)
     loan = flows.lend_copy(actor=clerk, copy=copies[1], borrower=insider)
     channel = flows.create_channel(
         actor=p["zhouqiang"], name="机要交通", kind="courier", max_level=Level.TOP_SECRET

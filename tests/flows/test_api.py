@@ -6,6 +6,7 @@ import pytest
 
 from baomi.flows.models import Loan
 from tests.support import api
+from tests.support.factories import loan_approved
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,9 @@ def test_loans_and_losses_through_the_api(org, copy):
         format="json",
     )
     assert refused.status_code == 403 and not Loan.objects.exists()
+    refused = api(clerk).post("/api/v1/loans/", {"copy": copy.pk, "borrower": insider.pk})
+    assert [v["rule"] for v in refused.json()["violations"]] == ["DOC.LOAN.APPROVAL"]
+    loan_approved(org, insider, copy.document)
     lent = api(clerk).post("/api/v1/loans/", {"copy": copy.pk, "borrower": insider.pk})
     assert lent.status_code == 201
     lost = api(insider).post(
@@ -50,6 +54,7 @@ def test_loans_and_losses_through_the_api(org, copy):
 
 def test_an_outsider_finds_no_circulation_loan_or_copy(org, copy):
     clerk, outsider = org["people"]["clerk"], org["people"]["important"]
+    loan_approved(org, org["people"]["insider"], copy.document)
     api(clerk).post("/api/v1/loans/", {"copy": copy.pk, "borrower": org["people"]["insider"].pk})
     assert api(outsider).get("/api/v1/loans/").json()["count"] == 0
     response = api(outsider).post("/api/v1/loss-reports/", {"copy": copy.pk, "circumstances": "x"})
@@ -132,6 +137,7 @@ def test_handover_destruction_and_stocktake_through_the_api(org, copy):
     from tests.support.factories import person
 
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    loan_approved(org, insider, copy.document)
     api(clerk).post("/api/v1/loans/", {"copy": copy.pk, "borrower": insider.pk})
     opened = api(clerk).post(
         "/api/v1/handovers/", {"person": insider.pk, "receiver": reader2.pk}, format="json"

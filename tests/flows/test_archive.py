@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from baomi.flows.services import archive_copies, due_for_archiving, lend_copy
+from baomi.flows.services import archive_copies, due_for_archiving
 from baomi.ledger.models import Copy
 from tests.support import recorded
+from tests.support.factories import lend
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_DOC_ARCHIVE_copies_back_in_the_cabinet_are_archived_into_a_volume(org):
     clerk = org["people"]["clerk"]
     first, second, third = org["document"].copies.order_by("copy_no")
-    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    lend(org, third, org["people"]["insider"], actor=clerk)
     args = {
         "actor": clerk,
         "year": 2026,
@@ -39,7 +40,7 @@ def test_DOC_ARCHIVE_copies_back_in_the_cabinet_are_archived_into_a_volume(org):
 @pytest.mark.applied("DOC.ARCHIVE")
 def test_DOC_ARCHIVE_copies_of_last_year_still_out_after_march_are_listed(org, copy):
     clerk = org["people"]["clerk"]
-    lend_copy(actor=clerk, copy=copy, borrower=org["people"]["insider"])
+    lend(org, copy, org["people"]["insider"], actor=clerk)
     assert list(due_for_archiving(clerk, today=dt.date(2027, 3, 31))) == []
     assert list(due_for_archiving(clerk, today=dt.date(2027, 4, 1))) == [copy]
     assert list(due_for_archiving(org["people"]["important"], today=dt.date(2027, 4, 1))) == []
@@ -65,7 +66,7 @@ def test_classified_copies_are_not_archived_into_an_ordinary_cabinet(org, copy):
 def test_a_volume_by_label_on_the_archive_page_and_the_due_list(client, org, copy, clock_at):
     clerk = org["people"]["clerk"]
     first, second, third = org["document"].copies.order_by("copy_no")
-    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    lend(org, third, org["people"]["insider"], actor=clerk)
     client.force_login(clerk)
     form = {
         "year": "2026",

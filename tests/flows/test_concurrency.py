@@ -11,7 +11,7 @@ from django.db import connection, connections
 from baomi.flows.models import Loan
 from baomi.flows.services import lend_copy
 from baomi.people.models import Post
-from tests.support.factories import make_org, person, register
+from tests.support.factories import loan_approved, make_org, person, register
 
 
 def test_two_clerks_lending_one_copy_at_once_exactly_one_succeeds(committed_db):
@@ -21,6 +21,9 @@ def test_two_clerks_lending_one_copy_at_once_exactly_one_succeeds(committed_db):
     second_clerk = person("clerk2", org["people"]["clerk"].department, posts=(Post.CLERK,))
     copy = register(org).copies.get(copy_no=1)
     borrowers = [org["people"]["insider"], org["people"]["planning_general"]]
+    # the room's head approves the loan; whichever clerk comes second finds it used
+    org["people"]["head"] = person("head", org["people"]["clerk"].department, posts=(Post.LEADER,))
+    loan_approved(org, borrowers[0], copy.document)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -11,13 +11,13 @@ from baomi.flows.models import Handover
 from baomi.flows.services import (
     check_handover_item,
     held_by,
-    lend_copy,
     open_handover,
     sign_handover,
 )
 from baomi.ledger.models import Cabinet, Copy
 from baomi.people.services import update_person
 from tests.support import recorded, rule_ids
+from tests.support.factories import lend
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.refuses("DOC.HANDOVER")
 def test_DOC_HANDOVER_a_person_holding_copies_cannot_change_post(org, copy):
     insider = org["people"]["insider"]
-    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=insider)
+    lend(org, copy, insider)
     with pytest.raises(policy.RuleViolation) as raised:
         update_person(actor=None, person=insider, is_active=False)
     [violation] = raised.value.violations
@@ -37,7 +37,7 @@ def test_DOC_HANDOVER_a_person_holding_copies_cannot_change_post(org, copy):
 
 def test_DOC_HANDOVER_after_a_checked_and_signed_handover_the_change_goes_through(org, copy):
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
-    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    lend(org, copy, insider)
     handover = open_handover(actor=clerk, person=insider, receiver=reader2)
     assert [i.copy for i in handover.items.all()] == [copy]
     recorded(
@@ -104,7 +104,7 @@ def test_a_leaving_custodian_hands_over_the_cabinet_with_its_copies(org, copy):
 @pytest.mark.refuses("DOC.HANDOVER")
 def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
-    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    lend(org, copy, insider)
     handover = open_handover(actor=clerk, person=insider, receiver=reader2)
     with pytest.raises(policy.RuleViolation) as raised:
         check_handover_item(actor=insider, handover=handover, copy=copy)
@@ -121,7 +121,7 @@ def test_only_the_receiver_checks_and_only_the_two_sign(org, copy):
 def test_a_handover_goes_to_another_active_member_of_staff(org, copy):
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]
     auditor = org["people"]["auditor"]
-    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    lend(org, copy, insider)
     with pytest.raises(policy.RuleViolation) as raised:
         open_handover(actor=clerk, person=insider, receiver=insider)
     assert rule_ids(raised) == ["DOC.HANDOVER"]
@@ -152,7 +152,7 @@ def test_a_withdrawn_handover_no_longer_blocks_and_a_new_one_can_open(org, copy)
 
 
 def test_a_lower_clearance_while_holding_a_copy_needs_a_handover(org, copy):
-    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    lend(org, copy, org["people"]["insider"])
     with pytest.raises(policy.RuleViolation):
         update_person(actor=None, person=org["people"]["insider"], tier="general")
 

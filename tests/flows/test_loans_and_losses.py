@@ -13,6 +13,7 @@ from baomi.audit.models import AuditEvent
 from baomi.core.models import Notification
 from baomi.flows.models import Loan, LossReport
 from baomi.flows.services import (
+    ask_to_borrow,
     check_custody_at_closing,
     lend_copy,
     mark_found,
@@ -23,6 +24,8 @@ from baomi.flows.services import (
 )
 from baomi.ledger.models import Copy
 from tests.support import recorded, rule_ids
+from tests.support.factories import lend as support_lend
+from tests.support.factories import loan_approved
 
 from .conftest import MORNING, SHANGHAI
 
@@ -31,8 +34,8 @@ EVENING = MORNING.replace(hour=19)
 
 
 def lend(org, copy, **kw):
-    args = {"actor": org["people"]["clerk"], "copy": copy, "borrower": org["people"]["insider"]}
-    return lend_copy(**{**args, **kw})
+    """Lend with the office head's approval asked for and given first (DOC.LOAN.APPROVAL)."""
+    return support_lend(org, copy, kw.pop("borrower", None), **kw)
 
 
 def test_a_loan_makes_the_borrower_the_only_holder_until_returned(org, copy, clock_at):
@@ -74,7 +77,7 @@ def test_a_loan_makes_the_borrower_the_only_holder_until_returned(org, copy, clo
 def test_a_borrower_outside_the_scope_or_without_clearance_is_refused(org, copy):
     for name, rule in (("important", "ACC.NEED_TO_KNOW"), ("planning_general", "ACC.CLEARANCE")):
         with pytest.raises(policy.RuleViolation) as raised:
-            lend(org, copy, borrower=org["people"][name])
+            lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"][name])
         assert rule in rule_ids(raised)
     assert not Loan.objects.exists()
 
@@ -188,3 +191,58 @@ def test_an_approved_home_reading_is_not_a_closing_exception(org, copy, clock_at
     lend(org, copy, place="home", approval=asked)
     clock_at(EVENING)
     assert check_custody_at_closing() == 0
+
+
+@pytest.mark.refuses("DOC.LOAN.APPROVAL")
+def test_DOC_LOAN_APPROVAL_a_classified_copy_is_not_lent_without_the_office_heads_approval(
+    org, copy
+):
+    clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
+    with pytest.raises(policy.RuleViolation) as raised:
+        lend_copy(actor=clerk, copy=copy, borrower=insider)
+    assert rule_ids(raised) == ["DOC.LOAN.APPROVAL"]
+    [violation] = raised.value.violations
+    assert violation.lift == "copy.loan"
+    assert violation.params["levels"] == ["top_secret", "secret", "confidential"]
+    # asked for but not decided, or approved for someone else: still refused
+    asked = ask_to_borrow(actor=insider, document=copy.document, reason="起草汇报材料")
+    loan_approved(org, reader2, copy.document)
+    with pytest.raises(policy.RuleViolation) as raised:
+        lend_copy(actor=clerk, copy=copy, borrower=insider)
+    assert rule_ids(raised) == ["DOC.LOAN.APPROVAL"]
+    # the borrower's own department leader is not the office head
+    with pytest.raises(policy.RuleViolation):
+        approve(actor=org["people"]["leader"], approval=asked)
+    assert not Loan.objects.exists()
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.IN_CABINET
+
+
+def test_DOC_LOAN_APPROVAL_the_office_heads_approval_lends_one_copy_once(org, copy):
+    clerk, insider = org["people"]["clerk"], org["people"]["insider"]
+    asked = ask_to_borrow(actor=insider, document=copy.document, reason="起草汇报材料")
+    assert asked.approver_unit == copy.document.department
+    approve(actor=org["people"]["head"], approval=asked)
+    loan = lend_copy(actor=clerk, copy=copy, borrower=insider)
+    asked.refresh_from_db()
+    assert loan.loan_approval == asked and asked.state == "consumed"
+    return_loan(actor=clerk, loan=loan)
+    with pytest.raises(policy.RuleViolation) as raised:  # used up by the first loan
+        lend_copy(actor=clerk, copy=copy, borrower=insider)
+    assert rule_ids(raised) == ["DOC.LOAN.APPROVAL"]
+
+
+def test_DOC_LOAN_APPROVAL_the_levels_that_need_it_are_the_organizations_parameter(
+    org, copy, security_admin
+):
+    from baomi.policy.services import set_parameter
+
+    set_parameter(
+        actor=security_admin,
+        rule_id="DOC.LOAN.APPROVAL",
+        name="levels",
+        value=["top_secret"],
+        reason="仅绝密件借阅须经办公室主任批准",
+    )
+    loan = lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    assert loan.loan_approval is None  # a 机密 copy no longer needs it

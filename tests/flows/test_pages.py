@@ -42,7 +42,10 @@ def test_a_denial_on_the_workbench_names_the_rule(client, org, copy):
 
 
 def test_lend_return_and_report_missing_by_label(client, org, copy):
+    from tests.support.factories import loan_approved
+
     clerk = org["people"]["clerk"]
+    loan_approved(org, org["people"]["insider"], copy.document)
     client.force_login(clerk)
     client.post("/flows/lend/", {"code": copy.scan_code, "borrower": "insider"})
     loan = Loan.objects.get()
@@ -102,10 +105,10 @@ def test_a_stocktake_by_scanning_labels_on_its_page(client, org, copy):
 
 def test_a_handover_checked_and_signed_on_its_page(client, org, copy):
     from baomi.flows.models import Handover
-    from baomi.flows.services import lend_copy
+    from tests.support.factories import lend
 
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
-    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    lend(org, copy, insider)
     client.force_login(clerk)
     client.post("/flows/handovers/", {"person": "insider", "receiver": "reader2"})
     handover = Handover.objects.get()
@@ -233,15 +236,15 @@ def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(clie
 
 
 def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client, org, monkeypatch):
-    from baomi.flows.services import lend_copy
     from baomi.flows.views import workbench as views
+    from tests.support.factories import lend
 
     monkeypatch.setattr(views, "SHOWN", 1)
     monkeypatch.setattr(views, "LISTED", 1)
     clerk = org["people"]["clerk"]
     first, second, _ = org["document"].copies.order_by("copy_no")
     for copy in (first, second):
-        lend_copy(actor=clerk, copy=copy, borrower=org["people"]["insider"])
+        lend(org, copy)
     client.force_login(clerk)
     assert "/flows/lists/loans/" in client.get("/flows/").content.decode()
     page_1 = client.get("/flows/lists/loans/").content.decode()
@@ -255,12 +258,12 @@ def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client,
 
 
 def test_staff_without_a_custody_post_see_only_what_is_in_their_own_hands(client, org):
-    from baomi.flows.services import lend_copy
+    from tests.support.factories import lend
 
     clerk, insider, reader2 = (org["people"][n] for n in ("clerk", "insider", "reader2"))
     mine, theirs, _ = org["document"].copies.order_by("copy_no")
-    lend_copy(actor=clerk, copy=mine, borrower=insider)
-    lend_copy(actor=clerk, copy=theirs, borrower=reader2)
+    lend(org, mine, insider)
+    lend(org, theirs, reader2)
     client.force_login(insider)
     page = client.get("/flows/").content.decode()
     assert f"/ {mine.label}" in page and f"/ {theirs.label}" not in page
@@ -274,9 +277,10 @@ def test_staff_without_a_custody_post_see_only_what_is_in_their_own_hands(client
 
 
 def test_the_security_office_resolves_a_missing_copy_on_its_page(client, org, copy):
-    from baomi.flows.services import lend_copy, report_lost
+    from baomi.flows.services import report_lost
+    from tests.support.factories import lend
 
-    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    lend(org, copy)
     report = report_lost(actor=org["people"]["insider"], copy=copy, circumstances="会后未见")
     client.force_login(org["people"]["clerk"])
     refused = client.get("/flows/losses/")  # the security office's page, refused by name

@@ -26,7 +26,7 @@ from baomi.flows.services import (
 from baomi.ledger.models import Copy, ScopeEntry
 from baomi.people.models import Post
 from baomi.people.services import update_person
-from tests.support.factories import person, register
+from tests.support.factories import lend, loan_approved, person, register
 
 from .conftest import MORNING
 
@@ -97,7 +97,7 @@ def test_a_copy_lost_in_transit_is_not_delivered_before_it_is_found(org, copy):
 
 def test_a_receiver_not_entitled_to_what_is_in_hand_is_refused(org, copy):
     clerk, insider = org["people"]["clerk"], org["people"]["insider"]
-    lend_copy(actor=clerk, copy=copy, borrower=insider)
+    lend(org, copy, insider)
     with pytest.raises(policy.RuleViolation):
         open_handover(actor=clerk, person=insider, receiver=org["people"]["important"])
 
@@ -119,6 +119,7 @@ def test_an_overdue_home_reading_is_a_closing_exception(org, copy, clock_at):
         actor=insider, kind="copy.carry_out", summary="带回家中阅读", subject=copy
     )
     approve(actor=org["people"]["leader"], approval=asked)
+    loan_approved(org, insider, copy.document)
     lend_copy(
         actor=org["people"]["clerk"],
         copy=copy,
@@ -134,7 +135,7 @@ def test_an_overdue_home_reading_is_a_closing_exception(org, copy, clock_at):
 
 def test_gaining_a_post_needs_no_handover(org, copy):
     insider = org["people"]["insider"]
-    lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=insider)
+    lend(org, copy, insider)
     update_person(actor=None, person=insider, posts=[Post.STAFF, Post.SECRETARY])
     with pytest.raises(policy.RuleViolation):
         update_person(actor=None, person=insider, posts=[Post.SECRETARY])

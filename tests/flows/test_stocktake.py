@@ -11,7 +11,6 @@ from django.utils import translation
 from baomi.flows.models import LossReport
 from baomi.flows.services import (
     close_stocktake,
-    lend_copy,
     open_stocktake,
     recall_list,
     record_seen,
@@ -19,6 +18,7 @@ from baomi.flows.services import (
 )
 from baomi.ledger.models import Cabinet, Copy
 from tests.support import recorded
+from tests.support.factories import lend
 
 from .conftest import MORNING
 
@@ -34,7 +34,7 @@ def test_DOC_STOCKTAKE_a_stocktake_finds_what_is_missing_unexpected_or_misplaced
     stocktake = open_stocktake(actor=clerk, cabinet=org["cabinet"])
     assert stocktake.lines.count() == 3
     recorded("stocktake.opened", stocktake, actor=clerk, cabinets=["JYS-01"], expected=3)
-    lend_copy(actor=clerk, copy=third, borrower=org["people"]["insider"])
+    lend(org, third, org["people"]["insider"], actor=clerk)
     record_seen(actor=clerk, stocktake=stocktake, code=first.scan_code, cabinet=org["cabinet"])
     record_seen(actor=clerk, stocktake=stocktake, code=second.scan_code, cabinet=other)
     recorded("stocktake.seen", stocktake, actor=clerk, copy=second.pk, cabinet="JYS-02")
@@ -73,7 +73,7 @@ def test_DOC_STOCKTAKE_a_copy_not_found_becomes_a_loss_report(org):
 def test_copies_out_past_their_date_are_listed_for_recall(org, copy, clock_at):
     import datetime as dt
 
-    loan = lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    loan = lend(org, copy, org["people"]["insider"])
     assert list(recall_list(org["people"]["clerk"])["loans"]) == []
     clock_at(MORNING + dt.timedelta(days=10))
     assert list(recall_list(org["people"]["clerk"])["loans"]) == [loan]

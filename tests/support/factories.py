@@ -85,8 +85,8 @@ def make_org() -> dict[str, Any]:
 
 
 def make_flows_org() -> dict[str, Any]:
-    """`make_org` with a planning leader, a security officer, a second reader in planning, and a
-    registered document (机密★10年, three copies, planning in scope)."""
+    """`make_org` with a planning leader, a security officer, a second reader in planning, the
+    room's head, and a registered document (机密★10年, three copies, planning in scope)."""
     org = make_org()
     planning = org["units"]["planning"]
     org["people"]["leader"] = person("leader", planning, posts=(Post.LEADER,), tier=Tier.CORE)
@@ -94,6 +94,9 @@ def make_flows_org() -> dict[str, Any]:
         "officer", None, posts=(Post.SECURITY_OFFICER,), tier=Tier.CORE
     )
     org["people"]["reader2"] = person("reader2", planning, tier=Tier.IMPORTANT)
+    # the head of the confidential room approves loans of what it registered (DOC.LOAN.APPROVAL)
+    room = org["cabinet"].department
+    org["people"]["head"] = person("head", room, posts=(Post.LEADER,), tier=Tier.CORE)
     org["document"] = register(org)
     return org
 
@@ -179,6 +182,29 @@ def register(org: dict[str, Any], **kw: Any) -> Any:
     }
     args.update(kw)
     return register_incoming(**args)
+
+
+# -- the flows -----------------------------------------------------------------------------------
+
+
+def loan_approved(org: dict[str, Any], borrower: Any, document: Any) -> Any:
+    """The office head's approval for `borrower` to borrow a copy of `document`, asked for by
+    the borrower and given by the head of the room that registered it (DOC.LOAN.APPROVAL)."""
+    from baomi.approvals.services import approve
+    from baomi.flows.services import ask_to_borrow
+
+    asked = ask_to_borrow(actor=borrower, document=document, reason="借阅")
+    return approve(actor=org["people"]["head"], approval=asked)
+
+
+def lend(org: dict[str, Any], copy: Any, borrower: Any = None, **kw: Any) -> Any:
+    """Lend `copy` (to the insider unless told) with the office head's approval asked for and
+    given first; `kw` overrides any other argument of `lend_copy`."""
+    from baomi.flows.services import lend_copy
+
+    borrower = borrower or org["people"]["insider"]
+    loan_approved(org, borrower, copy.document)
+    return lend_copy(**{"actor": org["people"]["clerk"], "copy": copy, "borrower": borrower, **kw})
 
 
 # -- the review desk ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from .circulation import CirculationViewSet, StepViewSet
 from .copying import reproduce
 from .destruction import DestructionBatchViewSet
 from .handover import HandoverViewSet
+from .instructions import InstructionViewSet
 from .loans import LoanViewSet
 from .losses import LossReportViewSet
 from .stocktake import StocktakeViewSet
@@ -32,6 +33,7 @@ def register_routes(router: Any) -> None:
     router.register("destruction-batches", DestructionBatchViewSet, basename="destruction-batch")
     router.register("stocktakes", StocktakeViewSet, basename="stocktake")
     router.register("archive-volumes", ArchiveVolumeViewSet, basename="archive-volume")
+    router.register("instructions", InstructionViewSet, basename="instruction")
 
 
 def urls() -> list[Any]:

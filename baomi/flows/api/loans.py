@@ -5,12 +5,15 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from baomi.approvals.api import ApprovalSerializer
 from baomi.core.api import VisibleReadViewSet
 from baomi.core.errors import validated
 from baomi.core.inputs import id_field
+from baomi.ledger.models import Document
 from baomi.people.models import person_of
 
 from .. import services
@@ -33,6 +36,7 @@ class LoanSerializer(serializers.ModelSerializer):
             "due_at",
             "returned_at",
             "approval",
+            "loan_approval",
         ]
 
 
@@ -41,6 +45,17 @@ class LendSerializer(CopyRefSerializer):
     place = serializers.ChoiceField(choices=Loan.Place.choices, default=Loan.Place.OFFICE)
     due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     approval = id_field(required=False, allow_null=True, default=None)
+    loan_approval = id_field(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="the office head's approval; by default the borrower's approved one is used",
+    )
+
+
+class LoanRequestSerializer(serializers.Serializer):
+    document = id_field(help_text="document id")
+    summary = serializers.CharField(max_length=200, help_text="why the copy is borrowed")
 
 
 class LoanViewSet(VisibleReadViewSet):
@@ -52,8 +67,9 @@ class LoanViewSet(VisibleReadViewSet):
     @extend_schema(request=LendSerializer, responses={201: LoanSerializer})
     def create(self, request: Request) -> Response:
         v = validated(LendSerializer, request)
-        # the borrower's own approval to read the copy at home, used up by this loan
+        # the borrower's own approvals (to read at home; the office head's), used up by this loan
         approval = _approval(v["approval"], v["borrower"])
+        loan_approval = _approval(v["loan_approval"], v["borrower"])
         loan = services.lend_copy(
             actor=person_of(request),
             copy=_copy(request, v),
@@ -61,8 +77,25 @@ class LoanViewSet(VisibleReadViewSet):
             place=v["place"],
             due_at=v["due_at"],
             approval=approval,
+            loan_approval=loan_approval,
         )
         return Response(LoanSerializer(loan).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=LoanRequestSerializer, responses={201: ApprovalSerializer})
+    @action(detail=False, methods=["post"])
+    def requests(self, request: Request) -> Response:
+        """Ask the office head to approve lending me a copy of a document (DOC.LOAN.APPROVAL)."""
+        v = validated(LoanRequestSerializer, request)
+        document = Document.objects.visible_to(request.user).filter(pk=v["document"]).first()
+        if document is None:
+            raise NotFound
+        asked = services.ask_to_borrow(
+            actor=person_of(request), document=document, reason=v["summary"]
+        )
+        return Response(
+            ApprovalSerializer(asked, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     @extend_schema(request=None, responses={200: LoanSerializer})
     @action(detail=True, methods=["post"], url_path="return")

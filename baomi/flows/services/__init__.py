@@ -29,7 +29,8 @@ from .handover import (
     open_handover,
     sign_handover,
 )
-from .loans import lend_copy, overdue_loans, return_loan
+from .instructions import chase_instructions, open_instructions, record_carrying_out
+from .loans import ask_to_borrow, lend_copy, overdue_loans, return_loan
 from .losses import (
     deem_leak,
     deem_leaks_due,
@@ -56,9 +57,11 @@ __all__ = [
     "STORED",
     "StocktakeResult",
     "archive_copies",
+    "ask_to_borrow",
     "bring_back",
     "cancel_handover",
     "carry_out",
+    "chase_instructions",
     "chase_list",
     "chase_overdue_readers",
     "check_custody_at_closing",
@@ -79,11 +82,13 @@ __all__ = [
     "listed_copy",
     "mark_found",
     "open_handover",
+    "open_instructions",
     "open_stocktake",
     "outside_cabinets",
     "overdue_loans",
     "recall_list",
     "record_authority_report",
+    "record_carrying_out",
     "record_seen",
     "remind_stocktake",
     "report_lost",
