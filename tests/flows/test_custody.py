@@ -18,13 +18,12 @@ from baomi.flows.models import ClosingCheck, ClosingException, ClosingSheet
 from baomi.flows.services import (
     check_custody_at_closing,
     escalate_still_out,
-    lend_copy,
     return_loan,
     sign_closing_sheet,
     unchecked_days,
 )
 from tests.support import recorded, rule_ids
-from tests.support.factories import person
+from tests.support.factories import lend, person
 
 from .conftest import MORNING, SHANGHAI
 
@@ -35,7 +34,7 @@ NEXT_MORNING = MORNING.replace(hour=8, minute=30) + dt.timedelta(days=1)
 
 
 def _checked_with_one_copy_out(org, copy, clock_at):
-    loan = lend_copy(actor=org["people"]["clerk"], copy=copy, borrower=org["people"]["insider"])
+    loan = lend(org, copy, org["people"]["insider"])
     clock_at(EVENING)
     assert check_custody_at_closing() == 1
     room = org["cabinet"].department
@@ -89,8 +88,8 @@ def test_only_a_clerk_of_the_department_signs_its_sheet(org, copy, clock_at):
 def test_a_copy_still_out_next_morning_goes_to_the_security_office(org, clock_at):
     out, back = (org["document"].copies.get(copy_no=n) for n in (1, 2))
     clerk = org["people"]["clerk"]
-    lend_copy(actor=clerk, copy=out, borrower=org["people"]["insider"])
-    loan = lend_copy(actor=clerk, copy=back, borrower=org["people"]["reader2"])
+    lend(org, out, org["people"]["insider"], actor=clerk)
+    loan = lend(org, back, org["people"]["reader2"], actor=clerk)
     clock_at(EVENING)
     assert check_custody_at_closing() == 2
     assert "copies still out next morning escalated" in {j.name for j in jobs()}
