@@ -21,6 +21,7 @@ urlpatterns = [
     path("", workbench.workbench, name="workbench"),
     path("lists/<slug:kind>/", workbench.full_list, name="list"),
     path("lend/", loans.lend, name="lend"),
+    path("documents/<int:pk>/ask-to-borrow/", loans.ask_to_borrow, name="ask-to-borrow"),
     path("circulate/", circulation.circulate, name="circulate"),
     path("lost/", losses.report_lost, name="report-lost"),
     path("circulations/<int:pk>/hand/", circulation.hand, name="hand"),

@@ -49,6 +49,9 @@ def register(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def document(request: AuthedRequest, pk: int) -> HttpResponse:
+    # flows builds on the ledger: its rule is read here, not imported at the top
+    from baomi.flows.rules import loan_needs_office_head
+
     found = visible_or_404(Document, request.user, pk=pk)
     services.view_document(actor=request.user, document=found)
     copies = found.copies.select_related("cabinet", "holder").order_by("copy_no")
@@ -68,6 +71,8 @@ def document(request: AuthedRequest, pk: int) -> HttpResponse:
             "waste_form": PrintWasteForm(),
             "leaders": leaders,
             "can_route": policy.check("document.route", actor=request.user).allowed,
+            "loan_needs_approval": found.state == Document.State.ACTIVE
+            and loan_needs_office_head(found),
             "scope": found.scope.select_related("person", "department"),
             "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
             "granted": _granted(request.user, found),

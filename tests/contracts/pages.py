@@ -138,6 +138,7 @@ FLOWS: dict[str, Case] = {
     "flows:workbench": List(),
     "flows:list": List(),  # each of the workbench's lists in full: see VARIANTS
     "flows:lend": Action(),
+    "flows:ask-to-borrow": Obj("document", method="POST", data=lambda w: {"reason": "查阅"}),
     "flows:circulate": Action(),
     "flows:report-lost": Action(),
     "flows:hand": Obj("circulation", method="POST"),

@@ -306,3 +306,30 @@ def test_two_names_typed_for_the_borrower_are_refused_and_nothing_is_lent(client
     assert not Loan.objects.exists()
     copy.refresh_from_db()
     assert copy.state == Copy.State.IN_CABINET
+
+
+def test_a_reader_asks_on_the_document_page_and_the_clerk_lends_once_approved(client, org, copy):
+    from baomi.approvals.models import Approval
+    from baomi.approvals.services import approve
+
+    insider, clerk = org["people"]["insider"], org["people"]["clerk"]
+    document_page = f"/ledger/documents/{copy.document.pk}/"
+    client.force_login(insider)
+    form = client.get(document_page).content.decode()
+    assert f"/flows/documents/{copy.document.pk}/ask-to-borrow/" in form
+    # no reason: refused at its field, nothing asked
+    refused = client.post(
+        f"/flows/documents/{copy.document.pk}/ask-to-borrow/",
+        {"reason": " "},
+        HTTP_ACCEPT_LANGUAGE="en",
+        follow=True,
+    )
+    assert "Say briefly what the approval is for." in refused.content.decode()
+    assert not Approval.objects.filter(kind="copy.loan").exists()
+    client.post(f"/flows/documents/{copy.document.pk}/ask-to-borrow/", {"reason": "起草汇报材料"})
+    asked = Approval.objects.get(kind="copy.loan")
+    assert (asked.requester, asked.summary, asked.state) == (insider, "起草汇报材料", "pending")
+    approve(actor=org["people"]["head"], approval=asked)
+    client.force_login(clerk)
+    client.post("/flows/lend/", {"code": copy.scan_code, "borrower": "insider"})
+    assert Loan.objects.get().loan_approval == asked
