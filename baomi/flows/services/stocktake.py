@@ -21,7 +21,7 @@ from ..models import (
     Stocktake,
     StocktakeLine,
 )
-from ..rules import StocktakeDue, stocktake_due_on
+from ..schedule import StocktakeDue, stocktake_due_on
 from .circulation import chase_list
 from .common import S, _locked_copies
 from .loans import overdue_loans
