@@ -1,0 +1,46 @@
+"""Times as people read them: in the organization's time zone, to the minute, in the date style of
+the active language. Pages, exports, PDFs and printed sheets all format through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import formats, timezone
+
+
+def _moment(value: object) -> dt.datetime | dt.date | None:
+    if isinstance(value, dt.datetime | dt.date):
+        return value
+    if isinstance(value, str) and value[:4].isdigit():
+        # audit details keep ISO text; a date alone stays a date
+        try:
+            return (
+                dt.date.fromisoformat(value)
+                if len(value) == 10
+                else dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            )
+        except ValueError:
+            return None
+    return None
+
+
+def when(value: object) -> str:
+    """`value` (a datetime, a date or ISO text) as local date and minute; other values unchanged."""
+    moment = _moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if isinstance(moment, dt.datetime):
+        if timezone.is_aware(moment):
+            moment = timezone.localtime(moment, timezone.get_default_timezone())
+        return formats.date_format(moment, "DATETIME_FORMAT")
+    return formats.date_format(moment, "DATE_FORMAT")
+
+
+def day(value: object) -> str:
+    """`value` as the local date alone."""
+    moment = _moment(value)
+    if moment is None:
+        return "" if value is None else str(value)
+    if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment, timezone.get_default_timezone())
+    return formats.date_format(moment, "DATE_FORMAT")
