@@ -182,3 +182,17 @@ def id_field(**kwargs: Any) -> Any:
     from rest_framework import serializers
 
     return serializers.IntegerField(min_value=0, max_value=ID_MAX, **kwargs)
+
+
+def mark_invalid(form: forms.BaseForm) -> forms.BaseForm:
+    """Give each field with an error the `is-invalid` class (and aria-invalid), so a page shows
+    the error once, at its field, in the framework's style; call it just before rendering."""
+    for name in form.errors:
+        if name not in form.fields:
+            continue
+        widget = form.fields[name].widget
+        classes = widget.attrs.get("class", "").split()
+        if "is-invalid" not in classes:
+            widget.attrs["class"] = " ".join([*classes, "is-invalid"])
+        widget.attrs["aria-invalid"] = "true"
+    return form

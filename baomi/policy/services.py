@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -83,14 +84,26 @@ def validate_parameter(rule_id: str, name: str, value: Any) -> None:
             code="negative",
         )
     named = {"rule": rule_id, "name": name, "minimum": meta.minimum, "maximum": meta.maximum}
-    if meta.minimum is not None and value < meta.minimum:
+    numbers = list(_numbers(value))
+    if meta.minimum is not None and any(n < meta.minimum for n in numbers):
         raise ValidationError(
             _("%(rule)s.%(name)s must be at least %(minimum)s.") % named, code="minimum"
         )
-    if meta.maximum is not None and value > meta.maximum:
+    if meta.maximum is not None and any(n > meta.maximum for n in numbers):
         raise ValidationError(
             _("%(rule)s.%(name)s may not exceed %(maximum)s.") % named, code="maximum"
         )
+
+
+def _numbers(value: Any) -> Iterator[float]:
+    """Every number a value holds: itself, or each row of a per-level table."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        yield value
+    elif isinstance(value, dict):
+        for nested in value.values():
+            yield from _numbers(nested)
 
 
 def _require_security_admin(actor: Person) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .cases import Action, Case, List, Obj, Public, lacks, only
@@ -31,9 +30,7 @@ SHELL: dict[str, Case] = {
     "policy:rule-parameter": Obj(
         None,
         insider="secadmin",
-        method="POST",
         kwargs=lambda w: {"rule_id": "CLS.PERIOD.MAX", "name": "max_years"},
-        data=lambda w: {"value": json.dumps(LIMITS), "reason": "x"},
         refused=SECADMIN_ONLY,
         why="parameters are the security administrator's to change",
     ),

@@ -73,11 +73,12 @@ def test_no_one_else_manages_people(client):
 def test_the_rules_page_is_read_only_except_for_the_security_administrator(client):
     client.force_login(person("staff"))
     page = client.get("/rules/").content.decode()
-    assert "DOC.CIRC.SINGLE_LINE" in page and 'name="value"' not in page
+    assert "DOC.CIRC.SINGLE_LINE" in page and "/rules/SYS.LOCK/idle_minutes/" not in page
     denied = client.post("/rules/SYS.LOCK/idle_minutes/", {"value": "3", "reason": "x"})
     assert denied.status_code == 403 and engine.params("SYS.LOCK")["idle_minutes"] == 5
     client.force_login(person("secadmin", admin_role=AdminRole.SECURITY))
-    assert 'name="value"' in client.get("/rules/").content.decode()
+    assert "/rules/SYS.LOCK/idle_minutes/" in client.get("/rules/").content.decode()
+    assert 'name="value"' in client.get("/rules/SYS.LOCK/idle_minutes/").content.decode()
     client.post("/rules/SYS.LOCK/idle_minutes/", {"value": "3", "reason": "本单位规定"})
     assert engine.params("SYS.LOCK")["idle_minutes"] == 3
     client.post("/rules/SYS.LOCK/idle_minutes/", {"value": '"three"', "reason": "x"})
