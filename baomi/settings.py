@@ -114,6 +114,7 @@ OTP_TOTP_ISSUER = "Baomi"
 ROOT_URLCONF = "baomi.urls"
 WSGI_APPLICATION = "baomi.wsgi.application"
 
+FORM_RENDERER = "baomi.web.forms.Renderer"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

@@ -2,46 +2,66 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from baomi import policy
 from baomi.people.models import AdminRole
 
 
-def navigation(person: Any) -> list[tuple[str, Any]]:
-    """Menu entries for this person: everyone has the dashboard, the inbox and the rules; each
-    administrator role adds its own pages."""
-    items: list[tuple[str, Any]] = [
-        (reverse("web:home"), _("Dashboard")),
-        (reverse("approvals:inbox"), _("Awaiting my approval")),
-        *([(reverse("ledger:register"), _("Register"))] if not person.admin_role else []),
-        *([(reverse("flows:workbench"), _("Workbench"))] if not person.admin_role else []),
-        *([(reverse("review:manuscripts"), _("Review"))] if not person.admin_role else []),
-        *([(reverse("meetings:meetings"), _("Meetings"))] if not person.admin_role else []),
-        *(
-            [(reverse("flows:losses"), _("Missing copies"))]
-            if policy.check("security.manage", actor=person).allowed
-            else []
+@dataclass(frozen=True)
+class NavItem:
+    url: str
+    label: Any
+    icon: str
+
+    def active(self, path: str) -> bool:
+        # the dashboard is "/" and would otherwise match every page
+        return path == self.url if self.url == "/" else path.startswith(self.url)
+
+
+def uses_api(person: Any) -> bool:
+    """The API docs are for those who use the API: the system administrator, and anyone who holds
+    an API token."""
+    return person.admin_role == AdminRole.SYSTEM or Token.objects.filter(user=person).exists()
+
+
+def navigation(person: Any) -> list[NavItem]:
+    """Menu entries for this person, each label once: everyone has the dashboard, the approvals and
+    the rules; the custody pages are for those who work with documents; each administrator role
+    adds its own pages."""
+    works = not person.admin_role
+    entries: list[tuple[bool, str, Any, str]] = [
+        (True, "web:home", _("Home"), "home"),
+        (True, "approvals:inbox", _("Approvals"), "clipboard-check"),
+        (works, "ledger:register", _("Register"), "file-text"),
+        (works, "flows:workbench", _("Workbench"), "scan"),
+        (works, "review:manuscripts", _("Review"), "file-search"),
+        (works, "meetings:meetings", _("Meetings"), "calendar-event"),
+        (
+            policy.check("custody.manage", actor=person).allowed,
+            "telegrams:desk",
+            _("Duty desk"),
+            "clock",
         ),
-        *(
-            [(reverse("telegrams:desk"), _("Duty desk"))]
-            if policy.check("custody.manage", actor=person).allowed
-            else []
+        (
+            policy.check("security.manage", actor=person).allowed,
+            "flows:losses",
+            _("Missing copies"),
+            "alert-triangle",
         ),
-        (reverse("policy:rules"), _("Rules")),
+        (person.admin_role == AdminRole.SECURITY, "people:list", _("People"), "users"),
+        (person.admin_role == AdminRole.SYSTEM, "people:accounts", _("Accounts"), "id-badge"),
+        (person.admin_role == AdminRole.AUDITOR, "audit:log", _("Audit log"), "history"),
+        (True, "policy:rules", _("Rules"), "scale"),
+        (uses_api(person), "api-docs", _("API"), "api"),
     ]
-    if person.admin_role == AdminRole.SECURITY:
-        items.append((reverse("people:list"), _("People")))
-    if person.admin_role == AdminRole.SYSTEM:
-        items.append((reverse("people:accounts"), _("Accounts")))
-    if person.admin_role == AdminRole.AUDITOR:
-        items.append((reverse("audit:log"), _("Audit log")))
-    items.append((reverse("api-docs"), _("API")))
-    return items
+    return [NavItem(reverse(name), label, icon) for shown, name, label, icon in entries if shown]
 
 
 def shell(request: HttpRequest) -> dict[str, Any]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,12 @@ import pytest
 # Playwright's sync API runs an event loop in the test thread; the test's own ORM calls are
 # still synchronous, so Django's guard against async contexts does not apply here
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+# every screenshot a browser test takes lands here, one folder per test
+SHOTS = Path(os.environ.get("BAOMI_TEST_OUTPUT", ROOT / "var" / "test-output")) / "screens"
+# `make guide` sets this, so the user guide's pictures are the ones the tests took
+GUIDE_IMAGES = ROOT / "docs" / "guide" / "img"
 
 CHROMIUM = os.environ.get("BAOMI_CHROMIUM", "/usr/bin/chromium")
 # the flags that keep chromium off the network on an isolated machine
@@ -92,3 +99,21 @@ def page(live_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
         yield page
     if problems:
         pytest.fail("the browser reported:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def shot(page, request) -> Callable[..., Path]:  # type: ignore[no-untyped-def]
+    """`shot("clerk-workbench")` saves a screenshot of the page under the test output; with
+    BAOMI_GUIDE_SHOTS=1 it also refreshes the user guide's picture of that name."""
+
+    def take(name: str, *, full_page: bool = True) -> Path:
+        folder = SHOTS / request.node.name
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        if os.environ.get("BAOMI_GUIDE_SHOTS") == "1":
+            GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, GUIDE_IMAGES / path.name)
+        return path
+
+    return take

@@ -41,7 +41,7 @@ def test_a_leader_signs_in_switches_language_and_approves_from_the_inbox(page, d
     expect(page.locator("main")).to_contain_text("Awaiting my approval (1)")
     expect(page.locator("header")).to_contain_text("Sign out")
 
-    page.click("nav.menu >> text=Awaiting my approval")
+    page.click("nav.menu >> text=Approvals")
     expect(page).to_have_url(re.compile(r"/approvals/$"))
     page.click("text=携带第000003份至市政府参加规划协调会")
     page.fill("textarea[name=comment]", "同意，当日带回。")
