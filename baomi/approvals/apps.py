@@ -6,3 +6,7 @@ class ApprovalsConfig(AppConfig):
     name = "baomi.approvals"
     label = "approvals"
     verbose_name = _("Approvals")
+
+    def ready(self) -> None:
+        # each kind's describer registers itself on import
+        from . import subjects  # noqa: F401

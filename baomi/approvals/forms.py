@@ -25,6 +25,10 @@ class WithdrawForm(CheckedForm):
     """Nothing to fill in: the button alone."""
 
 
+class RemindForm(CheckedForm):
+    """催办: nothing to fill in; the rule says who may, and how often."""
+
+
 class BoxQuery(CheckedForm):
     """Which requests the API lists: those waiting for my decision (the default), or my own."""
 

@@ -7,7 +7,9 @@ uses it up with `services.consume` inside the action's own transaction.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +70,27 @@ def get(kind: str) -> Kind:
 def registered() -> tuple[Kind, ...]:
     """Every registered kind, in registration order."""
     return tuple(_KINDS.values())
+
+
+#: how each kind describes its subject for people to read (see `subjects`)
+_DESCRIBERS: dict[str, Callable[..., Any]] = {}
+
+
+def describer(kind: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the function that describes the subject of a kind's requests: called with the
+    request and a `subjects.Lookup`, it returns a `subjects.Subject`. Registered beside the
+    kind, by name, so a module may describe a kind another module registers."""
+
+    def register_describer(fn: Callable[..., Any]) -> Callable[..., Any]:
+        _DESCRIBERS[kind] = fn
+        return fn
+
+    return register_describer
+
+
+def describer_of(kind: str) -> Callable[..., Any] | None:
+    """The kind's describer, or None when none is registered."""
+    return _DESCRIBERS.get(kind)
 
 
 def title(kind: str) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core import clock
-from baomi.core.visibility import Rows, VisibleQuerySet
+from baomi.core.visibility import Rows, Via, VisibleQuerySet
 from baomi.people.models import Post, PostAssignment
 
 from . import kinds
@@ -46,6 +46,10 @@ class ApprovalQuerySet(VisibleQuerySet["Approval"]):
     def requested_by(self, person: Person) -> ApprovalQuerySet:
         """The person's own requests, newest first."""
         return self.filter(requester_id=person.pk).order_by("-requested_at", "-pk")
+
+    def decided_by(self, person: Person) -> ApprovalQuerySet:
+        """Requests `person` approved or rejected (我已审批), the latest decision first."""
+        return self.filter(decided_by_id=person.pk).order_by("-decided_at", "-pk")
 
     def due_to_expire(self, now: dt.datetime | None = None) -> ApprovalQuerySet:
         """Pending or approved-but-unused requests whose time is up."""
@@ -255,3 +259,32 @@ class Approval(models.Model):
         return person.holds(self.approver_post) and (
             self.approver_unit_id is None or self.approver_unit_id == person.department_id
         )
+
+
+class Reminder(models.Model):
+    """催办: the requester (or the clerk) reminded the approver of a pending request."""
+
+    approval = models.ForeignKey(
+        Approval, verbose_name=_("approval"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reminded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("reminded at"))
+    #: how many people were told (the approver, or every holder of the approver post)
+    told = models.PositiveSmallIntegerField(_("people told"), default=0)
+
+    visibility = Via("approval")
+    objects = VisibleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["-sent_at", "-pk"]
+        indexes = [models.Index(fields=["approval", "sent_at"], name="reminder_approval_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.approval} · {self.pk}"

@@ -19,12 +19,13 @@ from baomi import audit, policy
 from baomi.audit.chain import Entry, object_ref, record_many
 from baomi.core import clock
 from baomi.core.models import OrgUnit
+from baomi.core.notices import notify
 from baomi.people.models import Person, Post
 from baomi.policy import engine
 
 from . import kinds
-from .models import Approval
-from .rules import DECIDE, WITHDRAW
+from .models import Approval, Reminder
+from .rules import DECIDE, REMIND, WITHDRAW
 
 SUMMARY_MAX = Approval._meta.get_field("summary").max_length or 200
 COMMENT_MAX = 1000
@@ -258,6 +259,47 @@ def withdraw(*, actor: Person, approval: Approval) -> Approval:
     approval.save(update_fields=["state"])
     audit.record(actor, "approval.withdrawn", approval, kind=approval.kind)
     return approval
+
+
+def approvers(approval: Approval) -> list[Person]:
+    """The active people who may decide the request: the one named, or every holder of the
+    approver post in the approver unit (any unit when none), never the requester."""
+    if approval.approver_id is not None:
+        people = Person.objects.filter(pk=approval.approver_id, is_active=True)
+    else:
+        people = Person.objects.holding(approval.approver_post, approval.approver_unit_id)
+    return list(people.exclude(pk=approval.requester_id).distinct().order_by("pk"))
+
+
+@transaction.atomic(durable=True)
+def remind_approver(*, actor: Person, approval: Approval) -> Reminder:
+    """催办: remind the approver of a request still pending. Only the requester, or the clerk,
+    reminds, and not again within the set interval (APPR.REMIND); each person who may decide it
+    is told, and the reminder is on record with the request."""
+    approval = _lock(approval)
+    last = approval.reminders.order_by("-sent_at").values_list("sent_at", flat=True).first()
+    policy.require(
+        REMIND,
+        actor=actor,
+        approval=approval,
+        last_reminded_at=last,
+        keeps_custody=policy.check("custody.manage", actor=actor).allowed,
+    )
+    _require_open(approval)
+    told = approvers(approval)
+    reminder = Reminder.objects.create(
+        approval=approval, sent_by=actor, sent_at=clock.now(), told=len(told)
+    )
+    notify(told, "approval.reminded", approval, approval_kind=approval.kind, by=actor.pk)
+    audit.record(
+        actor,
+        "approval.reminded",
+        approval,
+        kind=approval.kind,
+        reminder=reminder.pk,
+        told=[p.pk for p in told],
+    )
+    return reminder
 
 
 def consume(

@@ -1,4 +1,5 @@
-"""The approval pages: the inbox (待我审批) and one request with its decision forms.
+"""The approval pages: 待我审批 (awaiting my decision), 我已审批 (decided by me), my own requests,
+and one request with what it is for, the rule that needs it, what follows, and its forms.
 
 Views only call services; a request outside what the person may see answers 404."""
 
@@ -10,24 +11,39 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from baomi import policy
 from baomi.core.errors import add_to_form
 from baomi.core.http import form_checks_text
+from baomi.core.paging import slice_page
 from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person
-from baomi.policy import RuleViolation
+from baomi.policy import RuleViolation, engine
+from baomi.policy.catalog import catalog
 
-from . import services
-from .forms import DecisionForm, WithdrawForm
+from . import kinds, services
+from .forms import DecisionForm, RemindForm, WithdrawForm
 from .models import Approval
+from .subjects import Lookup, describe, describe_all
 
-MINE_PER_PAGE = 25
+PER_PAGE = 25
 RELATED = ("requester", "approver", "approver_unit", "decided_by")
+#: kinds the requester applies from the request's own page once approved (the document's page
+#: takes the approval and applies it at once)
+APPLIED_ON_THE_DOCUMENT = ("scope.widen", "document.change")
+
+#: the three lists: URL name, tab title, what the list is
+BOXES = (
+    ("approvals:inbox", gettext_lazy("Awaiting my approval")),
+    ("approvals:decided", gettext_lazy("Decided by me")),
+    ("approvals:mine", gettext_lazy("My requests")),
+)
 
 
 def _person(request: HttpRequest) -> Person:
@@ -38,16 +54,91 @@ def _visible(request: HttpRequest, pk: int) -> Approval:
     return visible_or_404(Approval.objects.select_related(*RELATED), _person(request), pk=pk)
 
 
+def _box(request: HttpRequest, name: str, rows: Any, empty: str) -> HttpResponse:
+    person = _person(request)
+    page = slice_page(rows.select_related(*RELATED), request.GET.get("page"), PER_PAGE)
+    subjects = describe_all(page.object_list, person)
+    return render(
+        request,
+        "approvals/inbox.html",
+        {
+            "box": name,
+            "boxes": BOXES,
+            "title": dict(BOXES)[name],
+            "page": page,
+            "rows": [(a, subjects[a.pk]) for a in page.object_list],
+            "empty": empty,
+        },
+    )
+
+
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Requests waiting for this person's decision, and the person's own requests."""
-    person = _person(request)
-    awaiting = Approval.objects.awaiting(person).select_related(*RELATED)
-    mine = Paginator(
-        Approval.objects.requested_by(person).select_related(*RELATED), MINE_PER_PAGE
-    ).get_page(request.GET.get("page"))
-    return render(request, "approvals/inbox.html", {"awaiting": awaiting, "mine": mine})
+    """待我审批: pending requests this person may decide, soonest due first."""
+    return _box(
+        request,
+        "approvals:inbox",
+        Approval.objects.awaiting(_person(request)),
+        _("Nothing is waiting for your approval."),
+    )
+
+
+@login_required
+@require_GET
+def decided(request: HttpRequest) -> HttpResponse:
+    """我已审批: the requests this person approved or rejected, the latest first."""
+    return _box(
+        request,
+        "approvals:decided",
+        Approval.objects.decided_by(_person(request)),
+        _("You have decided no requests yet."),
+    )
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    """The person's own requests, in every state, newest first."""
+    return _box(
+        request,
+        "approvals:mine",
+        Approval.objects.requested_by(_person(request)),
+        _("You have made no requests."),
+    )
+
+
+def _rule(approval: Approval) -> dict[str, str] | None:
+    """The rule that needs the approval: its id, title and clause, and where it is listed."""
+    try:
+        rule_id = kinds.get(approval.kind).rule_id
+    except LookupError:
+        return None
+    meta = catalog().get(rule_id)
+    if meta is None:
+        return None
+    return {
+        "id": rule_id,
+        "title": meta.title,
+        "summary": meta.summary,
+        "clause": engine.clause(rule_id),
+        "url": f"{reverse('policy:rules')}#{rule_id}",
+    }
+
+
+def _apply_url(approval: Approval, person: Person, subject: Any) -> str:
+    """Where the requester applies an approved request at once, when its kind is applied on
+    the document's page and the document is theirs to know."""
+    if (
+        approval.kind in APPLIED_ON_THE_DOCUMENT
+        and approval.state == Approval.State.APPROVED
+        and not approval.is_expired
+        and approval.requester_id == person.pk
+        and approval.object_type == "ledger.document"
+        and not subject.hidden
+    ):
+        return reverse("ledger:apply", args=[int(approval.object_id), approval.pk])
+    return ""
 
 
 def _detail_page(
@@ -56,16 +147,29 @@ def _detail_page(
     *,
     decision_form: DecisionForm | None = None,
     withdraw_form: WithdrawForm | None = None,
+    remind_form: RemindForm | None = None,
 ) -> HttpResponse:
     person = _person(request)
+    subject = describe(approval, Lookup(person, [approval]))
+    may_remind = approval.is_open and (
+        approval.requester_id == person.pk or policy.check("custody.manage", actor=person).allowed
+    )
     context: dict[str, Any] = {
         "approval": approval,
+        "subject": subject,
+        "rule": _rule(approval),
+        "apply_url": _apply_url(approval, person, subject),
+        "reminders": approval.reminders.select_related("sent_by").order_by("-sent_at"),
+        "remind_hours": policy.params("APPR.REMIND")["min_hours"],
         "can_decide": approval.is_open
         and approval.requester_id != person.pk
         and approval.is_approver(person),
         "can_withdraw": approval.is_open and approval.requester_id == person.pk,
+        "can_remind": may_remind,
+        "used_for": kinds.title(approval.kind) if approval.consumed_by else "",
         "decision_form": decision_form or DecisionForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
+        "remind_form": remind_form or RemindForm(),
     }
     return render(request, "approvals/detail.html", context)
 
@@ -119,4 +223,24 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         add_to_form(form, exc)
         return _detail_page(request, approval, withdraw_form=form)
     messages.success(request, _("Withdrawn."))
+    return redirect("approvals:detail", pk=approval.pk)
+
+
+@form_checks_text
+@login_required
+@require_POST
+def remind(request: HttpRequest, pk: int) -> HttpResponse:
+    """催办: remind the approver (APPR.REMIND says who, and how often)."""
+    approval = _visible(request, pk)
+    form = RemindForm(request.POST)
+    try:
+        reminder = services.remind_approver(actor=_person(request), approval=approval)
+    except (RuleViolation, ValidationError) as exc:
+        form.is_valid()
+        add_to_form(form, exc)
+        return _detail_page(request, approval, remind_form=form)
+    messages.success(
+        request,
+        _("The approver was reminded (%(n)s told).") % {"n": reminder.told},
+    )
     return redirect("approvals:detail", pk=approval.pk)

@@ -31,6 +31,8 @@ def test_the_inbox_lists_the_request_for_its_approver(org, request_):
 def test_the_inbox_shows_the_requester_their_own_requests_with_their_state(org, request_):
     html = browser(org.staff).get(reverse("approvals:inbox")).content.decode()
     assert "Nothing is waiting for your approval." in html
+    assert reverse("approvals:mine") in html  # the tab of one's own requests
+    html = browser(org.staff).get(reverse("approvals:mine")).content.decode()
     assert "My requests" in html and "赴市局汇报" in html and "pending" in html
     assert "leader of 办公室" in html
 
@@ -57,7 +59,7 @@ def test_the_approver_sees_the_decision_form(org, request_):
     assert reverse("approvals:reject", args=[request_.pk]) in html
     assert reverse("approvals:withdraw", args=[request_.pk]) not in html
     assert 'name="decision" value="approve"' in html and 'name="comment"' in html
-    assert "count: 3" in html
+    assert "Number of copies" in html and '<dd class="col-7">3</dd>' in html
 
 
 def test_the_requester_sees_the_withdraw_button_and_no_decision_form(org, request_):

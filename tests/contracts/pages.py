@@ -84,6 +84,9 @@ APPROVALS: dict[str, Case] = {
     "approvals:approve": Obj("approval", method="POST", data=lambda w: {"comment": "同意"}),
     "approvals:reject": Obj("approval", method="POST", data=lambda w: {"comment": "不同意"}),
     "approvals:withdraw": Obj("approval", method="POST"),
+    "approvals:decided": List(),
+    "approvals:mine": List(),
+    "approvals:remind": Obj("approval", method="POST"),
 }
 
 LEDGER: dict[str, Case] = {
