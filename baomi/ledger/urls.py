@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import printables, views
 
 app_name = "ledger"
 urlpatterns = [
@@ -13,7 +13,8 @@ urlpatterns = [
     path("documents/<int:pk>/sign/", views.sign, name="sign"),
     path("documents/<int:pk>/waste/", views.record_waste, name="record-waste"),
     path("waste/<int:pk>/destroy/", views.destroy_waste, name="destroy-waste"),
-    path("documents/<int:pk>/labels/", views.labels, name="labels"),
+    path("documents/<int:pk>/labels/", printables.labels, name="labels"),
+    path("labels/", printables.batch_labels, name="batch-labels"),
     path("documents/<int:pk>/route/", views.route, name="route"),
     path("documents/<int:pk>/ask/<str:what>/", views.ask, name="ask"),
     path("documents/<int:pk>/apply/<int:approval>/", views.apply, name="apply"),

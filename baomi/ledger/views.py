@@ -250,19 +250,6 @@ def scan(request: AuthedRequest) -> HttpResponse:
     return redirect("ledger:copy", pk=found.pk)
 
 
-@login_required
-def labels(request: AuthedRequest, pk: int) -> HttpResponse:
-    """A printable sheet of QR labels, one per copy: number, marking and code, never the title."""
-    import segno
-
-    found = visible_or_404(Document, request.user, pk=pk)
-    sheet = [
-        (c, segno.make(c.scan_code, error="m").svg_inline(scale=3))
-        for c in found.copies.order_by("copy_no")
-    ]
-    return render(request, "ledger/labels.html", {"document": found, "sheet": sheet})
-
-
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",

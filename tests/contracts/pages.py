@@ -104,6 +104,7 @@ LEDGER: dict[str, Case] = {
         "waste", method="POST", data=lambda w: {"supervisor": _person(w, "wuhui")}
     ),
     "ledger:labels": Obj("document"),
+    "ledger:batch-labels": List(),
     "ledger:route": Obj(
         "document", method="POST", data=lambda w: {"leader": _person(w, "zhangwei")}
     ),

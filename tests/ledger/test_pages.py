@@ -79,8 +79,9 @@ def test_a_scanned_label_opens_the_copys_page_with_its_custody_timeline(client, 
     assert copy.scan_code == f"BMC-{document.pk}-000002"
     client.force_login(org["people"]["insider"])
     sheet = client.get(f"/ledger/documents/{document.pk}/labels/").content.decode()
-    assert sheet.count("<svg") == 3 and copy.scan_code in sheet
-    assert "关于2027年重大项目布局的请示" not in sheet.split("<main>")[1]
+    labels = sheet.split('<div class="labels')[1]
+    assert labels.count('<div class="qr"><svg') == 3 and copy.scan_code in labels
+    assert "关于2027年重大项目布局的请示" not in sheet.split("<main")[1]
     opened = client.get("/ledger/scan/", {"code": copy.scan_code.lower()})
     assert opened.status_code == 302 and opened["Location"] == f"/ledger/copies/{copy.pk}/"
     page = client.get(opened["Location"]).content.decode()

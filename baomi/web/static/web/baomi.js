@@ -7,4 +7,8 @@
     const field = event.target.closest("[data-submit-on-change]");
     if (field && field.form) field.form.requestSubmit();
   });
+  // a print button on a printable sheet
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-print]")) window.print();
+  });
 })();
