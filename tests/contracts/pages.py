@@ -137,6 +137,9 @@ _DESTROY = {"method": "粉碎", "place": "机要室", "on_site": "1", "superviso
 
 FLOWS: dict[str, Case] = {
     "flows:workbench": List(),
+    "flows:recall-sheet": List(
+        refused=lacks("custody.manage"), why="a recall list is the custody clerk's to take round"
+    ),
     "flows:list": List(),  # each of the workbench's lists in full: see VARIANTS
     "flows:lend": Action(),
     "flows:ask-to-borrow": Obj("document", method="POST", data=lambda w: {"reason": "查阅"}),
