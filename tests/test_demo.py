@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 
 import pytest
@@ -64,7 +65,9 @@ def test_a_leader_finds_routed_documents_and_notices_on_the_dashboard(client):
     call_command("demo", stdout=StringIO())
     client.force_login(Person.objects.get(username="zhangwei"))
     page = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "Documents awaiting my instructions (2)" in page
+    assert re.search(
+        r'data-card="to_instruct">.*?Documents awaiting my instructions.*?>2</a>', page, re.S
+    )
     assert "重大产业布局决策意见" in page and "routed to you" in page
     client.force_login(Person.objects.get(username="sunli"))  # outside every scope
     assert "重大产业布局决策意见" not in client.get("/").content.decode()

@@ -1,0 +1,98 @@
+"""The dashboard by role (待办/已办): each count with its first rows, linked to its list, among
+what the person may know of; notices read as text, never as codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from baomi.approvals.services import request_approval
+from baomi.core import clock
+from baomi.ledger.services import route_for_instructions
+from tests.support import browser
+from tests.support.factories import lend, make_flows_org
+
+pytestmark = pytest.mark.django_db
+
+
+def cards(who) -> dict[str, tuple[int, str, str]]:
+    """{card key: (count, the list it links to, the card's html)} of the person's dashboard."""
+    html = browser(who).get(reverse("web:home")).content.decode()
+    found = {}
+    for key, body in re.findall(r'data-card="(\w+)">(.*?)</div>\s*</div>\s*</div>', html, re.S):
+        link = re.search(r'<a class="h1[^"]*" href="([^"]+)"[^>]*>(\d+)</a>', body)
+        assert link, key
+        found[key] = (int(link.group(2)), link.group(1), body)
+    return found
+
+
+@pytest.fixture
+def office(db):
+    """A loan past its due time, a document routed to the leader days ago, and a request to
+    carry a copy out awaiting the leader."""
+    org = make_flows_org()
+    people = org["people"]
+    copies = list(org["document"].copies.order_by("copy_no"))
+    lend(org, copies[0], due_at=clock.now() + dt.timedelta(hours=1))
+    route_for_instructions(actor=people["clerk"], document=org["document"], leader=people["leader"])
+    org["asked"] = request_approval(
+        actor=people["insider"], kind="copy.carry_out", summary="赴市政府汇报", subject=copies[1]
+    )
+    return org
+
+
+def later(days: int = 4):
+    return time_machine.travel(timezone.now() + dt.timedelta(days=days), tick=False)
+
+
+def test_the_clerk_sees_the_offices_work_with_links_to_each_list(office):
+    with later():
+        found = cards(office["people"]["clerk"])
+    assert found["overdue_loans"][:2] == (1, reverse("flows:list", args=["overdue_loans"]))
+    assert "000001" in found["overdue_loans"][2] and "机密★10年" in found["overdue_loans"][2]
+    assert "insider" in found["overdue_loans"][2]
+    assert found["outside"][:2] == (1, reverse("flows:list", args=["outside"]))
+    assert found["readers"][:2] == (0, reverse("flows:list", args=["readers"]))
+    assert found["instructions"][:2] == (1, reverse("flows:instructions"))
+    assert found["to_sign"][0] == 0 and found["approvals"][0] == 0
+    assert found["clocks"][1] == reverse("telegrams:desk")
+
+
+def test_a_leader_sees_what_awaits_approval_and_instructions(office):
+    found = cards(office["people"]["leader"])
+    count, url, body = found["approvals"]
+    assert (count, url) == (1, reverse("approvals:inbox"))
+    assert "Take a copy out of the office" in body and "机密★10年" in body
+    assert reverse("approvals:detail", args=[office["asked"].pk]) in body
+    assert found["to_instruct"][:2] == (1, reverse("flows:instructions"))
+    assert office["document"].title in found["to_instruct"][2]
+    assert "readers" not in found  # the office's lists are the clerk's
+
+
+def test_a_reader_sees_what_they_hold_and_must_return(office):
+    with later(days=0):
+        found = cards(office["people"]["insider"])
+    assert found["held"][:2] == (1, reverse("flows:list", args=["outside"]))
+    assert found["to_return"][:2] == (1, reverse("flows:list", args=["loans"]))
+    assert found["to_sign"][:2] == (0, reverse("flows:list", args=["to_sign"]))
+    assert "approvals" not in found and "overdue_loans" not in found
+    # someone outside the scope sees nothing of the document
+    html = browser(office["people"]["general"]).get(reverse("web:home")).content.decode()
+    assert office["document"].title not in html
+
+
+def test_notices_read_as_text_and_link_to_their_object(office):
+    html = browser(office["people"]["leader"]).get(reverse("web:home")).content.decode()
+    assert "A document was routed to you for instructions" in html
+    assert reverse("ledger:document", args=[office["document"].pk]) in html
+    assert "document.routed" not in html
+
+
+def test_an_administrator_sees_no_office_work(office):
+    html = browser(office["people"]["auditor"]).get(reverse("web:home")).content.decode()
+    assert "data-card" not in html and office["document"].title not in html
