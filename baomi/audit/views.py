@@ -1,40 +1,164 @@
-"""The auditor's pages: the audit log, filtered; signed checkpoints, printed and downloaded."""
+"""The auditor's pages: the audit log, filtered, exported and proven; signed checkpoints,
+printed and downloaded."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baomi import policy
+from baomi.core.errors import report
 
-from . import checkpoints
+from . import checkpoints, exports
 from .checkpoints import printable_context, read_checkpoint
-from .models import Checkpoint
-from .queries import audit_events
+from .humanize import humanize
+from .labels import ACTIONS
+from .models import AuditEvent, Checkpoint
+from .queries import log_filter
+
+PER_PAGE = 50
+#: suggestions the name autocomplete offers at most
+SUGGESTIONS = 10
+
+
+def _filters(request: HttpRequest) -> dict[str, str]:
+    """The filter as asked for, without paging: what an export and its record carry."""
+    keys = ("person", "action", "object_type", "object_id", "since", "until")
+    return {k: request.GET[k] for k in keys if request.GET.get(k, "").strip()}
 
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    """The auditor's page: browse and filter events, sign and download checkpoints."""
+    """The auditor's page: browse and filter events, export them, sign checkpoints."""
     policy.require("audit.read", actor=request.user)
-    page = Paginator(audit_events(request.GET), 50).get_page(request.GET.get("page"))
+    found = log_filter(request.GET)
+    valid = found.is_valid()
+    events = found.qs if valid else AuditEvent.objects.none()
+    page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    latest = Checkpoint.objects.order_by("-tree_size").first()
     return render(
         request,
         "audit/log.html",
         {
             "page": page,
-            "filters": request.GET,
+            "rows": humanize(list(page.object_list), request.user),
+            "form": found.form,
             "query": query.urlencode(),
+            "exported": _filters(request),
+            "actions": sorted({str(label) for label in ACTIONS.values()}),
+            "proven_up_to": latest.tree_size if latest else 0,
             "checkpoints": Checkpoint.objects.order_by("-tree_size")[:20],
         },
+        status=200 if valid else 400,
     )
+
+
+@login_required
+def people(request: HttpRequest) -> JsonResponse:
+    """The name autocomplete of the log's person filter: up to ten people whose name or user
+    name starts with or contains what was typed. For those who may read the log only."""
+    from django.db.models import Q
+
+    from baomi.people.models import Person
+
+    policy.require("audit.read", actor=request.user)
+    text = request.GET.get("q", "").strip()[:60]
+    found = Person.objects.none()
+    if text:
+        found = Person.objects.filter(
+            Q(full_name__icontains=text) | Q(username__istartswith=text)
+        ).order_by("username")[:SUGGESTIONS]
+    return JsonResponse(
+        {
+            "results": [
+                {"name": p.display_name, "username": p.username, "label": _suggestion(p)}
+                for p in found
+            ]
+        }
+    )
+
+
+def _suggestion(person: object) -> str:
+    return f"{person.display_name} ({person.username})"  # type: ignore[attr-defined]
+
+
+@login_required
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The events the filter selects, every page of them, as the page shows them."""
+    policy.require("audit.read", actor=request.user)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    found = log_filter(request.GET)
+    back = f"{reverse('audit:log')}?{request.GET.urlencode()}"
+    if not found.is_valid():
+        return redirect(back)
+    try:
+        data = exports.export_log(
+            actor=request.user, events=found.qs, fmt=fmt, filters=_filters(request)
+        )
+    except ValidationError as exc:
+        report(request, exc)
+        return redirect(back)
+    content_type = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        if fmt == "xlsx"
+        else "text/csv; charset=utf-8"
+    )
+    response = HttpResponse(data, content_type=content_type)
+    name = f"{_('Audit log')}.{fmt}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response
+
+
+def _covering(seq: int) -> Checkpoint | None:
+    """The newest signed checkpoint that covers event `seq`."""
+    return Checkpoint.objects.filter(tree_size__gte=seq).order_by("-tree_size").first()
+
+
+@login_required
+def proof(request: HttpRequest, seq: int) -> HttpResponse:
+    """Event `seq`, its inclusion proof against the newest signed checkpoint covering it, and
+    whether the proof checks; or, before any checkpoint covers it, how to get one."""
+    policy.require("audit.read", actor=request.user)
+    event = get_object_or_404(AuditEvent, seq=seq)
+    stored = _covering(seq)
+    context: dict[str, object] = {"row": humanize([event], request.user)[0], "stored": stored}
+    if stored is not None:
+        cp = read_checkpoint(stored.document)
+        found = checkpoints.prove_event(seq, cp)
+        context |= {
+            "checkpoint": printable_context(cp),
+            "event_hash": found.event_hash().hex(),
+            "prev_hash": found.prev_hash.hex(),
+            "path": [step.hex() for step in found.path],
+            "verified": found.verify(cp),
+        }
+    return render(request, "audit/proof.html", context)
+
+
+@login_required
+def proof_download(request: HttpRequest, seq: int) -> HttpResponse:
+    """The inclusion proof as a file, to check with `baomi verify` away from this server."""
+    policy.require("audit.read", actor=request.user)
+    get_object_or_404(AuditEvent, seq=seq)
+    stored = _covering(seq)
+    if stored is None:
+        raise Http404
+    found = checkpoints.prove_event(seq, read_checkpoint(stored.document))
+    response = HttpResponse(found.to_json(), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="proof-{seq}.json"'
+    return response
 
 
 @login_required
