@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from baomi.core import timefmt, visibility
 
-from .labels import action_label, detail_label, type_name
+from .labels import PURPOSES, action_label, detail_label, type_name
 from .models import AuditEvent
 
 Ref = tuple[str, str]  # (object type, id as text)
@@ -135,6 +135,12 @@ DETAIL_TYPES_BY_ACTION: dict[tuple[str, str], str | None] = {
 }
 
 
+#: keys naming several things: a list names each, a number alone is a count
+PLURAL = frozenset(
+    ("copies", "documents", "readers", "couriers", "supervisors", "companions", "exceptions")
+)
+
+
 def _detail_type(action: str, key: str) -> str | None:
     for scope in (action, action.partition(".")[0]):
         if (scope, key) in DETAIL_TYPES_BY_ACTION:
@@ -187,11 +193,20 @@ CHOICES: dict[str, Callable[[Any], str | None]] = {
     "approver_post": _choices("baomi.people.models.Post"),
     "posts": _choices("baomi.people.models.Post"),
     "previous": _choices("baomi.approvals.models.Approval/State"),
+    "place": _choices("baomi.flows.models.Loan/Place"),
 }
+
+
+def _purpose(value: Any) -> str | None:
+    found = PURPOSES.get(str(value))
+    return str(found) if found is not None else _kind(value)
+
+
 CHOICES_BY_ACTION: dict[tuple[str, str], Callable[[Any], str | None]] = {
     ("approval", "kind"): _kind,
-    ("approval", "action"): _kind,
+    ("approval", "action"): _purpose,
     ("document", "kind"): _choices("baomi.core.levels.SecretKind"),
+    ("orgunit", "kind"): _choices("baomi.core.models.OrgUnit/Kind"),
 }
 
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}.*)?$")
@@ -351,8 +366,11 @@ def _refs(event: Mapping[str, Any]) -> Iterable[Ref]:
         yield obj["type"], str(obj["id"])
     action = event.get("action", "")
     for key, value in (event.get("data") or {}).items():
+        if _is_ref(value):
+            yield value["type"], str(value["id"])
+            continue
         kind = _detail_type(action, key)
-        if kind is None:
+        if kind is None or (key in PLURAL and not isinstance(value, list)):
             continue
         for v in value if isinstance(value, list) else [value]:
             pk = _as_id(v)
@@ -360,7 +378,16 @@ def _refs(event: Mapping[str, Any]) -> Iterable[Ref]:
                 yield kind, pk
 
 
-def _value(action: str, key: str, value: Any, names: Names) -> list[Link]:
+def _is_ref(value: Any) -> bool:
+    """An object named as events name theirs: {"type": "ledger.document", "id": "9"}."""
+    return isinstance(value, dict) and set(value) == {"type", "id"} and "." in str(value["type"])
+
+
+def _shown(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _value(action: str, key: str, value: Any, names: Names, *, listed: bool = False) -> list[Link]:
     """One detail's value as names: ids as links, choices as labels, times local, nothing raw."""
     if value is None or value == "" or value == [] or value == {}:
         return [Link("—")]
@@ -368,13 +395,15 @@ def _value(action: str, key: str, value: Any, names: Names) -> list[Link]:
         return [Link(_("yes") if value else _("no"))]
     kind = _detail_type(action, key)
     if isinstance(value, list):
-        return [p for v in value for p in _value(action, key, v, names)]
+        return [p for v in value for p in _value(action, key, v, names, listed=True)]
+    if _is_ref(value):
+        return [names(value["type"], str(value["id"]))]
     if isinstance(value, dict):
         return [
             Link(f"{detail_label(k)}: {'、'.join(p.text for p in _value(action, k, v, names))}")
             for k, v in value.items()
         ]
-    if kind is not None and _as_id(value) is not None:
+    if kind is not None and _as_id(value) is not None and (listed or key not in PLURAL):
         return [names(kind, str(value))]
     choice = _choice(action, key)
     if choice is not None:
@@ -418,6 +447,7 @@ def humanize(events: Sequence[AuditEvent], viewer: Any) -> list[Row]:
                 details=[
                     Detail(detail_label(k), _value(action, k, v, names))
                     for k, v in (ev.get("data") or {}).items()
+                    if _shown(v)
                 ],
                 origin=str(ev.get("origin") or ""),
             )

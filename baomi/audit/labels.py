@@ -308,6 +308,19 @@ DETAILS: dict[str, Promise] = {
     "year": _("Year"),
 }
 
+#: the action an approval was used for (approval.consumed): the policy's action -> label
+PURPOSES: dict[str, Promise] = {
+    "content.release": _("release electronic content"),
+    "copy.carry_out": _("carry a copy out"),
+    "copy.destroy": _("destroy a copy"),
+    "copy.lend": _("lend a copy"),
+    "copy.reproduce": _("reproduce a copy"),
+    "document.change": _("change a classification"),
+    "document.compile": _("compile documents"),
+    "document.print": _("print a run"),
+    "scope.widen": _("widen a knowledge scope"),
+}
+
 #: object types that are not models, or models that name themselves in English only
 OTHER_TYPES: dict[str, Promise] = {
     "policy.rule": _("rule"),

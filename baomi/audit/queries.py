@@ -104,9 +104,7 @@ class AuditLogFilter(AuditEventFilter):
 
     person = django_filters.CharFilter(label=_("Person"), max_length=100, method="by_person")
     action = django_filters.CharFilter(label=_("Action"), max_length=100, method="by_action")
-    object_type = django_filters.ChoiceFilter(
-        label=_("Object type"), choices=type_choices, empty_label=_("any")
-    )
+    object_type = django_filters.ChoiceFilter(label=_("Object type"), empty_label=_("any"))
     object_id = django_filters.CharFilter(
         label=_("Object id or number"), max_length=200, method="by_object"
     )
@@ -114,6 +112,11 @@ class AuditLogFilter(AuditEventFilter):
     class Meta:
         form = RangeForm
         fields = ["person", "action", "object_type", "object_id", "since", "until"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the type names in the language of the request
+        self.filters["object_type"].extra["choices"] = type_choices()
 
     def by_person(self, events: QuerySet[Any], name: str, text: str) -> QuerySet[Any]:
         ids = [str(pk) for pk in people_named(text).values_list("pk", flat=True)[:500]]

@@ -22,6 +22,8 @@ SINKS: dict[str, tuple[int, str | None]] = {
 class Found:
     actions: dict[str, list[str]] = field(default_factory=dict)  # code -> where
     details: set[str] = field(default_factory=set)
+    #: what approvals are used for: the `action` given to `consume`
+    purposes: set[str] = field(default_factory=set)
 
 
 def _name(call: ast.Call) -> str | None:
@@ -104,6 +106,10 @@ def recorded() -> Found:
     for path, tree in modules:
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
             name = _name(call) or ""
+            if name == "consume":
+                for k in call.keywords:
+                    if k.arg == "action":
+                        found.purposes |= set(_strings(k.value))
             if name not in sinks:
                 continue
             position, keyword = sinks[name]

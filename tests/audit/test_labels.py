@@ -42,7 +42,9 @@ def test_the_source_scan_finds_the_actions_recorded_through_every_path():
 def test_every_recorded_action_has_a_label_in_chinese_and_in_english():
     found = recorded().actions
     missing = sorted(code for code in found if code not in labels.ACTIONS)
-    assert not missing, f"actions recorded without a label: {missing} ({[found[c] for c in missing]})"
+    assert not missing, (
+        f"actions recorded without a label: {missing} ({[found[c] for c in missing]})"
+    )
     for code in found:
         zh, en = _both(labels.ACTIONS[code])
         assert _is_chinese(zh), f"{code}: no Chinese label ({zh})"
@@ -84,3 +86,13 @@ def test_an_action_is_found_by_its_label_in_either_language():
     assert labels.actions_matching("copy.lent") == ["copy.lent"]
     assert "copy.registered" in labels.actions_matching("登记")
     assert labels.actions_matching("  ") == []
+
+
+def test_every_action_an_approval_is_used_for_has_a_label():
+    purposes = recorded().purposes
+    assert "copy.lend" in purposes
+    missing = sorted(p for p in purposes if p not in labels.PURPOSES)
+    assert not missing, f"approvals used for actions without a label: {missing}"
+    for p in purposes:
+        zh, en = _both(labels.PURPOSES[p])
+        assert _is_chinese(zh) and not _is_chinese(en), (p, zh, en)

@@ -45,6 +45,10 @@ SHELL: dict[str, Case] = {
     ),
     "audit:log": List(refused=only("auditor"), why="the audit log is the auditor's"),
     "audit:sign-checkpoint": Action(),
+    "audit:people": List(
+        refused=only("auditor"), query={"q": "陈"}, why="the log's name search is the auditor's"
+    ),
+    "audit:export": List(refused=only("auditor"), why="the audit log is the auditor's"),
     "people:login": Public(),
     "people:logout": Action(anonymous=302),
     "people:lock": List(),
@@ -72,6 +76,20 @@ SHELL: dict[str, Case] = {
     "set_language": Public(method="POST", anonymous=302, signed_in=302),
     "audit:checkpoint": Obj(
         "checkpoint", insider="auditor", refused=AUDITOR_ONLY, why="the audit log is the auditor's"
+    ),
+    "audit:proof": Obj(
+        "checkpoint",
+        insider="auditor",
+        kwargs=lambda w: {"seq": w["checkpoint"].tree_size},
+        refused=AUDITOR_ONLY,
+        why="the audit log is the auditor's",
+    ),
+    "audit:proof-download": Obj(
+        "checkpoint",
+        insider="auditor",
+        kwargs=lambda w: {"seq": w["checkpoint"].tree_size},
+        refused=AUDITOR_ONLY,
+        why="the audit log is the auditor's",
     ),
     "audit:checkpoint-download": Obj(
         "checkpoint", insider="auditor", refused=AUDITOR_ONLY, why="the audit log is the auditor's"
@@ -324,6 +342,7 @@ CASES: dict[str, Case] = {
 
 #: routes tried more than one way: URL name -> the variants' URL arguments
 VARIANTS: dict[str, list[dict[str, Any]]] = {
+    "audit:export": [{"fmt": "xlsx"}, {"fmt": "csv"}],
     "flows:list": [{"kind": kind} for kind in FLOW_LISTS],
     "ledger:register-export": [
         {"register": register, "fmt": "xlsx"} for register in ("incoming", "outgoing", "carriers")
