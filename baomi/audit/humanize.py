@@ -8,6 +8,7 @@ manage people. References are resolved per page in one or two queries per type, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -17,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from baomi.core import timefmt, visibility
@@ -234,8 +236,13 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _type_name(language: str, object_type: str) -> str:
+    return type_name(object_type)
+
+
 def _numbered(object_type: str, pk: str) -> Link:
-    return Link(f"{type_name(object_type)} #{pk}")
+    return Link(f"{_type_name(translation.get_language() or '', object_type)} #{pk}")
 
 
 def _visible(model: type[models.Model], viewer: Any, ids: Iterable[str]) -> models.QuerySet[Any]:
@@ -411,8 +418,26 @@ def _value(action: str, key: str, value: Any, names: Names, *, listed: bool = Fa
         if label is not None:
             return [Link(label)]
     if isinstance(value, str) and ISO.match(value):
-        return [Link(timefmt.when(value) if "T" in value else timefmt.day(value))]
+        return [Link(_at(value) if "T" in value else timefmt.day(value))]
     return [Link(str(value))]
+
+
+@functools.lru_cache(maxsize=8192)
+def _minute(language: str, minute: str) -> str:
+    return timefmt.when(minute + ":00Z")
+
+
+def _at(value: Any) -> str:
+    """The recorded time as local date and minute. The chain writes a fixed-width UTC form, so
+    events of the same minute share one formatting (the export formats thousands)."""
+    if isinstance(value, str) and len(value) == 27 and value.endswith("Z"):
+        return _minute(translation.get_language() or "", value[:16])
+    return timefmt.when(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _label(language: str, kind: str, code: str) -> str:
+    return action_label(code) if kind == "action" else detail_label(code)
 
 
 def _actor(event: Mapping[str, Any], names: Names) -> Link:
@@ -433,6 +458,7 @@ def humanize(events: Sequence[AuditEvent], viewer: Any) -> list[Row]:
         if ev.get("actor"):
             refs.append((PERSON, str(ev["actor"]["id"])))
     names = Names(viewer, refs)
+    language = translation.get_language() or ""
     rows = []
     for seq, ev in bodies:
         action = ev.get("action", "")
@@ -440,12 +466,12 @@ def humanize(events: Sequence[AuditEvent], viewer: Any) -> list[Row]:
         rows.append(
             Row(
                 seq=seq,
-                at=timefmt.when(ev.get("at")),
+                at=_at(ev.get("at")),
                 actor=_actor(ev, names),
-                action=action_label(action),
+                action=_label(language, "action", action),
                 object=names(obj["type"], str(obj["id"])) if obj else None,
                 details=[
-                    Detail(detail_label(k), _value(action, k, v, names))
+                    Detail(_label(language, "detail", k), _value(action, k, v, names))
                     for k, v in (ev.get("data") or {}).items()
                     if _shown(v)
                 ],

@@ -54,6 +54,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": humanize(list(page.object_list), request.user),
             "form": found.form,
+            "refused": [] if valid else _refusals(found.form),
             "query": query.urlencode(),
             "exported": _filters(request),
             "actions": sorted({str(label) for label in ACTIONS.values()}),
@@ -81,12 +82,23 @@ def people(request: HttpRequest) -> JsonResponse:
         ).order_by("username")[:SUGGESTIONS]
     return JsonResponse(
         {
-            "results": [
+            "people": [
                 {"name": p.display_name, "username": p.username, "label": _suggestion(p)}
                 for p in found
             ]
         }
     )
+
+
+def _refusals(form: object) -> list[str]:
+    """Each refused parameter as "label (name): why", so an address typed by hand or a link
+    from elsewhere learns which of its parameters did not parse."""
+    errors = form.errors  # type: ignore[attr-defined]
+    fields = form.fields  # type: ignore[attr-defined]
+    return [
+        f"{fields[name].label if name in fields else name} ({name}): {' '.join(messages)}"
+        for name, messages in errors.items()
+    ]
 
 
 def _suggestion(person: object) -> str:

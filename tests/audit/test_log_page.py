@@ -78,8 +78,8 @@ def test_typing_a_chinese_name_finds_that_persons_events_only(org):
 
 def test_the_name_autocomplete_suggests_people_and_is_the_auditors_only(org):
     found = _auditor(org).get("/audit/people/", {"q": "陈"}).json()
-    assert {"name": "陈敏", "username": "chenmin", "label": "陈敏 (chenmin)"} in found["results"]
-    assert _auditor(org).get("/audit/people/", {"q": ""}).json() == {"results": []}
+    assert {"name": "陈敏", "username": "chenmin", "label": "陈敏 (chenmin)"} in found["people"]
+    assert _auditor(org).get("/audit/people/", {"q": ""}).json() == {"people": []}
     assert browser(org["people"]["clerk"]).get("/audit/people/", {"q": "陈"}).status_code == 403
 
 
@@ -112,7 +112,7 @@ def test_a_reversed_date_range_is_an_error_at_its_end_not_an_empty_list(org):
     assert page.status_code == 400
     html = _shown(page)
     assert "截止日期早于起始日期。" in html and "is-invalid" in html
-    assert "alert alert-danger" in html
+    assert "alert alert-danger" in html and "截止日期 (until)" in html
     english = browser(org["people"]["auditor"], "en").get(
         "/audit/", {"since": "2026-12-05", "until": "2026-12-01"}
     )

@@ -22,8 +22,8 @@
       credentials: "same-origin",
       headers: { Accept: "application/json" },
     })
-      .then(function (r) { return r.ok ? r.json() : { results: [] }; })
-      .then(function (data) { if (input.value.trim() === text) fill(data.results || []); })
+      .then(function (r) { return r.ok ? r.json() : { people: [] }; })
+      .then(function (data) { if (input.value.trim() === text) fill(data.people || []); })
       .catch(function () { fill([]); });
   }
   input.addEventListener("input", function () {
