@@ -120,6 +120,7 @@ DETAIL_TYPES: dict[str, str] = {
     "referral": "review.referral",
     "signoff": "meetings.securitysignoff",
     "in_reply_to": "telegrams.telegram",
+    "reminder": "approvals.reminder",
 }
 
 #: (action prefix or action, key) -> type, where a key names different things
@@ -128,6 +129,7 @@ DETAIL_TYPES_BY_ACTION: dict[tuple[str, str], str | None] = {
     ("manuscript", "consent"): "review.releaseconsent",
     ("custody.checked", "sheets"): "flows.closingsheet",
     ("document.content_released", "recipient"): PERSON,
+    ("approval.reminded", "told"): PERSON,
     # old and new name people only where a custodian changes; elsewhere they are values
     ("rule", "old"): None,
     ("rule", "new"): None,
