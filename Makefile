@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1:8000
 
-.PHONY: run test lint bench venv messages clean
+.PHONY: run test lint bench venv messages guide clean
 
 $(STAMP): pyproject.toml constraints.txt setup.py baomi/audit/_links.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: venv
 
 bench: venv
 	scripts/bench.sh
+
+# the user guide's pictures: the browser tests take them, and this refreshes docs/guide/img
+guide: venv
+	BAOMI_GUIDE_SHOTS=1 $(BIN)/pytest -p no:cacheprovider tests/e2e
 
 messages: venv
 	cd baomi && ../$(BIN)/baomi makemessages -l zh_Hans -l en --no-obsolete && ../$(BIN)/baomi compilemessages
