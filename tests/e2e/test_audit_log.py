@@ -1,12 +1,11 @@
 """The auditor in the browser: signs in, types a person's Chinese name into the log's filter,
 picks the suggestion, sees that person's events only, and exports them. The screenshots are
-saved with the test's output and copied to the user guide (docs/guide/img/auditor-*.png)."""
+saved with the test's output; `make guide` copies them to docs/guide/img/auditor-*.png."""
 
 from __future__ import annotations
 
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,6 @@ from baomi.people.models import Person
 
 from .test_shell import sign_in
 
-GUIDE = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
-
 
 @pytest.fixture
 def demo(committed_db, settings, tmp_path):  # type: ignore[no-untyped-def]
@@ -28,15 +25,7 @@ def demo(committed_db, settings, tmp_path):  # type: ignore[no-untyped-def]
     load_demo()
 
 
-def shoot(page, tmp_path: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    """A full-page screenshot in the test's output, copied to the user guide."""
-    shot = tmp_path / f"auditor-{name}.png"
-    page.screenshot(path=str(shot), full_page=True)
-    GUIDE.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(shot, GUIDE / shot.name)
-
-
-def test_the_auditor_filters_by_a_persons_name_and_exports(page, demo, tmp_path):
+def test_the_auditor_filters_by_a_persons_name_and_exports(page, demo, shot):
     chen = Person.objects.get(username="chenmin")
     theirs = list(
         AuditEvent.objects.filter(actor_id=str(chen.pk))
@@ -47,7 +36,7 @@ def test_the_auditor_filters_by_a_persons_name_and_exports(page, demo, tmp_path)
     sign_in(page, "auditor")  # 韩审计, the security auditor
     page.goto("/audit/")
     expect(page.locator("h2.page-title")).to_have_text("审计日志")
-    shoot(page, tmp_path, "log")
+    shot("auditor-log")
 
     # the name is typed as a person types it; the server suggests who it may be
     person = page.locator("input[name=person]")
@@ -67,7 +56,7 @@ def test_the_auditor_filters_by_a_persons_name_and_exports(page, demo, tmp_path)
     # labels and local times, never a code or a UTC stamp
     table = page.locator("table.audit-events").inner_text()
     assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", table) and "Z" not in table
-    shoot(page, tmp_path, "filtered")
+    shot("auditor-filtered")
 
     with page.expect_download() as download:
         page.click("text=导出（xlsx）")
@@ -86,4 +75,4 @@ def test_the_auditor_filters_by_a_persons_name_and_exports(page, demo, tmp_path)
     expect(
         page.locator("#id_until + .invalid-feedback, #id_until ~ .invalid-feedback")
     ).to_have_text("截止日期早于起始日期。")
-    shoot(page, tmp_path, "range-error")
+    shot("auditor-range-error")
