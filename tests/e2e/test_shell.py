@@ -34,11 +34,13 @@ def sign_in(page, username: str) -> None:  # type: ignore[no-untyped-def]
 
 def test_a_leader_signs_in_switches_language_and_approves_from_the_inbox(page, demo):
     sign_in(page, "xujun")  # 徐军, leader of 综合规划科, where the request comes from
-    expect(page.locator("h1")).to_contain_text("徐军")
+    expect(page.locator(".page-title")).to_contain_text("徐军")
     expect(page.locator("main")).to_contain_text("待我审批")
 
     page.select_option("select[name=language]", "en")
-    expect(page.locator("main")).to_contain_text("Awaiting my approval (1)")
+    approvals = page.locator("[data-card=approvals]")
+    expect(approvals).to_contain_text("Approvals awaiting me")
+    expect(approvals.locator("a.h1")).to_have_text("1")
     expect(page.locator("header")).to_contain_text("Sign out")
 
     page.click("nav.menu >> text=Approvals")
