@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # the list pages' date-range widgets render from its templates
+    "django_filters",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

@@ -50,6 +50,7 @@ urlpatterns = [
         name="report-loss-to-authority",
     ),
     path("destruction/", destruction.destruction, name="destruction"),
+    path("destruction/picked/", destruction.destroy_picked, name="destroy-picked"),
     path("destruction/<int:pk>/destroy/", destruction.destroy, name="destroy"),
     path("destruction/<int:pk>/certificate.pdf", destruction.certificate, name="certificate"),
     path("closing/", custody.closing_sheets, name="closing-sheets"),

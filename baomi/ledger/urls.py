@@ -15,6 +15,7 @@ urlpatterns = [
     path("waste/<int:pk>/destroy/", views.destroy_waste, name="destroy-waste"),
     path("documents/<int:pk>/labels/", printables.labels, name="labels"),
     path("labels/", printables.batch_labels, name="batch-labels"),
+    path("labels/picked/", views.labels_picked, name="labels-picked"),
     path("documents/<int:pk>/route/", views.route, name="route"),
     path("documents/<int:pk>/ask/<str:what>/", views.ask, name="ask"),
     path("documents/<int:pk>/apply/<int:approval>/", views.apply, name="apply"),

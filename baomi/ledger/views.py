@@ -21,7 +21,7 @@ from baomi import policy
 from baomi.core.errors import add_to_form, report
 from baomi.core.http import form_checks_text
 from baomi.core.inputs import posted_int
-from baomi.core.paging import CappedPaginator
+from baomi.core.query import filtered
 from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
@@ -29,7 +29,9 @@ from baomi.people.views import AuthedRequest
 from . import services
 from .custody import timeline
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm, PrintWasteForm
+from .lists import REGISTER, RegisterFilter
 from .models import Attachment, Consent, Copy, Document, Instruction, PrintWaste
+from .printables import MAX_LABELS
 from .queries import register_for
 from .registers import REGISTERS
 from .services.access import reads_content
@@ -37,14 +39,7 @@ from .services.access import reads_content
 
 @login_required
 def register(request: AuthedRequest) -> HttpResponse:
-    wanted = request.GET.get("page")
-    paginator = CappedPaginator(register_for(request.user, request.GET), 50, page=wanted)
-    page = paginator.get_page(wanted)
-    return render(
-        request,
-        "ledger/register.html",
-        {"page": page, "filters": request.GET, "registers": REGISTERS.values()},
-    )
+    return REGISTER.response(request, registers=REGISTERS.values())
 
 
 @login_required
@@ -250,6 +245,25 @@ def scan(request: AuthedRequest) -> HttpResponse:
     return redirect("ledger:copy", pk=found.pk)
 
 
+@login_required
+@require_POST
+def labels_picked(request: AuthedRequest) -> HttpResponse:
+    """The register's bulk action: the label sheet of every copy of the documents picked."""
+    picked = [int(v) for v in request.POST.getlist("pick") if v.isdigit()]
+    documents = Document.objects.visible_to(request.user).filter(pk__in=picked)
+    copies = (
+        Copy.objects.visible_to(request.user)
+        .filter(document__in=documents)
+        .order_by("document_id", "copy_no")
+        .values_list("pk", flat=True)[:MAX_LABELS]
+    )
+    if not copies:
+        messages.error(request, _("Pick at least one document with copies."))
+        return redirect("ledger:register")
+    query = "&".join(f"copy={pk}" for pk in copies)
+    return redirect(f"{reverse('ledger:batch-labels')}?{query}")
+
+
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -311,7 +325,9 @@ def export(request: AuthedRequest, register: str = "carriers", fmt: str = "xlsx"
     try:
         data = services.export_register(
             actor=request.user,
-            documents=register_for(request.user, request.GET, copy_count=False),
+            documents=filtered(
+                RegisterFilter, request.GET, register_for(request.user, {}, copy_count=False)
+            ),
             register=register,
             fmt=fmt,
         )

@@ -80,6 +80,8 @@ class List:
     seen_by: str | None = None  # someone who must find a row in it: the list is not empty
     #: the same for everyone (a schema, a blank template): shown to a few, and compared
     static: bool = False
+    #: a list page (web.lists): it sorts by its columns, filters, and exports what it shows
+    table: bool = False
     why: str = ""
 
     def __post_init__(self) -> None:

@@ -26,6 +26,7 @@ def _person(world: World, username: str) -> int:
 
 SHELL: dict[str, Case] = {
     "web:home": List(),
+    "web:saved-views": Action(),
     "policy:rules": List(),
     "policy:rule-parameter": Obj(
         None,
@@ -108,7 +109,8 @@ APPROVALS: dict[str, Case] = {
 }
 
 LEDGER: dict[str, Case] = {
-    "ledger:register": List(),
+    "ledger:register": List(table=True),
+    "ledger:labels-picked": Action(),
     "ledger:document": Obj("document"),
     "ledger:new-incoming": List(),
     "ledger:new-internal": List(),
@@ -191,6 +193,7 @@ FLOWS: dict[str, Case] = {
         data=lambda w: {"authority": "市国家保密局", "reference": "保报〔2026〕1号"},
     ),
     "flows:destruction": List(),
+    "flows:destroy-picked": Action(),
     "flows:destroy": Obj("batch", method="POST", data=lambda w: _DESTROY),
     "flows:certificate": Obj("destroyed"),
     "flows:closing-sheets": List(),

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import io
+import re
+from html import unescape
+from typing import Any
+
 import pytest
+from openpyxl import load_workbook
 
 from tests.support import audit_head, events_since
 
@@ -21,7 +27,7 @@ from .trying import (
     username,
     who,
 )
-from .world import CLERK
+from .world import CLERK, MOMENT
 
 #: API lists are asked for every row at once, so none escapes the check on a later page
 ALL_ROWS = {"limit": 1000}
@@ -115,3 +121,98 @@ def test_an_action_or_public_route(world, db, name, role):
     assert response.status_code == 405, (
         f"{name} as {role}: a GET got {response.status_code}, expected 405 (it only acts)"
     )
+
+
+# -- list pages: sorting, filtering and the export of what is shown ---------------------------
+
+#: a list page asked for at its largest page size, so the whole of a contract list is one page
+WHOLE = {"per_page": "100"}
+
+
+def _list_pages() -> dict[str, Any]:
+    from baomi.web.lists import LISTS
+
+    return dict(sorted(LISTS.items()))
+
+
+def test_every_list_page_declares_itself_a_list_in_the_contract():
+    declared = {n for n, c in CASES.items() if isinstance(c, List) and c.table}
+    pages = {page.route for page in _list_pages().values()}
+    assert declared == pages, (
+        f"list pages without table=True: {sorted(pages - declared)}; "
+        f"declared but no list page: {sorted(declared - pages)}"
+    )
+
+
+def _rows(response: Any) -> list[tuple[int, str]]:
+    """The page's rows in order: each record's id and the row's text."""
+    html = response.content.decode()
+    body = html[html.index("<tbody>") : html.index("</tbody>")]
+    found = []
+    for match in re.finditer(r'<tr data-pk="(\d+)">(.*?)</tr>', body, re.S):
+        text = unescape(re.sub(r"<[^>]+>", " ", match.group(2)))
+        found.append((int(match.group(1)), " ".join(text.split())))
+    return found
+
+
+def _candidates(filterset: Any) -> list[dict[str, str]]:
+    """Values to try of each of a list's filters: every choice, and a range from a day ahead."""
+    import django_filters
+
+    tried: list[dict[str, str]] = []
+    for name, declared in filterset.base_filters.items():
+        if isinstance(declared, django_filters.DateFromToRangeFilter):
+            tried.append({f"{name}_after": MOMENT.date().isoformat()})
+            tried.append({f"{name}_before": MOMENT.date().isoformat()})
+        elif isinstance(declared, django_filters.ModelChoiceFilter):
+            queryset = declared.extra["queryset"]
+            tried += [{name: str(pk)} for pk in queryset.values_list("pk", flat=True)[:30]]
+        elif isinstance(declared, django_filters.ChoiceFilter):
+            tried += [{name: str(v)} for v, _label in declared.extra["choices"] if v != ""]
+    return tried
+
+
+@pytest.mark.parametrize("list_name", list(_list_pages()))
+def test_a_list_page_sorts_filters_and_exports_what_it_shows(world, db, list_name):
+    page = _list_pages()[list_name]
+    case = CASES[page.route]
+    assert isinstance(case, List) and case.table, f"{page.route}: not declared a list page"
+    client = client_for(world, route_of(page.route), case.seen_by or CLERK)
+    address = url(page.route, page.kwargs)
+    everything = client.get(address, WHOLE)
+    assert everything.status_code == 200, f"{list_name}: {everything.status_code}"
+    ids = [pk for pk, _text in _rows(everything)]
+    assert len(ids) >= 2, f"{list_name}: fewer than two rows, so no order can be seen"
+    # each column sorts both ways, over the same rows; some column's order is not the page's
+    changed = []
+    for column in page.table.base_columns:
+        if page.table.base_columns[column].orderable is False:
+            continue
+        up = [pk for pk, _t in _rows(client.get(address, {**WHOLE, "sort": column}))]
+        down = [pk for pk, _t in _rows(client.get(address, {**WHOLE, "sort": f"-{column}"}))]
+        assert sorted(up) == sorted(down) == sorted(ids), f"{list_name}: sort={column} changes rows"
+        if up != down:
+            changed.append(column)
+    assert changed, f"{list_name}: no column's order reverses"
+    # a filter keeps to the rows shown unfiltered, and some value of some filter narrows them
+    narrowed = []
+    assert page.filters is not None, f"{list_name}: no filters"
+    for query in _candidates(page.filters):
+        response = client.get(address, {**WHOLE, **query})
+        assert response.status_code == 200, f"{list_name}: {query} answered {response.status_code}"
+        found = {pk for pk, _t in _rows(response)}
+        assert found <= set(ids), f"{list_name}: {query} shows rows not listed unfiltered"
+        if found and len(found) < len(ids):
+            narrowed.append(query)
+    assert narrowed, f"{list_name}: no filter value narrows the list to some of its rows"
+    # the export: the same rows in the same order, each cell as the page shows it
+    query = {**WHOLE, **narrowed[0], "sort": f"-{changed[0]}"}
+    shown = _rows(client.get(address, query))
+    export = client.get(address, {**query, "export": "xlsx"})
+    assert "spreadsheetml" in export["Content-Type"], f"{list_name}: the export is not xlsx"
+    sheet = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    body = sheet[1:]
+    assert len(body) == len(shown), f"{list_name}: {len(body)} rows exported, {len(shown)} shown"
+    for (pk, text), values in zip(shown, body, strict=True):
+        missing = [v for v in values if v not in (None, "") and str(v) not in text]
+        assert not missing, f"{list_name}: row {pk} exports {missing}, not shown as such"

@@ -206,8 +206,9 @@ def test_a_personal_item_signed_by_proxy_opens_only_after_the_addressee_signs(cl
 
 def test_a_long_register_counts_only_as_far_as_the_pages_in_reach(client, org, monkeypatch):
     from baomi.core.paging import CappedPaginator
+    from baomi.web.lists import ListPaginator
 
-    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    monkeypatch.setattr(ListPaginator, "cap", 2)
     for n in range(4):
         register(org, title=f"文件{n}", doc_number=f"第{n}号")
     client.force_login(org["people"]["clerk"])

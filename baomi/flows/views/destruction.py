@@ -73,3 +73,31 @@ def certificate(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(destruction_certificate(batch), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="XH-{batch.pk:06d}.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def destroy_picked(request: AuthedRequest) -> HttpResponse:
+    """The register's bulk action: the copies in cabinets (or declassified) of the documents
+    picked, listed as one destruction batch in one transaction; a copy that is out is left
+    out, and the message names how many."""
+    from baomi.ledger.models import Copy, Document
+
+    picked = [int(v) for v in request.POST.getlist("pick") if v.isdigit()]
+    documents = Document.objects.visible_to(request.user).filter(pk__in=picked)
+    copies = Copy.objects.visible_to(request.user).filter(document__in=documents)
+    ready = list(
+        copies.filter(state__in=(Copy.State.IN_CABINET, Copy.State.DECLASSIFIED)).order_by(
+            "document_id", "copy_no"
+        )
+    )
+    left = copies.count() - len(ready)
+    done = _("Listed %(n)s copies for destruction.") % {"n": len(ready)}
+    if left:
+        done += " " + _("%(n)s copies not in a cabinet were left out.") % {"n": left}
+    return _back(
+        request,
+        lambda: services.list_for_destruction(actor=request.user, copies=ready),
+        done,
+        "flows:destruction",
+    )
