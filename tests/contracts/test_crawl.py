@@ -57,8 +57,10 @@ SKIPPED = re.compile(
 #: removes their line with the fix, and the crawl then holds the page to the rule.
 KNOWN: dict[str, str] = {
     r"^/$": "the dashboard's notices show the raw action code (copy.reported_lost)",
-    r"^/audit/(\?|$)": "the audit log shows UTC ISO times, raw action codes, app.model N, dicts",
-    r"^/audit/checkpoints/\d+/$": "the checkpoint shows its signing time as UTC ISO",
+    r"^/audit/": "the audit log and its proofs name objects without a name of their own as "
+    "文件 #10, 审批 #5",
+    r"^/ledger/documents/\d+/$": "the document's history tab (the audit history) names "
+    "related objects as 审批 #5, 归档卷 #1, 销毁批次 #2",
     r"^/ledger/copies/\d+/$": "the copy's custody history shows UTC ISO times, raw action "
     "codes and its details as key=value (companions=[], due_at=…+00:00)",
     r"^/telegrams/$": "the duty desk's clocks show ISO times (2026-11-24T10:15+08:00)",
