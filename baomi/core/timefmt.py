@@ -44,3 +44,14 @@ def day(value: object) -> str:
     if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
         moment = timezone.localtime(moment, timezone.get_default_timezone())
     return formats.date_format(moment, "DATE_FORMAT")
+
+
+def instant(value: object) -> str | None:
+    """`value` as ISO 8601 for a machine (a <time> element's datetime), or None if it is no time."""
+    moment = _moment(value)
+    if moment is None:
+        return None
+    if isinstance(moment, dt.datetime) and timezone.is_aware(moment):
+        moment = timezone.localtime(moment, timezone.get_default_timezone())
+        return moment.isoformat(timespec="minutes")
+    return moment.isoformat()

@@ -36,4 +36,10 @@ def test_other_values_pass_through():
 def test_the_template_filters():
     with translation.override("zh-hans"):
         out = Template("{% load baomi %}{{ t|when }} / {{ t|day }}").render(Context({"t": LATE}))
-    assert out == "2026年12月3日 00:28 / 2026年12月3日"
+    assert out == (
+        '<time class="when" datetime="2026-12-03T00:28+08:00">2026年12月3日 00:28</time> / '
+        '<time class="when" datetime="2026-12-03">2026年12月3日</time>'
+    )
+    # what is no time passes through, escaped as any value is
+    plain = Template("{% load baomi %}{{ t|when }}|{{ n|when|default:'—' }}")
+    assert plain.render(Context({"t": "<b>", "n": None})) == "&lt;b&gt;|—"

@@ -9,8 +9,29 @@ from django.utils.html import format_html
 from baomi.core import timefmt
 
 register = template.Library()
-register.filter("when", timefmt.when)
-register.filter("day", timefmt.day)
+
+
+def _time_tag(text: str, value: object, *, date_only: bool = False) -> str:
+    # <time> keeps a date and its minute on one line (CSS: .when) and carries the instant for
+    # machines; anything that is not a time passes through as the plain text
+    instant = timefmt.instant(value)
+    if not text or instant is None:
+        return text
+    return format_html(
+        '<time class="when" datetime="{}">{}</time>', instant[:10] if date_only else instant, text
+    )
+
+
+@register.filter
+def when(value: object) -> str:
+    """`{{ moment|when }}`: local date and minute, as a <time> element."""
+    return _time_tag(timefmt.when(value), value)
+
+
+@register.filter
+def day(value: object) -> str:
+    """`{{ moment|day }}`: the local date alone, as a <time> element."""
+    return _time_tag(timefmt.day(value), value, date_only=True)
 
 
 @register.simple_tag
