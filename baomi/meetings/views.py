@@ -29,6 +29,7 @@ from baomi.people.names import one_staff_named, staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
+from .lists import MEETINGS
 from .models import Meeting, Participant, SecuritySignOff
 from .rules import signoff_level
 
@@ -78,16 +79,12 @@ def meetings(request: AuthedRequest) -> HttpResponse:
             report(request, exc)
             return redirect("meetings:meetings")
         return redirect("meetings:meeting", pk=meeting.pk)
-    return render(
+    return MEETINGS.response(
         request,
-        "meetings/meetings.html",
-        {
-            "meetings": Meeting.objects.visible_to(request.user)[:50],
-            "organizes": _organizes(request.user),
-            "levels": [(v, label) for v, label in Level.choices if Level(v).is_classified],
-            "cabinets": Cabinet.objects.filter(for_classified=True).order_by("code"),
-            "units": OrgUnit.objects.order_by("path"),
-        },
+        organizes=_organizes(request.user),
+        levels=[(v, label) for v, label in Level.choices if Level(v).is_classified],
+        cabinets=Cabinet.objects.filter(for_classified=True).order_by("code"),
+        units=OrgUnit.objects.order_by("path"),
     )
 
 

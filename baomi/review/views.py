@@ -19,13 +19,13 @@ from django.views.decorators.http import require_POST
 from baomi import policy
 from baomi.core.errors import act_then_show, report
 from baomi.core.models import OrgUnit
-from baomi.core.paging import slice_page
 from baomi.core.visibility import visible_or_404
 from baomi.ledger.consent import posted_letter
 from baomi.ledger.models import Copy, Document
 from baomi.people.views import AuthedRequest
 
 from . import services
+from .lists import MANUSCRIPTS
 from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent, SensitiveTerm
 
 SPAN = re.compile(r"(\d+)\s*[-–~]\s*(\d+)")
@@ -144,18 +144,8 @@ def manuscripts(request: AuthedRequest) -> HttpResponse:
             return redirect("review:manuscripts")
         messages.success(request, _("Submitted and scanned."))
         return redirect("review:manuscript", pk=manuscript.pk)
-    reviewer = services.may_review(request.user)
-    page = slice_page(
-        services.visible_manuscripts(request.user, reviewer=reviewer)
-        .select_related("department", "submitted_by")
-        .defer("text"),
-        request.GET.get("page"),
-        50,
-    )
-    return render(
-        request,
-        "review/manuscripts.html",
-        {"page": page, "kinds": Manuscript.Kind.choices, "reviewer": reviewer},
+    return MANUSCRIPTS.response(
+        request, kinds=Manuscript.Kind.choices, reviewer=services.may_review(request.user)
     )
 
 

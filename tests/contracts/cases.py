@@ -82,6 +82,8 @@ class List:
     static: bool = False
     #: a list page (web.lists): it sorts by its columns, filters, and exports what it shows
     table: bool = False
+    #: rows the list-page test adds first (through services), when the world has too few
+    more: Callable[[World], Any] | None = None
     why: str = ""
 
     def __post_init__(self) -> None:

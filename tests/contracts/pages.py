@@ -223,7 +223,7 @@ FLOW_LISTS = (
 )
 
 REVIEW: dict[str, Case] = {
-    "review:manuscripts": List(),
+    "review:manuscripts": List(table=True, seen_by="sunli"),
     "review:terms": List(refused=lacks("manuscript.review"), why="the term list is the reviewers'"),
     "review:manuscript": Obj("manuscript"),
     "review:scan": Obj("manuscript", method="POST"),
@@ -327,8 +327,20 @@ def _meeting_post(data: dict[str, Any]) -> Obj:
     return Obj("meeting", method="POST", data=body)
 
 
+def _second_meeting(world: World) -> Any:
+    import datetime as dt
+
+    from baomi.core.levels import Level
+    from tests.support.factories import planned_meeting
+
+    from .world import MOMENT
+
+    when = MOMENT + dt.timedelta(days=5)
+    return planned_meeting(world.org, Level.CONFIDENTIAL, title="年度工作务虚会", starts_at=when)
+
+
 MEETINGS: dict[str, Case] = {
-    "meetings:meetings": List(),
+    "meetings:meetings": List(table=True, more=_second_meeting),
     "meetings:meeting": Obj("meeting"),
     **{name: _meeting_post(data) for name, data in _MEETING_POSTS.items()},
 }

@@ -167,7 +167,7 @@ def _candidates(filterset: Any) -> list[dict[str, str]]:
         elif isinstance(declared, django_filters.ModelChoiceFilter):
             queryset = declared.extra["queryset"]
             tried += [{name: str(pk)} for pk in queryset.values_list("pk", flat=True)[:30]]
-        elif isinstance(declared, django_filters.ChoiceFilter):
+        elif isinstance(declared, django_filters.ChoiceFilter | django_filters.TypedChoiceFilter):
             tried += [{name: str(v)} for v, _label in declared.extra["choices"] if v != ""]
     return tried
 
@@ -177,6 +177,8 @@ def test_a_list_page_sorts_filters_and_exports_what_it_shows(world, db, list_nam
     page = _list_pages()[list_name]
     case = CASES[page.route]
     assert isinstance(case, List) and case.table, f"{page.route}: not declared a list page"
+    if case.more is not None:
+        case.more(world)
     client = client_for(world, route_of(page.route), case.seen_by or CLERK)
     address = url(page.route, page.kwargs)
     everything = client.get(address, WHOLE)

@@ -59,6 +59,8 @@ DECLARED = {
     "ledger:register": {"q", "level", "state"},
     "ledger:export": {"q", "level", "state"},
     "ledger:register-export": {"q", "level", "state"},
+    "meetings:meetings": {"level", "state"},
+    "review:manuscripts": {"state"},
     "audit:log": {"actor_id", "since", "until"},
 }
 #: ids that are no ids, for routes naming one object
