@@ -146,6 +146,15 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         approval = services.withdraw(actor=cast(Person, request.user), approval=self.get_object())
         return Response(self.get_serializer(approval).data)
 
+    @extend_schema(request=None, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def remind(self, request: Request, pk: str | None = None) -> Response:
+        """催办: the requester (or the clerk) reminds the approver, at most once in APPR.REMIND's
+        interval; every approver is told and the reminder is on record."""
+        approval = self.get_object()
+        services.remind_approver(actor=cast(Person, request.user), approval=approval)
+        return Response(self.get_serializer(approval).data)
+
 
 def register_routes(router: Any) -> None:
     """Mount the approvals on the API's router."""

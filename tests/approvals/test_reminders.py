@@ -104,3 +104,13 @@ def test_a_request_one_may_not_see_is_not_reminded(org, asked):
         == 404
     )
     assert not Reminder.objects.exists()
+
+
+def test_the_api_reminds_and_names_the_rule_when_refused(org, asked):
+    from tests.support import api
+
+    url = f"/api/v1/approvals/{asked.pk}/remind/"
+    assert api(org.staff).post(url).status_code == 200
+    refused = api(org.staff).post(url)
+    assert refused.status_code == 403 and "APPR.REMIND" in refused.content.decode()
+    assert Reminder.objects.count() == 1

@@ -352,6 +352,7 @@ SHELL: dict[str, Case] = {
     "approval-approve": _post("approval", lambda w: {"comment": "同意"}),
     "approval-reject": _post("approval", lambda w: {"comment": "不同意"}),
     "approval-withdraw": _post("approval"),
+    "approval-remind": _post("approval"),
 }
 
 CASES: dict[str, Case] = {**LISTS, **DOCUMENTS, **FLOWS, **DESKS, **MEETINGS, **SHELL}
