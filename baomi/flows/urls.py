@@ -5,6 +5,7 @@ from .views import (
     circulation,
     copying,
     custody,
+    desk,
     destruction,
     handover,
     instructions,
@@ -21,6 +22,7 @@ app_name = "flows"
 urlpatterns = [
     path("", workbench.workbench, name="workbench"),
     path("lists/<slug:kind>/", workbench.full_list, name="list"),
+    path("scan/", desk.scan, name="scan"),
     path("lend/", loans.lend, name="lend"),
     path("documents/<int:pk>/ask-to-borrow/", loans.ask_to_borrow, name="ask-to-borrow"),
     path("circulate/", circulation.circulate, name="circulate"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker, views
 
 app_name = "people"
 urlpatterns = [
@@ -16,4 +16,5 @@ urlpatterns = [
     path("people/", views.people_list, name="list"),
     path("people/new/", views.person_edit, name="new"),
     path("people/<int:pk>/", views.person_edit, name="edit"),
+    path("people/autocomplete/", picker.autocomplete, name="autocomplete"),
 ]

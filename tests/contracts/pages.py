@@ -67,6 +67,7 @@ SHELL: dict[str, Case] = {
     "people:new": List(
         refused=lacks("person.manage"), why="people are the security administrator's"
     ),
+    "people:autocomplete": List(),  # the people picker: names only, for any signed-in person
     "people:edit": Obj(
         "insider_person",
         insider="secadmin",
@@ -161,6 +162,7 @@ FLOWS: dict[str, Case] = {
         refused=lacks("custody.manage"), why="a recall list is the custody clerk's to take round"
     ),
     "flows:list": List(),  # each of the workbench's lists in full: see VARIANTS
+    "flows:scan": Action(),  # a scanned label: the copy's panel, or a copy out taken back
     "flows:lend": Action(),
     "flows:ask-to-borrow": Obj("document", method="POST", data=lambda w: {"reason": "查阅"}),
     "flows:circulate": Action(),

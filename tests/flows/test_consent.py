@@ -5,6 +5,7 @@ kept encrypted, and shown only to those who may know of the document."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,8 +106,9 @@ def test_a_wrong_field_of_the_letter_is_named_and_nothing_is_copied_or_kept(clie
         },
         follow=True,
     )
-    shown = " ".join(str(m) for m in answer.context["messages"])
-    assert "来函文号" in shown and "扫描件" in shown  # the reference number and the scan
+    shown = answer.content.decode()  # each message at its field of the copying form
+    feedback = re.findall(r'<div class="invalid-feedback">([^<]*)</div>', shown)
+    assert any("来函文号" in f for f in feedback) and any("扫描件" in f for f in feedback)
     assert org["document"].copies.count() == 3 and not Consent.objects.exists()
     approval.refresh_from_db()
     assert approval.state == "approved"

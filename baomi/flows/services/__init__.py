@@ -40,6 +40,7 @@ from .losses import (
     warn_unreported_losses,
     write_off,
 )
+from .offers import ACTIONS, CopyActions, copy_actions
 from .stocktake import (
     STORED,
     StocktakeResult,
@@ -54,7 +55,9 @@ from .stocktake import (
 from .transfer import bring_back, carry_out, confirm_delivery, create_channel, send_copy
 
 __all__ = [
+    "ACTIONS",
     "STORED",
+    "CopyActions",
     "StocktakeResult",
     "archive_copies",
     "ask_to_borrow",
@@ -69,6 +72,7 @@ __all__ = [
     "close_stocktake",
     "comment_on_copy",
     "confirm_delivery",
+    "copy_actions",
     "create_channel",
     "deem_leak",
     "deem_leaks_due",

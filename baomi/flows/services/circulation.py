@@ -31,7 +31,16 @@ from ..rules import (
     latest_return,
     same_day,
 )
-from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
+from .common import (
+    FROM_CABINET,
+    HANDED_FROM,
+    WITH_READER,
+    S,
+    _due_ahead,
+    _locked_copy,
+    _must_be,
+    _not_sealed,
+)
 
 if TYPE_CHECKING:
     from baomi.people.models import Person
@@ -52,7 +61,7 @@ def start_circulation(*, actor: Person, copy: Copy, readers: Sequence[Any]) -> C
     now = clock.now()
     deadline = circulation_deadline(copy.document, now)
     policy.require("circulation.start", document=copy.document, readers=readers, deadline=deadline)
-    _must_be(copy, S.IN_CABINET)
+    _must_be(copy, *FROM_CABINET)
     if Circulation.objects.filter(copy=copy, state=Circulation.State.OPEN).exists():
         raise ValidationError(_("This copy is already circulating."))
     assert copy.cabinet is not None
@@ -101,7 +110,7 @@ def hand_to_reader(
     )
     if step is None:
         raise ValidationError(_("Every reader has had the copy."))
-    _must_be(copy, S.IN_CABINET, S.CIRCULATING)  # not while it is reported lost
+    _must_be(copy, *HANDED_FROM)  # not while it is reported lost
     # the reader may have changed post or tier since the circulation was opened
     policy.require(
         "circulation.start",
@@ -238,7 +247,7 @@ def take_back(*, actor: Person, circulation: Circulation) -> CirculationStep:
     if step is None:
         raise ValidationError(_("No reader has the copy now."))
     policy.require("circulation.take_back", step=step)
-    _must_be(copy, S.CIRCULATING)
+    _must_be(copy, *WITH_READER)
     now = clock.now()
     step.state, step.returned_at = CirculationStep.State.RETURNED, now
     step.save(update_fields=["state", "returned_at"])

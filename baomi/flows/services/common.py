@@ -19,6 +19,14 @@ if TYPE_CHECKING:
 
 S = Copy.State
 
+#: the states a copy must be in for each action on it, which the services check and the action
+#: panel reads, so that what is offered is what the service would accept
+FROM_CABINET = (S.IN_CABINET,)  # lend, open a circulation, send, carry out
+HANDED_FROM = (S.IN_CABINET, S.CIRCULATING)  # hand to the next reader (not while lost)
+WITH_READER = (S.CIRCULATING,)  # take back from the reader
+OUT_ON_LOAN = (S.ON_LOAN,)  # a loan or a carry-out comes back
+ON_THE_WAY = (S.IN_TRANSIT,)  # delivered to the recipient
+
 
 def _locked_copy(actor: Person, copy: Copy) -> Copy:
     """The copy, locked for the move, if `actor` may know its document; otherwise not found."""

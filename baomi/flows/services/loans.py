@@ -20,7 +20,7 @@ from ..models import (
     Loan,
 )
 from ..rules import latest_return, loan_needs_office_head
-from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
+from .common import FROM_CABINET, OUT_ON_LOAN, S, _due_ahead, _locked_copy, _must_be, _not_sealed
 
 if TYPE_CHECKING:
     from baomi.people.models import Person
@@ -70,7 +70,7 @@ def lend_copy(
         place=place,
         approvals=granted,
     )
-    _must_be(copy, S.IN_CABINET)
+    _must_be(copy, *FROM_CABINET)
     _due_ahead(due_at)
     assert copy.cabinet is not None
     loan = Loan.objects.create(
@@ -154,7 +154,7 @@ def _back_in_cabinet(
     policy.require("custody.manage", actor=actor)
     if getattr(record, field) is not None:
         raise ValidationError(refusal)
-    _must_be(copy, S.ON_LOAN)  # a copy reported lost meanwhile is found first
+    _must_be(copy, *OUT_ON_LOAN)  # a copy reported lost meanwhile is found first
     setattr(record, field, clock.now())
     record.save(update_fields=[field])
     custody.move(

@@ -35,12 +35,18 @@ def report_lost(*, actor: Person, copy: Copy, circumstances: str) -> LossReport:
     return _report_lost(actor, _locked_copy(actor, copy), circumstances)
 
 
+def may_go_missing(copy: Copy) -> bool:
+    """Whether a copy can be reported missing: not once it is gone for good or already
+    reported."""
+    return copy.state not in custody.TERMINAL and copy.state != S.REPORTED_LOST
+
+
 def _report_lost(actor: Person, copy: Copy, circumstances: str) -> LossReport:
     from baomi.people.models import Person, Post
 
     if not circumstances.strip():
         raise ValidationError({"circumstances": _("Say when and where it was last seen.")})
-    if copy.state in custody.TERMINAL or copy.state == S.REPORTED_LOST:
+    if not may_go_missing(copy):
         raise ValidationError(_("This copy cannot be reported missing now."))
     now = clock.now()
     hours = policy.params("DOC.LOSS")["report_hours"]

@@ -22,7 +22,7 @@ from ..models import (
     Channel,
     Transfer,
 )
-from .common import S, _due_ahead, _locked_copy, _must_be, _not_sealed
+from .common import FROM_CABINET, ON_THE_WAY, S, _due_ahead, _locked_copy, _must_be, _not_sealed
 from .loans import _back_in_cabinet
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def send_copy(
         in_reply_to=in_reply_to,
         carriers=couriers,
     )
-    _must_be(copy, S.IN_CABINET)
+    _must_be(copy, *FROM_CABINET)
     transfer = Transfer.objects.create(
         copy=copy,
         channel=channel,
@@ -131,7 +131,7 @@ def confirm_delivery(*, actor: Person, transfer: Transfer, signed_by: str) -> Tr
     policy.require("custody.manage", actor=actor)
     if transfer.received_at is not None:
         raise ValidationError(_("The recipient has already signed."))
-    _must_be(copy, S.IN_TRANSIT)  # a copy reported lost on the way is found first
+    _must_be(copy, *ON_THE_WAY)  # a copy reported lost on the way is found first
     if not signed_by.strip():
         raise ValidationError({"signed_by": _("Name who signed for it.")})
     transfer.received_at, transfer.signed_by = clock.now(), signed_by.strip()
@@ -187,7 +187,7 @@ def carry_out(
         carriers=carriers,
         approvals=granted,
     )
-    _must_be(copy, S.IN_CABINET)
+    _must_be(copy, *FROM_CABINET)
     _due_ahead(due_at)
     assert copy.cabinet is not None
     record = CarryOut.objects.create(

@@ -1,4 +1,5 @@
-"""What the flows' pages share: the scan field, the name fields, acting and showing the outcome."""
+"""What the flows' pages share: the name fields, labels and approvals typed in, acting and showing
+the outcome."""
 
 from __future__ import annotations
 
@@ -11,18 +12,10 @@ from django.utils.translation import gettext as _
 
 from baomi.core import clock
 from baomi.core.errors import act_then_show
-from baomi.ledger.queries import copy_by_code, scanned_copy
+from baomi.ledger.queries import copy_by_code
 from baomi.people.models import Person
 from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
-
-
-def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
-    return act_then_show(request, action, done, "flows:workbench")
-
-
-def _scanned(request: AuthedRequest) -> Any:
-    return scanned_copy(request.user, request.POST.get("code", ""))
 
 
 def _one(request: AuthedRequest, field: str, missing: str) -> Person:

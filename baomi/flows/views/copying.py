@@ -15,19 +15,14 @@ from baomi.ledger.models import Cabinet
 from baomi.people.views import AuthedRequest
 
 from .. import services
-from ._common import (
-    _act,
-    _approval_of,
-    _by_id,
-    _scanned,
-)
+from ._common import _approval_of, _by_id
+from .desk import act_on_scanned
 
 
 @login_required
 @require_POST
 def reproduce(request: AuthedRequest) -> HttpResponse:
-    def action() -> Any:
-        source = _scanned(request)
+    def action(source: Any) -> Any:
         cabinet = _by_id(Cabinet.objects.all(), request, "cabinet")
         count = request.POST.get("count", "")
         if cabinet is None or not count.isdigit():
@@ -41,4 +36,4 @@ def reproduce(request: AuthedRequest) -> HttpResponse:
             consent=posted_letter(request),
         )
 
-    return _act(request, action, _("Copies made and registered."))
+    return act_on_scanned(request, "reproduce", action, _("Copies made and registered."))

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
+from baomi.core.timefmt import when
 from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Document
 from baomi.people.views import AuthedRequest
@@ -21,11 +22,8 @@ from .. import services
 from ..models import (
     Loan,
 )
-from ._common import (
-    _act,
-    _one,
-    _scanned,
-)
+from ._common import _due, _one
+from .desk import act_on_copy, act_on_scanned
 
 
 @login_required
@@ -50,22 +48,35 @@ def ask_to_borrow(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def lend(request: AuthedRequest) -> HttpResponse:
-    def action() -> Any:
+    def action(copy: Any) -> Any:
         borrower = _one(request, "borrower", _("Choose the borrower."))
         return services.lend_copy(
             actor=request.user,
-            copy=_scanned(request),
+            copy=copy,
             borrower=borrower,
+            due_at=_due(request) if request.POST.get("due_at", "").strip() else None,
             place=request.POST.get("place", Loan.Place.OFFICE),
         )
 
-    return _act(request, action, _("Lent."))
+    return act_on_scanned(
+        request,
+        "lend",
+        action,
+        lambda loan: (
+            _("Lent to %(person)s; due back %(due)s.")
+            % {"person": loan.borrower, "due": when(loan.due_at)}
+        ),
+    )
 
 
 @login_required
 @require_POST
 def return_loan(request: AuthedRequest, pk: int) -> HttpResponse:
     loan = visible_or_404(Loan, request.user, pk=pk)
-    return _act(
-        request, lambda: services.return_loan(actor=request.user, loan=loan), _("Returned.")
+    return act_on_copy(
+        request,
+        loan.copy,
+        "return",
+        lambda: services.return_loan(actor=request.user, loan=loan),
+        _("Returned."),
     )

@@ -22,24 +22,26 @@ from .. import services
 from ..models import (
     LossReport,
 )
-from ._common import (
-    _act,
-    _back,
-    _scanned,
-)
+from ._common import _back
+from .desk import act_on_scanned
 
 
 @login_required
 @require_POST
 def report_lost(request: AuthedRequest) -> HttpResponse:
-    def action() -> Any:
+    def action(copy: Any) -> Any:
         return services.report_lost(
             actor=request.user,
-            copy=_scanned(request),
+            copy=copy,
             circumstances=request.POST.get("circumstances", ""),
         )
 
-    return _act(request, action, _("Reported missing; the security office has been told."))
+    return act_on_scanned(
+        request,
+        "report_lost",
+        action,
+        _("Reported missing; the security office has been told."),
+    )
 
 
 @login_required

@@ -21,40 +21,38 @@ from ..models import (
     Channel,
     Transfer,
 )
-from ._common import (
-    _act,
-    _approval_of,
-    _by_id,
-    _due,
-    _one,
-    _scanned,
-)
+from ._common import _approval_of, _by_id, _due, _one
+from .desk import act_on_copy, act_on_scanned
 
 
 @login_required
 @require_POST
 def send(request: AuthedRequest) -> HttpResponse:
-    def action() -> Any:
+    def action(copy: Any) -> Any:
         channel = _by_id(Channel.objects.filter(active=True), request, "channel")
         if channel is None:
             raise ValidationError({"channel": _("Choose the channel.")})
         return services.send_copy(
             actor=request.user,
-            copy=_scanned(request),
+            copy=copy,
             channel=channel,
             couriers=staff_named(request.POST.get("couriers", ""), "couriers"),
             recipient=request.POST.get("recipient", ""),
         )
 
-    return _act(request, action, _("Sent; the courier holds it until the recipient signs."))
+    return act_on_scanned(
+        request, "send", action, _("Sent; the courier holds it until the recipient signs.")
+    )
 
 
 @login_required
 @require_POST
 def deliver(request: AuthedRequest, pk: int) -> HttpResponse:
     transfer = visible_or_404(Transfer, request.user, pk=pk)
-    return _act(
+    return act_on_copy(
         request,
+        transfer.copy,
+        "deliver",
         lambda: services.confirm_delivery(
             actor=request.user, transfer=transfer, signed_by=request.POST.get("signed_by", "")
         ),
@@ -65,11 +63,11 @@ def deliver(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def carry(request: AuthedRequest) -> HttpResponse:
-    def action() -> Any:
+    def action(copy: Any) -> Any:
         person = _one(request, "person", _("Name who takes it out."))
         return services.carry_out(
             actor=request.user,
-            copy=_scanned(request),
+            copy=copy,
             person=person,
             companions=staff_named(request.POST.get("companions", ""), "companions"),
             destination=request.POST.get("destination", ""),
@@ -78,13 +76,17 @@ def carry(request: AuthedRequest) -> HttpResponse:
             approval=_approval_of(request, person),
         )
 
-    return _act(request, action, _("Taken out."))
+    return act_on_scanned(request, "carry_out", action, _("Taken out."))
 
 
 @login_required
 @require_POST
 def bring_back(request: AuthedRequest, pk: int) -> HttpResponse:
     record = visible_or_404(CarryOut, request.user, pk=pk)
-    return _act(
-        request, lambda: services.bring_back(actor=request.user, record=record), _("Brought back.")
+    return act_on_copy(
+        request,
+        record.copy,
+        "bring_back",
+        lambda: services.bring_back(actor=request.user, record=record),
+        _("Brought back."),
     )

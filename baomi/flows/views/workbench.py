@@ -1,5 +1,5 @@
-"""The clerk's workbench: today's hand-outs and returns, what is overdue, what is outside a
-cabinet, with a scan field for every action. Each form calls one service."""
+"""The clerk's workbench: one scan field and the scanned copy's actions (views/desk.py), today's
+hand-outs and returns, what is overdue, what is outside a cabinet. Each form calls one service."""
 
 from __future__ import annotations
 
@@ -10,18 +10,19 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _lazy
 
 from baomi import policy
 from baomi.core.paging import slice_page
-from baomi.ledger.models import Cabinet
+from baomi.core.visibility import visible_or_404
+from baomi.ledger.models import Cabinet, Copy
 from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 
 from .. import services
 from ..models import (
     CarryOut,
-    Channel,
     Circulation,
     CirculationStep,
     Loan,
@@ -145,18 +146,29 @@ ON_WORKBENCH = (
 )
 
 
-@login_required
-def workbench(request: AuthedRequest) -> HttpResponse:
-    person = request.user
+def workbench_context(person: Person) -> dict[str, Any]:
+    """The workbench's lists, each cut to its first rows, and what its forms offer."""
     lists = workbench_lists(person)
     context: dict[str, Any] = {kind: _top(lists[kind]) for kind in ON_WORKBENCH}
-    context |= {
+    return context | {
         "shown": SHOWN,
         "keeps_custody": _keeps_custody(person),
         "cabinets": Cabinet.objects.order_by("code"),
-        "channels": Channel.objects.filter(active=True).order_by("name"),
+        # the pickers of people who need not hold a copy (a handover's two sides)
+        "all_people_url": reverse("people:autocomplete"),
     }
-    return render(request, "flows/workbench.html", context)
+
+
+@login_required
+def workbench(request: AuthedRequest) -> HttpResponse:
+    """The workbench; `?copy=` opens that copy's action panel (where a panel action without
+    scripts comes back to)."""
+    from .desk import show_desk
+
+    wanted = request.GET.get("copy", "")
+    if wanted.isdigit():
+        return show_desk(request, visible_or_404(Copy, request.user, pk=int(wanted)))
+    return show_desk(request)
 
 
 @login_required
