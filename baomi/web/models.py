@@ -19,6 +19,8 @@ class ListMemory(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("list memory")
+        verbose_name_plural = _("list memories")
         constraints = [
             models.UniqueConstraint(fields=["person", "list_name"], name="one_memory_per_list")
         ]
@@ -48,6 +50,8 @@ class SavedView(models.Model):
     saved_at = models.DateTimeField(_("saved at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(

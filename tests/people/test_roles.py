@@ -122,7 +122,7 @@ def test_the_auditor_reads_the_audit_log_and_no_one_can_change_it(client, admins
     )
     client.force_login(auditor)
     page = client.get("/audit/")
-    assert page.status_code == 200 and "person.created" in page.content.decode()
+    assert page.status_code == 200 and "新建人员" in page.content.decode()
     api = client.get("/api/v1/audit/events/?action=person.created")
     created = AuditEvent.objects.filter(action="person.created").count()
     assert api.status_code == 200 and api.json()["count"] == created == 4
