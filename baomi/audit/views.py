@@ -74,7 +74,8 @@ def people(request: HttpRequest) -> JsonResponse:
     from baomi.people.models import Person
 
     policy.require("audit.read", actor=request.user)
-    text = request.GET.get("q", "").strip()[:60]
+    # a NUL is no character of a name, and PostgreSQL refuses it in a text comparison
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     found = Person.objects.none()
     if text:
         found = Person.objects.filter(

@@ -109,7 +109,7 @@ def autocomplete(request: AuthedRequest) -> JsonResponse:
     from baomi.core.visibility import visible_or_404
     from baomi.ledger.models import Copy
 
-    typed = request.GET.get("q", "").strip()[:40]
+    typed = request.GET.get("q", "").replace("\x00", "").strip()[:40]  # PostgreSQL refuses NUL
     wanted = request.GET.get("copy", "")
     fits = None
     if wanted:
