@@ -189,11 +189,15 @@ def act_then_show(
     return redirect(to, **kwargs)
 
 
-def add_to_form(form: forms.BaseForm, exc: RuleViolation | ValidationError) -> None:
-    """Show a denial or a service's validation error on the form that submitted the action."""
+def add_to_form(
+    form: forms.BaseForm, exc: RuleViolation | ValidationError, at: dict[str, str] | None = None
+) -> None:
+    """Show a denial or a service's validation error on the form that submitted the action; a
+    violated rule named in `at` (rule id: field name) stands at that field."""
     if isinstance(exc, RuleViolation):
-        for line in violation_messages(exc):
-            form.add_error(None, line)
+        for violation, line in zip(exc.violations, violation_messages(exc), strict=True):
+            field = (at or {}).get(violation.rule_id)
+            form.add_error(field if field in form.fields else None, line)
     else:
         form.add_error(None, exc)
 

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -132,12 +134,30 @@ REGISTRATION: dict[str, tuple[type[forms.Form], Callable[..., Document], Any]] =
 }
 
 
+#: the rules whose denial is about one field of the registration form, shown at that field
+RULE_FIELDS = {
+    "DOC.STORE": "cabinet",
+    "CLS.MARKING": "marking",
+    "CLS.PERIOD.MAX": "marking",
+    "CLS.BASIS": "basis_reason",
+    "DOC.PRINT.SCOPE": "approval",
+}
+
+
 @form_checks_text
 @login_required
 def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
-    """收文、印制、发文登记: one page per path, each with the fields its rules need."""
+    """收文、印制、发文登记: one page per path, each with the fields its rules need. "Save and
+    register the next" comes back to a fresh form that starts from the item just registered
+    (`?after=`): its issuer, date, kind, cabinet and knowledge scope."""
     form_class, service, title = REGISTRATION[Document.Origin(origin)]
-    form = form_class(request.POST or None)
+    initial = {}
+    after = request.GET.get("after", "")
+    if request.method != "POST" and after.isdigit() and len(after) < 12:
+        previous = Document.objects.visible_to(request.user).filter(pk=int(after)).first()
+        if previous is not None:
+            initial = form_class.initial_after(previous, request.user)  # type: ignore[attr-defined]
+    form = form_class(request.POST or None, initial=initial)
     if isinstance(form, InternalForm):
         form.offer(request.user)
     if request.method == "POST" and form.is_valid():
@@ -145,13 +165,27 @@ def new_registration(request: AuthedRequest, origin: str) -> HttpResponse:
         try:
             created = service(actor=request.user, **data)
         except (ValidationError, policy.RuleViolation) as exc:
-            add_to_form(form, exc)
+            add_to_form(form, exc, at=RULE_FIELDS)
         else:
+            if request.POST.get("and_next"):
+                messages.success(request, _registered(created))
+                return redirect(f"{request.path}?after={created.pk}")
             messages.success(
                 request, _("Registered with %(n)s copies.") % {"n": created.copies.count()}
             )
             return redirect("ledger:document", pk=created.pk)
-    return render(request, "ledger/new.html", {"form": form, "title": title})
+    return render(request, "ledger/new.html", {"form": form, "title": title, "registration": True})
+
+
+def _registered(document: Document) -> str:
+    """The message after "save and register the next": the item registered, linked."""
+    link = format_html(
+        '<a href="{}" class="alert-link">{}</a>',
+        reverse("ledger:document", args=[document.pk]),
+        f"{document.title}（{document.marking}）" if document.marking else document.title,
+    )
+    text = escape(_("Registered %(document)s with %(n)s copies; the next one starts below."))
+    return mark_safe(text % {"document": link, "n": document.copies.count()})
 
 
 @form_checks_text

@@ -42,3 +42,19 @@ def one_staff_named(text: str, field: str = "person") -> Person:
     if len(found) != 1:
         raise ValidationError({field: _("Name one person.")})
     return found[0]
+
+
+def typed_names(people: list[Person]) -> str:
+    """People as a clerk would type them for `staff_named`: each by full name, or by user name
+    where another member of staff has the same name; 、 between them."""
+    names = [p.full_name for p in people if p.full_name]
+    shared = set(
+        Person.objects.filter(is_active=True, admin_role="", full_name__in=names)
+        .values("full_name")
+        .annotate(n=models.Count("pk"))
+        .filter(n__gt=1)
+        .values_list("full_name", flat=True)
+    )
+    return "、".join(
+        p.username if not p.full_name or p.full_name in shared else p.full_name for p in people
+    )

@@ -49,8 +49,8 @@ def test_a_circulation_from_registration_to_the_last_return(page, demo):
     page.fill("input[name=copies]", "1")
     page.select_option("select[name=cabinet]", str(Cabinet.objects.get(code="JYS-01").pk))
     planning = OrgUnit.objects.get(name="综合规划科")
-    page.select_option("select[name=scope_departments]", [str(planning.pk)])
-    page.click("form.stacked button[type=submit]")
+    page.check(f"input[name=scope_departments][value='{planning.pk}']")
+    page.click("form[data-registration] button[type=submit]:not([name])")
     expect(page.locator("h1")).to_have_text("关于开展年度保密检查的通知")
     copy = Copy.objects.get(document=Document.objects.get(title="关于开展年度保密检查的通知"))
 
