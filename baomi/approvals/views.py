@@ -15,13 +15,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from baomi import policy
 from baomi.core.errors import add_to_form
 from baomi.core.http import form_checks_text
-from baomi.core.paging import slice_page
 from baomi.core.visibility import visible_or_404
 from baomi.people.models import Person
 from baomi.policy import RuleViolation, engine
@@ -29,21 +27,14 @@ from baomi.policy.catalog import catalog
 
 from . import kinds, services
 from .forms import DecisionForm, RemindForm, WithdrawForm
+from .lists import BOXES, DECIDED, INBOX, MINE
 from .models import Approval
-from .subjects import Lookup, describe, describe_all
+from .subjects import Lookup, describe
 
-PER_PAGE = 25
 RELATED = ("requester", "approver", "approver_unit", "decided_by")
 #: kinds the requester applies from the request's own page once approved (the document's page
 #: takes the approval and applies it at once)
 APPLIED_ON_THE_DOCUMENT = ("scope.widen", "document.change")
-
-#: the three lists: URL name, tab title, what the list is
-BOXES = (
-    ("approvals:inbox", gettext_lazy("Awaiting my approval")),
-    ("approvals:decided", gettext_lazy("Decided by me")),
-    ("approvals:mine", gettext_lazy("My requests")),
-)
 
 
 def _person(request: HttpRequest) -> Person:
@@ -54,58 +45,25 @@ def _visible(request: HttpRequest, pk: int) -> Approval:
     return visible_or_404(Approval.objects.select_related(*RELATED), _person(request), pk=pk)
 
 
-def _box(request: HttpRequest, name: str, rows: Any, empty: str) -> HttpResponse:
-    person = _person(request)
-    page = slice_page(rows.select_related(*RELATED), request.GET.get("page"), PER_PAGE)
-    subjects = describe_all(page.object_list, person)
-    return render(
-        request,
-        "approvals/inbox.html",
-        {
-            "box": name,
-            "boxes": BOXES,
-            "title": dict(BOXES)[name],
-            "page": page,
-            "rows": [(a, subjects[a.pk]) for a in page.object_list],
-            "empty": empty,
-        },
-    )
-
-
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """待我审批: pending requests this person may decide, soonest due first."""
-    return _box(
-        request,
-        "approvals:inbox",
-        Approval.objects.awaiting(_person(request)),
-        _("Nothing is waiting for your approval."),
-    )
+    return INBOX.response(request, boxes=BOXES)
 
 
 @login_required
 @require_GET
 def decided(request: HttpRequest) -> HttpResponse:
     """我已审批: the requests this person approved or rejected, the latest first."""
-    return _box(
-        request,
-        "approvals:decided",
-        Approval.objects.decided_by(_person(request)),
-        _("You have decided no requests yet."),
-    )
+    return DECIDED.response(request, boxes=BOXES)
 
 
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The person's own requests, in every state, newest first."""
-    return _box(
-        request,
-        "approvals:mine",
-        Approval.objects.requested_by(_person(request)),
-        _("You have made no requests."),
-    )
+    return MINE.response(request, boxes=BOXES)
 
 
 def _rule(approval: Approval) -> dict[str, str] | None:

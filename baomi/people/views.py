@@ -19,6 +19,7 @@ from baomi.core.errors import add_to_form, report
 from baomi.core.http import form_checks_text
 
 from . import forms, services
+from .lists import ACCOUNTS, PEOPLE
 from .models import Person
 
 
@@ -179,12 +180,7 @@ def _manage(request: AuthedRequest) -> None:
 @login_required
 def people_list(request: AuthedRequest) -> HttpResponse:
     _manage(request)
-    people = (
-        Person.objects.select_related("department")
-        .prefetch_related("posts")
-        .order_by("department__path", "username")
-    )
-    return render(request, "people/list.html", {"people": people})
+    return PEOPLE.response(request)
 
 
 @form_checks_text
@@ -263,9 +259,4 @@ def accounts_admin(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             report(request, exc)
         return redirect("people:accounts")
-    people = Person.objects.select_related("department").order_by("username")
-    return render(
-        request,
-        "people/accounts.html",
-        {"people": people, "locked": services.locked_out_usernames()},
-    )
+    return ACCOUNTS.response(request, locked=services.locked_out_usernames())

@@ -197,6 +197,7 @@ class ListPage:
         if CLEAR in params:
             ListMemory.objects.filter(person=person, list_name=self.name).delete()
             return redirect(self.url())
+        memory = None
         if not params:
             memory = ListMemory.objects.filter(person=person, list_name=self.name).first()
             if memory is not None and memory.query:
@@ -220,7 +221,8 @@ class ListPage:
             ListMemory.objects.update_or_create(
                 person=person, list_name=self.name, defaults={"query": asked}
             )
-        else:
+        elif params or memory is not None:
+            # a plain visit with nothing kept has nothing to forget
             ListMemory.objects.filter(person=person, list_name=self.name).delete()
         return shown.render(context)
 

@@ -59,10 +59,16 @@ SHELL: dict[str, Case] = {
     "people:password": List(),
     "people:totp": List(),
     "people:accounts": List(
-        refused=lacks("account.admin"), why="accounts are the system administrator's"
+        table=True,
+        seen_by="sysadmin",
+        refused=lacks("account.admin"),
+        why="accounts are the system administrator's",
     ),
     "people:list": List(
-        refused=lacks("person.manage"), why="people are the security administrator's"
+        table=True,
+        seen_by="secadmin",
+        refused=lacks("person.manage"),
+        why="people are the security administrator's",
     ),
     "people:new": List(
         refused=lacks("person.manage"), why="people are the security administrator's"
@@ -98,14 +104,27 @@ SHELL: dict[str, Case] = {
     ),
 }
 
+def _second_request(world: World) -> Any:
+    """孙丽 asks her leader 徐军 for a second kind of approval, so his inbox lists two kinds."""
+    from baomi.approvals.services import request_approval
+
+    return request_approval(
+        actor=world.people["sunli"],
+        kind="copy.reproduce",
+        summary="复印1份",
+        subject=world["document"],
+        payload={"count": 1},
+    )
+
+
 APPROVALS: dict[str, Case] = {
-    "approvals:inbox": List(),
+    "approvals:inbox": List(table=True, seen_by="xujun", more=_second_request),
     "approvals:detail": Obj("approval"),
     "approvals:approve": Obj("approval", method="POST", data=lambda w: {"comment": "同意"}),
     "approvals:reject": Obj("approval", method="POST", data=lambda w: {"comment": "不同意"}),
     "approvals:withdraw": Obj("approval", method="POST"),
-    "approvals:decided": List(),
-    "approvals:mine": List(),
+    "approvals:decided": List(table=True, seen_by="chenmin"),
+    "approvals:mine": List(table=True),
     "approvals:remind": Obj("approval", method="POST"),
 }
 
