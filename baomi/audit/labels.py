@@ -218,6 +218,7 @@ DETAILS: dict[str, Promise] = {
     "kind": _("Kind"),
     "late": _("Late"),
     "leader": _("Leader"),
+    "left_in": _("Why the findings left in may stay"),
     "level": _("Level"),
     "loan": _("Loan"),
     "marking": _("Marking"),

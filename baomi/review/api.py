@@ -27,9 +27,9 @@ from baomi.ledger.api.consent import ConsentLetterFields, letter_of
 from baomi.people.models import person_of
 
 from . import services
+from .desk import describe_all
 from .extract import MAX_CHARACTERS
 from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent
-from .views import describe_all
 
 
 class FindingSerializer(serializers.ModelSerializer):
@@ -116,7 +116,13 @@ class ManuscriptSerializer(ManuscriptSummarySerializer):
 
     def get_decision(self, manuscript: Manuscript) -> dict[str, Any] | None:
         decision = manuscript.decisions.first()
-        return cast(dict[str, Any], DecisionSerializer(decision).data) if decision else None
+        if decision is None:
+            return None
+        data = cast(dict[str, Any], DecisionSerializer(decision).data)
+        # why findings were left in speaks of the findings: only to those who see them
+        if services.may_see_findings(self.context["request"].user, manuscript):
+            data["left_in"] = decision.left_in
+        return data
 
 
 class SubmitSerializer(serializers.Serializer):
@@ -148,6 +154,9 @@ class DecideSerializer(ConsentLetterFields):
     nothing_to_cut = serializers.BooleanField(required=False, default=False)
     nothing_to_cut_reason = serializers.CharField(
         required=False, allow_blank=True, default="", style=MULTILINE
+    )
+    left_in = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=500, style=MULTILINE
     )
 
 
@@ -218,6 +227,7 @@ class ManuscriptViewSet(VisibleReadViewSet):
             consent=letter_of(v),
             nothing_to_cut=v["nothing_to_cut"],
             nothing_to_cut_reason=v["nothing_to_cut_reason"],
+            left_in=v["left_in"],
         )
         return Response(self.get_serializer(self.get_object()).data)
 

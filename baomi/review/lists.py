@@ -14,7 +14,7 @@ from baomi.core.models import OrgUnit
 from baomi.web.lists import ListFilter, ListPage, ListTable, WhenColumn, date_range
 
 from . import services
-from .models import Manuscript
+from .models import Manuscript, SensitiveTerm
 
 
 class ManuscriptFilter(ListFilter):
@@ -59,4 +59,34 @@ MANUSCRIPTS = ListPage(
     filters=ManuscriptFilter,
     empty=_("No manuscript yet."),
     template="review/manuscripts.html",
+)
+
+
+class TermFilter(ListFilter):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=SensitiveTerm.Kind.choices)
+    added = date_range(_("Added between"), "added_at")
+
+
+class TermTable(ListTable):
+    text = tables.Column(verbose_name=_("Term"))
+    kind = tables.Column(verbose_name=_("Kind"))
+    note = tables.Column(verbose_name=_("Note"))
+    added_by = tables.Column(verbose_name=_("Added by"), order_by=("added_by__full_name",))
+    added_at = WhenColumn(verbose_name=_("Added at"))
+
+
+def _terms(person: Any) -> Any:
+    # the term list has no owner to hide it from: who may open the page (the reviewers) sees
+    # it whole, as the scanner does
+    return SensitiveTerm.objects.select_related("added_by")
+
+
+TERMS = ListPage(
+    name="review:terms",
+    title=_("Sensitive terms"),
+    table=TermTable,
+    rows=_terms,
+    filters=TermFilter,
+    empty=_("No term yet."),
+    template="review/terms.html",
 )

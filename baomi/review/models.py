@@ -87,6 +87,13 @@ class Manuscript(models.Model):
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.SUBMITTED
     )
+    # the file as submitted, encrypted at rest like a document's content: a redacted DOCX is
+    # cut from it, run by run, so it keeps the author's layout
+    original_size = models.PositiveIntegerField(null=True, blank=True)
+    original_sha256 = models.CharField(max_length=64, blank=True)
+    original_cipher = models.CharField(max_length=12, blank=True)
+    original_nonce = models.BinaryField(max_length=12, null=True, blank=True)
+    original_stored_as = models.CharField(max_length=64, blank=True)
 
     visibility = Rows(_manuscript_readers)
     objects = VisibleQuerySet.as_manager()
@@ -98,6 +105,25 @@ class Manuscript(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def has_original(self) -> bool:
+        return bool(self.original_stored_as)
+
+    def original_bound_to(self) -> bytes:
+        return f"review.manuscript/{self.pk}".encode()
+
+    def read_original(self) -> bytes:
+        """The submitted file's plaintext. It checks nobody: the caller fetched the manuscript
+        through visible_to."""
+        from baomi.ledger import content
+
+        return content.decrypt(
+            (content.store_dir() / self.original_stored_as).read_bytes(),
+            cipher=self.original_cipher,
+            nonce=bytes(self.original_nonce or b""),
+            bound_to=self.original_bound_to(),
+        )
 
 
 class Finding(models.Model):
@@ -227,6 +253,8 @@ class Decision(models.Model):
     )
     #: the reviewer's reason why the internal material released needs no cut (PUB.INTERNAL)
     nothing_to_cut = models.CharField(_("why nothing needs cutting"), max_length=500, blank=True)
+    #: the reviewer's reason why the findings left in the released text may stay (PUB.REVIEW)
+    left_in = models.CharField(_("why the findings left in may stay"), max_length=500, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

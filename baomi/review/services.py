@@ -3,6 +3,8 @@ rules, changing state and recording its audit event in one transaction."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from baomi import audit, policy
 from baomi.core import clock, visibility
+from baomi.ledger import content
 from baomi.ledger.consent import Letter, save_letter
 from baomi.ledger.content import ContentError
 
@@ -29,6 +32,19 @@ REDACTED = "■"
 
 def may_review(person: Any) -> bool:
     return policy.check("manuscript.review", actor=person).allowed
+
+
+def may_review_this(person: Any, manuscript: Manuscript) -> bool:
+    """Holds a reviewer's post and did not submit the manuscript (ACC.ROLE, PUB.REVIEW)."""
+    return (
+        may_review(person)
+        and policy.check("manuscript.decide", actor=person, manuscript=manuscript).allowed
+    )
+
+
+def _reviews(actor: Person, manuscript: Manuscript) -> None:
+    policy.require("manuscript.review", actor=actor)
+    policy.require("manuscript.decide", actor=actor, manuscript=manuscript)
 
 
 def signs_referrals(person: Any) -> bool:
@@ -95,6 +111,7 @@ def submit_manuscript(
         text=text,
         file_name=file_name,
         result=result,
+        original=data,
     )
 
 
@@ -108,6 +125,7 @@ def _store_submitted(
     text: str,
     file_name: str,
     result: ScanResult,
+    original: bytes | None = None,
 ) -> Manuscript:
     manuscript = Manuscript.objects.create(
         title=title,
@@ -119,19 +137,51 @@ def _store_submitted(
         submitted_by=actor,
         submitted_at=clock.now(),
     )
-    audit.record(
-        actor, "manuscript.submitted", manuscript, kind=kind, characters=len(text), file=file_name
-    )
-    _store_scan(actor, manuscript, result)
+    if original is not None:
+        _keep_original(manuscript, original)
+    try:  # the file must not outlive a transaction that fails after it was written
+        audit.record(
+            actor,
+            "manuscript.submitted",
+            manuscript,
+            kind=kind,
+            characters=len(text),
+            file=file_name,
+            **({"sha256": manuscript.original_sha256} if original is not None else {}),
+        )
+        _store_scan(actor, manuscript, result)
+    except Exception:
+        if original is not None:
+            (content.store_dir() / manuscript.original_stored_as).unlink(missing_ok=True)
+        raise
     return manuscript
+
+
+def _keep_original(manuscript: Manuscript, data: bytes) -> None:
+    """The submitted file, encrypted at rest and bound to its manuscript."""
+    manuscript.original_size = len(data)
+    manuscript.original_sha256 = hashlib.sha256(data).hexdigest()
+    manuscript.original_cipher = content.cipher_name()
+    manuscript.original_nonce = secrets.token_bytes(12)
+    manuscript.original_stored_as = secrets.token_hex(16)
+    manuscript.save()
+    (content.store_dir() / manuscript.original_stored_as).write_bytes(
+        content.encrypt(
+            data,
+            cipher=manuscript.original_cipher,
+            nonce=bytes(manuscript.original_nonce),
+            bound_to=manuscript.original_bound_to(),
+        )
+    )
 
 
 def scan_manuscript(*, actor: Person, manuscript: Manuscript) -> ScanResult:
     """Scan again (the catalog, the term list or the index may have changed since), while the
     manuscript awaits its decision: the findings of a decided manuscript are those it was
     decided on. The text is scanned before the transaction begins."""
-    policy.require("manuscript.review", actor=actor)
-    _open(Manuscript.objects.only("state").get(pk=manuscript.pk))  # refused before the scan
+    found = Manuscript.objects.only("state", "submitted_by").get(pk=manuscript.pk)
+    _reviews(actor, found)  # refused before the scan
+    _open(found)
     result = scanning.scanner().scan(manuscript.text)
     _store_rescan(actor=actor, manuscript=manuscript, result=result)
     return result
@@ -139,8 +189,8 @@ def scan_manuscript(*, actor: Person, manuscript: Manuscript) -> ScanResult:
 
 @transaction.atomic(durable=True)
 def _store_rescan(*, actor: Person, manuscript: Manuscript, result: ScanResult) -> None:
-    policy.require("manuscript.review", actor=actor)
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _reviews(actor, manuscript)
     _open(manuscript)  # it may have been decided during the scan
     _store_scan(actor, manuscript, result)
 
@@ -213,8 +263,8 @@ def _open(manuscript: Manuscript) -> None:
 @transaction.atomic(durable=True)
 def refer_manuscript(*, actor: Person, manuscript: Manuscript, department: Any) -> Referral:
     """会审 (PUB.REFER): ask another department to review the text too."""
-    policy.require("manuscript.review", actor=actor)
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _reviews(actor, manuscript)
     _open(manuscript)
     if department is None or department.pk == manuscript.department_id:
         raise ValidationError({"department": _("Choose another department.")})
@@ -265,15 +315,17 @@ def decide_manuscript(
     consent: Letter | None = None,
     nothing_to_cut: bool = False,
     nothing_to_cut_reason: str = "",
+    left_in: str = "",
 ) -> Decision:
     """The reviewer's decision. Approval, with or without redactions, only once every secret is
     cut (PUB.REVIEW, PUB.UNPUBLISHED), internal material left in the text has the issuing unit's
     letter of consent and either a cut or the reviewer's stated reason why nothing needs cutting
     (PUB.INTERNAL), and every other department concerned has agreed (PUB.REFER); a rejection
     tells the author why. The letter is kept with the decision; the author is told what was cut
-    and why."""
-    policy.require("manuscript.review", actor=actor)
+    and why. A finding left in the released text needs the reviewer's reason why it may stay
+    (PUB.REVIEW), and nobody decides a manuscript they submitted (PUB.REVIEW)."""
     manuscript = Manuscript.objects.select_for_update().get(pk=manuscript.pk)
+    _reviews(actor, manuscript)
     _open(manuscript)
     if verdict not in Decision.Verdict.values:
         raise ValidationError({"verdict": _("Choose approve, approve with redactions or reject.")})
@@ -283,8 +335,13 @@ def decide_manuscript(
     if verdict != Decision.Verdict.APPROVE and not reasons.strip():
         raise ValidationError({"reasons": _("Tell the author why.")})
     stated = _nothing_to_cut(nothing_to_cut, nothing_to_cut_reason, spans)
+    left_in = left_in.strip()
+    if len(left_in) > 500:
+        raise ValidationError(
+            {"left_in": _("Why the findings left in may stay: at most 500 characters.")}
+        )
     if verdict == Decision.Verdict.REJECT:
-        consent, stated = None, ""  # nothing is released: no consent or statement to keep
+        consent, stated, left_in = None, "", ""  # nothing is released: nothing to keep
     if verdict != Decision.Verdict.REJECT:
         policy.require(
             "manuscript.approve",
@@ -293,6 +350,7 @@ def decide_manuscript(
             redactions=spans,
             consent=consent,
             nothing_to_cut=stated,
+            left_in=left_in,
             referrals=list(manuscript.referrals.all()),
         )
     letter = (
@@ -308,6 +366,7 @@ def decide_manuscript(
         redacted_text=redact(manuscript.text, spans) if spans else "",
         consent=letter,
         nothing_to_cut=stated,
+        left_in=left_in,
         decided_by=actor,
         decided_at=clock.now(),
     )
@@ -328,6 +387,7 @@ def decide_manuscript(
             redactions=spans,
             consent=letter.pk if letter else None,
             nothing_to_cut=stated or None,
+            left_in=left_in or None,
         )
     except Exception:
         if letter is not None:

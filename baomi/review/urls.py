@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/refer/", views.refer, name="refer"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/redacted.txt", views.redacted, name="redacted"),
+    path("<int:pk>/redacted.docx", views.redacted_docx, name="redacted-docx"),
     path("referrals/<int:pk>/sign/", views.sign, name="sign"),
     path("consents/<int:pk>/scan/", views.consent_scan, name="consent-scan"),
 ]

@@ -3,9 +3,6 @@ decide, download the redacted text. Each form calls one service."""
 
 from __future__ import annotations
 
-import itertools
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,103 +14,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baomi import policy
-from baomi.core.errors import act_then_show, report
+from baomi.core.errors import act_then_show, report, violation_messages
 from baomi.core.models import OrgUnit
 from baomi.core.visibility import visible_or_404
 from baomi.ledger.consent import posted_letter
-from baomi.ledger.models import Copy, Document
 from baomi.people.views import AuthedRequest
 
-from . import services
-from .lists import MANUSCRIPTS
-from .models import Decision, Finding, Manuscript, Referral, ReleaseConsent, SensitiveTerm
+from . import desk, services
+from .docx_redact import DocxMismatch, redact_docx
+from .lists import MANUSCRIPTS, TERMS
+from .models import Decision, Manuscript, Referral, ReleaseConsent, SensitiveTerm
 
-SPAN = re.compile(r"(\d+)\s*[-–~]\s*(\d+)")
-
-
-@dataclass(frozen=True, slots=True)
-class Piece:
-    """A run of the manuscript text and the findings covering it (none: plain text)."""
-
-    text: str
-    findings: tuple[int, ...]
-    kinds: str
-
-
-def pieces(text: str, findings: list[Finding]) -> list[Piece]:
-    """The text cut at every finding's start and end, for highlighting overlaps correctly."""
-    cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
-    # one sweep over the cuts: no finding starts or ends inside a piece, so the findings
-    # covering the piece a..b are those open at a (start <= a < end)
-    opening: dict[int, list[int]] = {}
-    closing: dict[int, list[int]] = {}
-    for i, f in enumerate(findings):
-        if f.start < f.end:
-            opening.setdefault(f.start, []).append(i)
-            closing.setdefault(f.end, []).append(i)
-    open_now: set[int] = set()
-    out = []
-    for a, b in itertools.pairwise(cuts):
-        open_now.difference_update(closing.get(a, ()))
-        open_now.update(opening.get(a, ()))
-        covering = [findings[i] for i in sorted(open_now)]  # in the order given
-        kinds = " ".join(sorted({f.kind for f in covering}))
-        out.append(Piece(text[a:b], tuple(f.pk for f in covering), kinds))
-    return out
-
-
-def describe_all(findings: list[Finding], person: Any) -> dict[int, str]:
-    """What each finding says to this person, by finding id. A document the person may not
-    know of is named only by its level, its registering department and the departments
-    holding its copies. Two queries for all the findings, whatever their number."""
-    documents = {f.document_id for f in findings if f.document_id}
-    known = set(
-        Document.objects.visible_to(person).filter(pk__in=documents).values_list("pk", flat=True)
-    )
-    holders: dict[int, set[str]] = {}
-    for document, held_by, kept_by in Copy.objects.filter(
-        document__in=documents - known
-    ).values_list("document", "holder__department__name", "cabinet__department__name"):
-        holders.setdefault(document, set()).update(n for n in (held_by, kept_by) if n)
-    return {f.pk: _describe(f, person, known, holders) for f in findings}
-
-
-def _describe(finding: Finding, person: Any, known: set[int], holders: dict[int, set[str]]) -> str:
-    if finding.kind == Finding.Kind.MARKING:
-        return str(_("Marking: %(kind)s")) % {"kind": finding.get_detail_display()}
-    if finding.kind == Finding.Kind.TERM:
-        if finding.secret_item is not None:
-            return str(_("Secret item: %(name)s (%(level)s)")) % {
-                "name": finding.secret_item.name,
-                "level": finding.secret_item.get_level_display(),
-            }
-        return str(_("Term: %(kind)s")) % {"kind": finding.get_detail_display()}
-    document = finding.document
-    if document is None:
-        return str(_("Excerpt of a document no longer registered"))
-    similarity = f"{(finding.similarity or 0) * 100:.0f}%"
-    if document.pk in known:
-        return str(_("Excerpt of %(title)s %(number)s, similarity %(similarity)s")) % {
-            "title": document.title_for(person),
-            "number": document.doc_number,
-            "similarity": similarity,
-        }
-    return str(
-        _(
-            "Excerpt of a %(level)s document of %(department)s, copies held by %(holders)s, "
-            "similarity %(similarity)s"
-        )
-    ) % {
-        "level": document.get_level_display(),
-        "department": document.department,
-        "holders": "、".join(sorted(holders.get(document.pk, ()))) or "—",
-        "similarity": similarity,
-    }
-
-
-def _texts(findings: list[Finding], person: Any) -> list[str]:
-    described = describe_all(findings, person)
-    return [described[f.pk] for f in findings]
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: the decision form's fields that show their own errors; the others' show above the form
+AT_FIELDS = {
+    "verdict",
+    "reasons",
+    "left_in",
+    "redactions",
+    "nothing_to_cut",
+    "nothing_to_cut_reason",
+}
 
 
 def _manuscript(request: AuthedRequest, pk: int) -> Manuscript:
@@ -153,9 +74,23 @@ def manuscripts(request: AuthedRequest) -> HttpResponse:
 def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
     """The desk: the text with its findings highlighted, the findings beside it, and the
     reviewer's forms."""
+    return _desk(request, _manuscript(request, pk))
+
+
+def _desk(
+    request: AuthedRequest,
+    found: Manuscript,
+    *,
+    preview: bool = False,
+    problems: dict[str, list[str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The desk as a person may see it. A posted cut (`preview`, or an apply that was refused)
+    is shown again as posted: the chosen findings ticked, the typed spans and every field kept,
+    and the text as it would be released."""
     person = request.user
+    problems = problems or {}
     reviewer = services.may_review(person)
-    found = _manuscript(request, pk)
     # the author sees the decision, not the findings: a scan would otherwise answer anyone
     # asking whether a sentence they guessed stands in some classified document
     findings = (
@@ -163,16 +98,48 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
         if services.may_see_findings(person, found, reviewer=reviewer)
         else []
     )
+    posted = request.POST if request.method == "POST" else None
+    chosen = desk.posted_spans(posted) if posted is not None else []
+    spans = desk.merged(chosen, len(found.text))
+    rows = desk.rows(found.text, findings, person, chosen)
+    still_open = [r for r in rows if r.open]
+    undecided = found.state in (Manuscript.State.SUBMITTED, Manuscript.State.REFERRED)
+    decides = reviewer and undecided and services.may_review_this(person, found)
+    if posted is not None and posted.get("verdict") in Decision.Verdict.values:
+        verdict = posted["verdict"]
+    elif not still_open:  # nothing open: approval is the natural answer, as cut or not
+        verdict = Decision.Verdict.REDACT if spans else Decision.Verdict.APPROVE
+    else:  # findings open: the reviewer chooses, nothing is preselected
+        verdict = ""
+    shown = services.redact(found.text, spans) if preview else found.text
+    marked: list[Any] = [r.finding for r in still_open] if preview else findings
+    if preview:
+        marked = [*marked, *(desk.Cut(a, b) for a, b in spans)]
     return render(
         request,
         "review/manuscript.html",
         {
             "manuscript": found,
-            "pieces": pieces(found.text, findings),
-            "findings": [
-                (f, text) for f, text in zip(findings, _texts(findings, person), strict=True)
-            ],
+            "pieces": desk.pieces(shown, marked),
+            "rows": rows,
+            "open_count": len(still_open),
             "reviewer": reviewer,
+            "decides": decides,
+            "own": reviewer and undecided and not decides,
+            "preview": preview,
+            "previewed": desk.spans_key(spans) if preview else "",
+            "spans_count": len(spans),
+            "cut_characters": sum(b - a for a, b in spans),
+            "typed": desk.typed_spans(chosen, findings) if posted is not None else "",
+            "posted": posted or {},
+            "verdict": verdict,
+            "problems": problems,
+            "problems_general": [
+                line
+                for field, lines in problems.items()
+                if field not in AT_FIELDS
+                for line in lines
+            ],
             "referrals": found.referrals.select_related("department", "signed_by"),
             "to_sign": found.referrals.filter(
                 department=person.department_id, signed_at=None
@@ -183,6 +150,7 @@ def manuscript(request: AuthedRequest, pk: int) -> HttpResponse:
             "departments": OrgUnit.objects.exclude(pk=found.department_id).order_by("path"),
             "verdicts": Decision.Verdict.choices,
         },
+        status=status,
     )
 
 
@@ -230,37 +198,38 @@ def sign(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-def redactions_posted(request: AuthedRequest) -> list[list[int]]:
-    """Spans ticked beside the findings ("start-end") and typed in ("120-135, 300-310")."""
-    typed = request.POST.get("spans", "")
-    posted = [*request.POST.getlist("cut"), *re.split(r"[,，;；\s]+", typed)]
-    return [
-        [int(a), int(b)]
-        for text in posted
-        if (m := SPAN.fullmatch(text.strip()))
-        for a, b in [m.groups()]
-    ]
-
-
 @login_required
 @require_POST
 def decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Preview the chosen cut, or apply it with the verdict. A cut is applied only as it was
+    previewed: an apply whose spans differ from the preview's shows the preview again."""
     found = _manuscript(request, pk)
-    return _back(
-        request,
-        lambda: services.decide_manuscript(
+    spans = desk.merged(desk.posted_spans(request.POST), len(found.text))
+    step = request.POST.get("step", "apply")
+    if step == "preview" or (spans and request.POST.get("previewed") != desk.spans_key(spans)):
+        if step != "preview":
+            messages.warning(request, _("Look at the preview of this cut before applying it."))
+        return _desk(request, found, preview=True)
+    try:
+        services.decide_manuscript(
             actor=request.user,
             manuscript=found,
             verdict=request.POST.get("verdict", ""),
             reasons=request.POST.get("reasons", ""),
-            redactions=redactions_posted(request),
+            redactions=spans,
             consent=posted_letter(request),
             nothing_to_cut=request.POST.get("nothing_to_cut") == "1",
             nothing_to_cut_reason=request.POST.get("nothing_to_cut_reason", ""),
-        ),
-        _("Decided."),
-        pk,
-    )
+            left_in=request.POST.get("left_in", ""),
+        )
+    except ValidationError as exc:
+        fields = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        return _desk(request, found, preview=bool(spans), problems=fields, status=400)
+    except policy.RuleViolation as exc:
+        lines = {"": violation_messages(exc)}
+        return _desk(request, found, preview=bool(spans), problems=lines, status=400)
+    messages.success(request, _("Decided."))
+    return redirect("review:manuscript", pk=pk)
 
 
 @login_required
@@ -288,6 +257,23 @@ def redacted(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def redacted_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The redacted DOCX of the decision: the submitted file cut run by run, its layout kept."""
+    from baomi.ledger.views import _download
+
+    found = _manuscript(request, pk)
+    decision = found.decisions.filter(verdict=Decision.Verdict.REDACT).first()
+    if decision is None or found.kind != Manuscript.Kind.DOCX or not found.has_original:
+        raise Http404
+    try:
+        data = redact_docx(found.read_original(), found.text, decision.redactions)
+    except DocxMismatch as exc:
+        messages.error(request, str(exc))
+        return redirect("review:manuscript", pk=pk)
+    return _download(data, DOCX_TYPE, f"manuscript-{found.pk}-redacted.docx")
+
+
+@login_required
 def terms(request: AuthedRequest) -> HttpResponse:
     """The organization's sensitive-term list, kept by the reviewers."""
     policy.require("manuscript.review", actor=request.user)  # a refused role: 403 naming the rule
@@ -304,8 +290,4 @@ def terms(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Added."))
         return redirect("review:terms")
-    return render(
-        request,
-        "review/terms.html",
-        {"terms": SensitiveTerm.objects.all()[:500], "kinds": SensitiveTerm.Kind.choices},
-    )
+    return TERMS.response(request, kinds=SensitiveTerm.Kind.choices)

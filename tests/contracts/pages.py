@@ -245,7 +245,12 @@ FLOW_LISTS = (
 
 REVIEW: dict[str, Case] = {
     "review:manuscripts": List(table=True, seen_by="sunli"),
-    "review:terms": List(refused=lacks("manuscript.review"), why="the term list is the reviewers'"),
+    "review:terms": List(
+        table=True,
+        seen_by="wuhui",
+        refused=lacks("manuscript.review"),
+        why="the term list is the reviewers'",
+    ),
     "review:manuscript": Obj("manuscript"),
     "review:scan": Obj("manuscript", method="POST"),
     "review:refer": Obj(
@@ -255,6 +260,7 @@ REVIEW: dict[str, Case] = {
         "manuscript", method="POST", data=lambda w: {"verdict": "reject", "reasons": "不宜公开"}
     ),
     "review:redacted": Obj("redacted"),
+    "review:redacted-docx": Obj("redacted"),
     "review:consent-scan": Obj("release_consent"),
     "review:sign": Obj(
         "referral", insider="linna", method="POST", data=lambda w: {"agreed": "1", "comment": ""}

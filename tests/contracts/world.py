@@ -299,6 +299,18 @@ def _approvals(world: World) -> None:
     )
 
 
+def _docx(text: str) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def _desks(world: World) -> None:
     from baomi.review import services as review
     from baomi.telegrams import services as telegrams
@@ -312,8 +324,12 @@ def _desks(world: World) -> None:
     referral = review.refer_manuscript(
         actor=reviewer, manuscript=manuscript, department=p["linna"].department
     )
-    cut = review.submit_manuscript(
-        actor=p[INSIDER], title=TITLES["redacted"], kind="text", text="会上通报了高新区扩区方案。"
+    cut = review.submit_manuscript(  # a DOCX, so that both redacted downloads exist
+        actor=p[INSIDER],
+        title=TITLES["redacted"],
+        kind="text",
+        data=_docx("会上通报了高新区扩区方案。"),
+        file_name="调研情况.docx",
     )
     review.decide_manuscript(
         actor=reviewer,

@@ -419,7 +419,7 @@ def test_highlighting_cuts_the_text_as_the_plain_definition_does():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from baomi.review.views import Piece, pieces
+    from baomi.review.desk import Piece, pieces
 
     def reference(text, findings):
         cuts = sorted({0, len(text), *(f.start for f in findings), *(f.end for f in findings)})
