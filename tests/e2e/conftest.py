@@ -110,7 +110,9 @@ def shot(page, request) -> Callable[..., Path]:  # type: ignore[no-untyped-def]
         folder = SHOTS / request.node.name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        # Playwright hides a focused field's caret by injecting a style, which the page's
+        # Content-Security-Policy rightly refuses; the caret stays as it is
+        page.screenshot(path=str(path), full_page=full_page, caret="initial")
         if os.environ.get("BAOMI_GUIDE_SHOTS") == "1":
             GUIDE_IMAGES.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, GUIDE_IMAGES / path.name)
