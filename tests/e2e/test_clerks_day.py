@@ -148,9 +148,7 @@ def test_the_clerks_day_from_registration_to_the_end_of_day_check(page, demo, sh
 
         traveller.move_to(clock.at(clock.today(), "18:05"))
         call_command("tick")  # what the scheduler runs after closing time
-        sheet = ClosingSheet.objects.get(
-            department=document.department, closing__day=clock.today()
-        )
+        sheet = ClosingSheet.objects.get(department=document.department, closing__day=clock.today())
         assert sheet.exceptions == 1
         sign_out(page)
         sign_in(page, "yangxue")
