@@ -29,14 +29,52 @@ def sign_out(page) -> None:  # type: ignore[no-untyped-def]
     page.click("header form button[type=submit]")
 
 
-def scan(page, code: str) -> None:  # type: ignore[no-untyped-def]
-    """What a USB scanner does in the workbench's scan field: the code, then Enter."""
+def scan(page, copy: Copy) -> None:  # type: ignore[no-untyped-def]
+    """What a USB scanner does in the workbench's scan field: the code, then Enter; then the
+    wait for that copy's panel (the one shown before may be another copy's)."""
     field = page.locator("#scan-code")
     field.click()
     field.fill("")
-    page.keyboard.type(code)
+    page.keyboard.type(copy.scan_code)
     page.keyboard.press("Enter")
-    expect(page.locator("#desk-panel [data-copy]")).to_be_visible()
+    expect(page.locator(f"#desk-panel [data-copy='{copy.pk}']")).to_be_visible()
+
+
+HAND = "#desk-panel form[data-action=hand] button[type=submit]"
+TAKE_BACK = "#desk-panel form[data-action=take_back] button[type=submit]"
+
+
+def start_circulation(page, names: str) -> None:  # type: ignore[no-untyped-def]
+    """From the scanned copy's panel: circulate it to the readers picked by `names`."""
+    circulate = page.locator("#desk-panel form[data-action=circulate]")
+    readers = circulate.locator("input[name=readers]")
+    readers.fill(names)
+    expect(circulate.locator("[role=listbox] .dropdown-item").first).to_be_visible()
+    readers.press("Escape")
+    circulate.locator("button[type=submit]").click()
+    expect(page.locator("#desk-panel .alert-success")).to_contain_text("传阅已开始")
+
+
+def sign_on_own_page(page, reader: str, clerk: str) -> None:  # type: ignore[no-untyped-def]
+    """The reader signs for the copy handed to them on their own workbench, and the clerk
+    signs in again."""
+    sign_out(page)
+    sign_in(page, reader)
+    page.goto("/flows/")
+    page.click("form[action^='/flows/steps/'] button")
+    expect(page.locator("main")).to_contain_text("已签收")
+    sign_out(page)
+    sign_in(page, clerk)
+    page.goto("/flows/")
+
+
+def sign_before_the_clerk(page, secret: str):  # type: ignore[no-untyped-def]
+    """The reader types their password into the copy's panel at the clerk's counter; returns
+    the panel's answer."""
+    present = page.locator("#desk-panel form[data-action=sign_present]")
+    present.locator("input[name=secret]").fill(secret)
+    present.locator("button").click()
+    return page.locator("#desk-panel .alert-success, #desk-panel .alert-danger")
 
 
 def test_a_circulation_from_registration_to_the_last_return(page, demo):
@@ -56,46 +94,28 @@ def test_a_circulation_from_registration_to_the_last_return(page, demo):
 
     # the scanner types the label's code and Enter: the copy's actions open in place
     page.goto("/flows/")
-    scan(page, copy.scan_code)
-    circulate = page.locator("#desk-panel form[data-action=circulate]")
-    readers = circulate.locator("input[name=readers]")
-    readers.fill("徐军、孙丽")
-    expect(circulate.locator("[role=listbox] .dropdown-item").first).to_be_visible()
-    readers.press("Escape")
-    circulate.locator("button[type=submit]").click()
-    expect(page.locator("#desk-panel .alert-success")).to_contain_text("传阅已开始")
+    scan(page, copy)
+    start_circulation(page, "徐军、孙丽")
     circulation = Circulation.objects.get(copy=copy)
-    hand = "#desk-panel form[data-action=hand] button[type=submit]"
-    back = "#desk-panel form[data-action=take_back] button[type=submit]"
+    hand, back = HAND, TAKE_BACK
 
     # 徐军 signs on his own page; until then the copy neither comes back nor moves on
     page.click(hand)
     expect(page.locator("#desk-panel")).to_contain_text("已送下一位阅件人")
     page.click(back)
     expect(page.locator("#desk-panel .alert-danger")).to_contain_text("DOC.CIRC.IN_PERSON")
-    sign_out(page)
-    sign_in(page, "xujun")
-    page.goto("/flows/")
-    page.click("form[action^='/flows/steps/'] button")
-    expect(page.locator("main")).to_contain_text("已签收")
-    sign_out(page)
-    sign_in(page, "yangxue")
-    page.goto("/flows/")
-    scan(page, copy.scan_code)
+    sign_on_own_page(page, "xujun", "yangxue")
+    scan(page, copy)
     page.click(back)
     expect(page.locator("#desk-panel .alert-success")).to_contain_text("已收回")
 
     # 孙丽 signs before the clerk: a wrong password signs nothing, her own password does
     page.click(hand)
     expect(page.locator("#desk-panel")).to_contain_text("已送下一位阅件人")
-    present = page.locator("#desk-panel form[data-action=sign_present]")
-    present.locator("input[name=secret]").fill("not-her-password")
-    present.locator("button").click()
-    expect(page.locator("#desk-panel .alert-danger")).to_contain_text("DOC.CIRC.IN_PERSON")
-    present = page.locator("#desk-panel form[data-action=sign_present]")
-    present.locator("input[name=secret]").fill(DEMO_PASSWORD)
-    present.locator("button").click()
-    expect(page.locator("#desk-panel .alert-success")).to_contain_text("阅件人已签收")
+    expect(sign_before_the_clerk(page, "not-her-password")).to_contain_text("DOC.CIRC.IN_PERSON")
+    expect(page.locator("#desk-panel .alert-danger")).to_be_visible()
+    expect(sign_before_the_clerk(page, DEMO_PASSWORD)).to_contain_text("阅件人已签收")
+    expect(page.locator("#desk-panel .alert-success")).to_be_visible()
     expect(page.locator("#desk-panel form[data-action=sign_present]")).to_have_count(0)
     page.click(back)
     expect(page.locator("#desk-panel .alert-success")).to_contain_text("已收回")

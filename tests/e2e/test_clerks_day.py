@@ -23,7 +23,15 @@ from baomi.flows.services.loans import ask_to_borrow
 from baomi.ledger.models import Cabinet, Copy, Document
 from baomi.people.models import Person
 
-from .test_circulation import sign_out
+from .test_circulation import (
+    HAND,
+    TAKE_BACK,
+    scan,
+    sign_before_the_clerk,
+    sign_on_own_page,
+    sign_out,
+    start_circulation,
+)
 from .test_shell import sign_in
 
 TITLE = "关于做好年终保密自查工作的通知"
@@ -32,17 +40,6 @@ TITLE = "关于做好年终保密自查工作的通知"
 @pytest.fixture
 def demo(committed_db):  # type: ignore[no-untyped-def]
     load_demo()
-
-
-def scan(page, copy: Copy) -> None:  # type: ignore[no-untyped-def]
-    """What a USB scanner does in the workbench's scan field, then the wait for that copy's
-    panel (the one shown before may be another copy's)."""
-    field = page.locator("#scan-code")
-    field.click()
-    field.fill("")
-    page.keyboard.type(copy.scan_code)
-    page.keyboard.press("Enter")
-    expect(page.locator(f"#desk-panel [data-copy='{copy.pk}']")).to_be_visible()
 
 
 def _lend(page, borrower: str) -> None:  # type: ignore[no-untyped-def]
@@ -105,35 +102,17 @@ def test_the_clerks_day_from_registration_to_the_end_of_day_check(page, demo, sh
 
         # a circulation: 徐军 signs on his own page, 孙丽 before the clerk with her password
         scan(page, second)
-        circulate = page.locator("#desk-panel form[data-action=circulate]")
-        readers = circulate.locator("input[name=readers]")
-        readers.fill("徐军、孙丽")
-        expect(circulate.locator("[role=listbox] .dropdown-item").first).to_be_visible()
-        readers.press("Escape")
-        circulate.locator("button[type=submit]").click()
-        expect(page.locator("#desk-panel .alert-success")).to_contain_text("传阅已开始")
-        hand = "#desk-panel form[data-action=hand] button[type=submit]"
-        back = "#desk-panel form[data-action=take_back] button[type=submit]"
-        page.click(hand)
+        start_circulation(page, "徐军、孙丽")
+        page.click(HAND)
         expect(page.locator("#desk-panel")).to_contain_text("已送下一位阅件人")
-        sign_out(page)
-        sign_in(page, "xujun")
-        page.goto("/flows/")
-        page.click("form[action^='/flows/steps/'] button")
-        expect(page.locator("main")).to_contain_text("已签收")
-        sign_out(page)
-        sign_in(page, "yangxue")
-        page.goto("/flows/")
+        sign_on_own_page(page, "xujun", "yangxue")
         scan(page, second)
-        page.click(back)
+        page.click(TAKE_BACK)
         expect(page.locator("#desk-panel .alert-success")).to_contain_text("已收回")
-        page.click(hand)
+        page.click(HAND)
         expect(page.locator("#desk-panel")).to_contain_text("已送下一位阅件人")
-        present = page.locator("#desk-panel form[data-action=sign_present]")
-        present.locator("input[name=secret]").fill(DEMO_PASSWORD)
-        present.locator("button").click()
-        expect(page.locator("#desk-panel .alert-success")).to_contain_text("阅件人已签收")
-        page.click(back)
+        expect(sign_before_the_clerk(page, DEMO_PASSWORD)).to_contain_text("阅件人已签收")
+        page.click(TAKE_BACK)
         expect(page.locator("#desk-panel .alert-success")).to_contain_text("已收回")
         signed = AuditEvent.objects.filter(action="circulation.signed").count()
         assert signed == 2
