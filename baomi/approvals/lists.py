@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import A
 
 from baomi.people.models import Person
 from baomi.web.lists import ListFilter, ListPage, ListTable, WhenColumn, date_range
@@ -67,9 +68,14 @@ class MineFilter(_BoxFilter):
 class BoxTable(ListTable):
     """The columns every box shows; each box's table adds its own."""
 
-    kind = tables.Column(verbose_name=_("Kind"), empty_values=())
+    kind = tables.Column(
+        verbose_name=_("Kind"),
+        accessor="kind_title",
+        order_by=("kind",),
+        linkify=("approvals:detail", [A("pk")]),
+    )
     subject = tables.Column(verbose_name=_("Subject"), orderable=False, empty_values=())
-    summary = tables.Column(verbose_name=_("Reason"))
+    summary = tables.Column(verbose_name=_("Reason"), linkify=("approvals:detail", [A("pk")]))
     requester = tables.Column(
         verbose_name=_("Requester"), order_by=("requester__full_name", "requester__username")
     )
@@ -88,13 +94,6 @@ class BoxTable(ListTable):
                 shown = list(self.data)
             self._subjects.update(describe_all(shown, self.person))
         return self._subjects[record.pk]
-
-    def render_kind(self, record: Approval) -> str:
-        url = reverse("approvals:detail", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.kind_title)
-
-    def value_kind(self, record: Approval) -> str:
-        return record.kind_title
 
     def render_subject(self, record: Approval) -> str:
         subject = self._subject(record)
@@ -118,13 +117,6 @@ class BoxTable(ListTable):
     def value_subject(self, record: Approval) -> str:
         # the cell's text as read: each tag parts words, as a browser shows the fact's line
         return " ".join(unescape(re.sub(r"<[^>]+>", " ", self.render_subject(record))).split())
-
-    def render_summary(self, record: Approval) -> str:
-        url = reverse("approvals:detail", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.summary)
-
-    def value_summary(self, record: Approval) -> str:
-        return record.summary
 
     def render_requester(self, record: Approval) -> str:
         return record.requester.display_name

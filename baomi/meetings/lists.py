@@ -6,9 +6,8 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import A
 
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
@@ -27,19 +26,12 @@ class MeetingFilter(ListFilter):
 
 
 class MeetingTable(ListTable):
-    title = tables.Column(verbose_name=_("Title"))
+    title = tables.Column(verbose_name=_("Title"), linkify=("meetings:meeting", [A("pk")]))
     level = tables.Column(verbose_name=_("Level"))
     venue = tables.Column(verbose_name=_("Venue"))
     starts_at = WhenColumn(verbose_name=_("Starts at"))
     department = tables.Column(verbose_name=_("Department"), order_by=("department__name",))
     state = tables.Column(verbose_name=_("State"))
-
-    def render_title(self, record: Meeting) -> str:
-        url = reverse("meetings:meeting", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.title)
-
-    def value_title(self, record: Meeting) -> str:
-        return record.title
 
 
 def _rows(person: Any) -> Any:

@@ -9,10 +9,10 @@ import django_filters
 import django_tables2 as tables
 from django.db.models import QuerySet
 from django.middleware.csrf import get_token
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import A
 
 from baomi.core.levels import Tier
 from baomi.core.models import OrgUnit
@@ -53,20 +53,13 @@ class PeopleFilter(_PeopleFilter):
 
 
 class PeopleTable(ListTable):
-    username = tables.Column(verbose_name=_("User name"))
+    username = tables.Column(verbose_name=_("User name"), linkify=("people:edit", [A("pk")]))
     full_name = tables.Column(verbose_name=_("Full name"))
     department = tables.Column(verbose_name=_("Department"), order_by=("department__name",))
     posts = tables.Column(verbose_name=_("Posts"), orderable=False, empty_values=())
     tier = tables.Column(verbose_name=_("Clearance tier"))
     admin_role = tables.Column(verbose_name=_("Administrator role"), empty_values=())
     is_active = tables.Column(verbose_name=_("Active"), empty_values=())
-
-    def render_username(self, record: Person) -> str:
-        url = reverse("people:edit", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.username)
-
-    def value_username(self, record: Person) -> str:
-        return record.username
 
     def render_posts(self, record: Person) -> str:
         return "、".join(str(a.get_post_display()) for a in record.posts.all())
@@ -125,7 +118,7 @@ class AccountFilter(_PeopleFilter):
 
 
 class AccountTable(ListTable):
-    username = tables.Column(verbose_name=_("User name"))
+    username = tables.Column(verbose_name=_("User name"), linkify=("people:edit", [A("pk")]))
     full_name = tables.Column(verbose_name=_("Full name"))
     department = tables.Column(verbose_name=_("Department"), order_by=("department__name",))
     is_active = tables.Column(verbose_name=_("Active"), empty_values=())

@@ -6,9 +6,8 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
-from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2 import A
 
 from baomi.core.models import OrgUnit
 from baomi.web.lists import ListFilter, ListPage, ListTable, WhenColumn, date_range
@@ -26,20 +25,13 @@ class ManuscriptFilter(ListFilter):
 
 
 class ManuscriptTable(ListTable):
-    title = tables.Column(verbose_name=_("Title"))
+    title = tables.Column(verbose_name=_("Title"), linkify=("review:manuscript", [A("pk")]))
     department = tables.Column(verbose_name=_("Department"), order_by=("department__name",))
     submitted_by = tables.Column(
         verbose_name=_("Submitted by"), order_by=("submitted_by__full_name",)
     )
     submitted_at = WhenColumn(verbose_name=_("Submitted at"))
     state = tables.Column(verbose_name=_("State"))
-
-    def render_title(self, record: Manuscript) -> str:
-        url = reverse("review:manuscript", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, record.title)
-
-    def value_title(self, record: Manuscript) -> str:
-        return record.title
 
 
 def _rows(person: Any) -> Any:
