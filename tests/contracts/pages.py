@@ -104,6 +104,7 @@ SHELL: dict[str, Case] = {
     ),
 }
 
+
 def _second_request(world: World) -> Any:
     """孙丽 asks her leader 徐军 for a second kind of approval, so his inbox lists two kinds."""
     from baomi.approvals.services import request_approval
