@@ -61,6 +61,8 @@ DECLARED = {
     "ledger:register-export": {"q", "level", "state"},
     "meetings:meetings": {"level", "state"},
     "review:manuscripts": {"state"},
+    "approvals:decided": {"state"},
+    "approvals:mine": {"state"},
     "audit:log": {"actor_id", "since", "until"},
 }
 #: ids that are no ids, for routes naming one object
