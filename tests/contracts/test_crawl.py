@@ -63,7 +63,6 @@ KNOWN: dict[str, str] = {
     "related objects as 审批 #5, 归档卷 #1, 销毁批次 #2",
     r"^/ledger/copies/\d+/$": "the copy's custody history shows UTC ISO times, raw action "
     "codes and its details as key=value (companions=[], due_at=…+00:00)",
-    r"^/telegrams/$": "the duty desk's clocks show ISO times (2026-11-24T10:15+08:00)",
 }
 
 
