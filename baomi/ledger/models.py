@@ -15,7 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from baomi.core.inputs import COPIES_MAX, COPY_NO_MAX, PAGES_MAX, SHEETS_MAX, bounded
 from baomi.core.levels import Level, SecretKind, Urgency
 from baomi.core.rules import clearance_ceiling
-from baomi.core.visibility import Through, VisibleQuerySet, document_condition, sees_nothing
+from baomi.core.visibility import (
+    Rows,
+    Through,
+    VisibleQuerySet,
+    document_condition,
+    sees_nothing,
+)
+
+
+def lists_cabinets(person: Any) -> Q:
+    """Every cabinet, for those ACC.ROLE lets list them (who keeps or oversees custody); none
+    for anyone else. A cabinet names no document: what is in it is counted per person."""
+    from baomi.policy import check
+
+    return Q() if check("cabinet.list", actor=person).allowed else Q(pk__in=[])
 
 
 class Cabinet(models.Model):
@@ -36,6 +50,9 @@ class Cabinet(models.Model):
     location = models.CharField(_("location"), max_length=100, blank=True)
     # DOC.STORE: classified and ordinary items are stored apart
     for_classified = models.BooleanField(_("for classified items"), default=True)
+
+    visibility = Rows(lists_cabinets)
+    objects = VisibleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("secure cabinet")

@@ -29,6 +29,24 @@ def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
     )
 
 
+@rule("ACC.ROLE", actions=("cabinet.list",))
+def keeps_or_oversees_custody(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    """The cabinets are listed to those who keep copies in them and to the security office,
+    who oversees the keeping: the posts of custody.manage and of security.manage."""
+    posts = p["posts"]
+    allowed = {*posts.get("custody.manage", ()), *posts.get("security.manage", ())}
+    actor = ctx["actor"]
+    if actor.is_active and not actor.admin_role and allowed & actor.post_codes:
+        return None
+    return Fail(
+        lambda: (
+            _("Only a person holding one of these posts may do this: %(posts)s.")
+            % {"posts": "、".join(str(Post(code).label) for code in sorted(allowed))}
+        ),
+        {"posts": ",".join(sorted(allowed)), "actor_posts": ",".join(sorted(actor.post_codes))},
+    )
+
+
 @rule("DOC.STORE", actions=("document.register",))
 def stored_apart(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
     cabinet, level = ctx["cabinet"], ctx["level"]

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import printables, views
+from . import cabinets, printables, views
 
 app_name = "ledger"
 urlpatterns = [
     path("", views.register, name="register"),
     path("documents/<int:pk>/", views.document, name="document"),
+    path("cabinets/", cabinets.cabinets, name="cabinets"),
     path("incoming/new/", views.new_registration, {"origin": "incoming"}, name="new-incoming"),
     path("internal/new/", views.new_registration, {"origin": "internal"}, name="new-internal"),
     path("internal/ask/", views.ask_print, name="ask-print"),

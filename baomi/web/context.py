@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from rest_framework.authtoken.models import Token
 
 from baomi import policy
@@ -48,6 +49,12 @@ def navigation(person: Any) -> list[NavItem]:
             "telegrams:desk",
             _("Duty desk"),
             "clock",
+        ),
+        (
+            policy.check("cabinet.list", actor=person).allowed,
+            "ledger:cabinets",
+            pgettext_lazy("secure and ordinary", "Cabinets"),
+            "archive",
         ),
         (
             policy.check("security.manage", actor=person).allowed,

@@ -131,6 +131,11 @@ APPROVALS: dict[str, Case] = {
 
 LEDGER: dict[str, Case] = {
     "ledger:register": List(table=True),
+    "ledger:cabinets": List(
+        table=True,
+        refused=lacks("cabinet.list"),
+        why="the cabinets are for those who keep or oversee custody",
+    ),
     "ledger:labels-picked": Action(),
     "ledger:document": Obj("document"),
     "ledger:new-incoming": List(),
