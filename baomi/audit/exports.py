@@ -82,8 +82,8 @@ def _csv(rows: Iterator[Row]) -> bytes:
 
 @transaction.atomic(durable=True)
 def export_log(*, actor: Any, events: Any, fmt: str, filters: dict[str, str]) -> bytes:
-    """The filtered events (a queryset of the log, newest first) as a file; the export itself
-    is on record with the filter it used. Refuses more than EXPORT_MAX rows."""
+    """The filtered events (a queryset of the log, in the page's order) as a file; the export
+    itself is on record with the filter it used. Refuses more than EXPORT_MAX rows."""
     policy.require("audit.read", actor=actor)
     if fmt not in FORMATS:
         raise ValidationError({"format": _("Export as xlsx or CSV.")})

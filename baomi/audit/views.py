@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from baomi import policy
@@ -23,17 +24,49 @@ from .checkpoints import printable_context, read_checkpoint
 from .humanize import humanize
 from .labels import ACTIONS
 from .models import AuditEvent, Checkpoint
-from .queries import log_filter
+from .queries import NEWEST, ORDERS, log_filter
 
 PER_PAGE = 50
+#: the table's columns: the key of the order each sorts by (ORDERS), and its header
+COLUMNS = (
+    ("", gettext_lazy("No.")),
+    ("time", gettext_lazy("Time")),
+    ("person", gettext_lazy("Actor")),
+    ("action", gettext_lazy("Action")),
+    ("object", gettext_lazy("Object")),
+    ("", gettext_lazy("Details")),
+    ("", gettext_lazy("Inclusion proof")),
+)
 #: suggestions the name autocomplete offers at most
 SUGGESTIONS = 10
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    """The filter as asked for, without paging: what an export and its record carry."""
-    keys = ("person", "action", "object_type", "object_id", "since", "until")
+    """The filter and order as asked for, without paging: what an export and its record
+    carry."""
+    keys = ("person", "action", "object_type", "object_id", "since", "until", "sort")
     return {k: request.GET[k] for k in keys if request.GET.get(k, "").strip()}
+
+
+def _headers(request: HttpRequest) -> list[dict[str, str]]:
+    """The table's column headers: the sortable ones link to their order, or to its reverse
+    when it is the order shown (newest first when none is asked)."""
+    current = request.GET.get("sort", "").strip() or NEWEST
+    query = request.GET.copy()
+    query.pop("page", None)
+    found = []
+    for key, label in COLUMNS:
+        entry = {"label": str(label), "key": key, "url": "", "direction": ""}
+        if key in ORDERS:
+            if current == key:
+                entry["direction"], query["sort"] = "asc", f"-{key}"
+            elif current == f"-{key}":
+                entry["direction"], query["sort"] = "desc", key
+            else:
+                query["sort"] = key
+            entry["url"] = f"?{query.urlencode()}"
+        found.append(entry)
+    return found
 
 
 @login_required
@@ -54,6 +87,7 @@ def log(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": humanize(list(page.object_list), request.user),
             "form": found.form,
+            "headers": _headers(request),
             "refused": [] if valid else _refusals(found.form),
             "query": query.urlencode(),
             "exported": _filters(request),
