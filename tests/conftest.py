@@ -52,6 +52,14 @@ def _fresh_policy_snapshot() -> Iterator[None]:
 
 
 @pytest.fixture
+def steady_policy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For a test that counts queries: the parameter snapshot is checked against the database
+    at most once a second, so on a loaded machine a slow step would add that check at random.
+    It costs by time, not by rows; here it is checked only after an invalidation."""
+    monkeypatch.setattr(engine, "SNAPSHOT_TTL", float("inf"))
+
+
+@pytest.fixture
 def signing_key_file(settings, tmp_path):  # type: ignore[no-untyped-def]
     """A fresh checkpoint key for the test, never the installation's."""
     settings.SIGNING_KEY_FILE = tmp_path / "signing.pem"

@@ -60,6 +60,7 @@ def test_an_inactive_person_awaits_nothing(org):
     assert inbox(org.leader) == set()
 
 
+@pytest.mark.usefixtures("steady_policy")
 def test_the_inbox_is_one_query_soonest_due_first(org, django_assert_num_queries):
     first = ask(org.staff)
     second = ask(org.colleague, kind="copy.reproduce")

@@ -72,6 +72,7 @@ def test_referral_and_signing_through_the_api(org):
     assert api(org["people"]["general"]).get(f"/api/v1/manuscripts/{pk}/").status_code == 404
 
 
+@pytest.mark.usefixtures("steady_policy")
 def test_the_list_is_a_summary_in_a_fixed_number_of_queries(org):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

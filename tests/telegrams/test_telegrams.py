@@ -331,6 +331,7 @@ def test_only_an_open_telegram_that_must_be_reported_is_reported(org):
     assert services.reportable([normal, very]) == {very.pk}
 
 
+@pytest.mark.usefixtures("steady_policy")
 def test_a_second_tick_writes_nothing_and_warns_no_one_again(org, at):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
