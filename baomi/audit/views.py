@@ -3,6 +3,7 @@ printed and downloaded."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -18,6 +19,8 @@ from django.views.decorators.http import require_POST
 
 from baomi import policy
 from baomi.core.errors import report
+from baomi.web.lists import CLEAR, _query
+from baomi.web.models import ListMemory
 
 from . import checkpoints, exports
 from .checkpoints import printable_context, read_checkpoint
@@ -27,6 +30,8 @@ from .models import AuditEvent, Checkpoint
 from .queries import NEWEST, ORDERS, log_filter
 
 PER_PAGE = 50
+#: the name the auditor's last filter and order of the log are kept under
+MEMORY = "audit:log"
 #: the table's columns: the key of the order each sorts by (ORDERS), and its header
 COLUMNS = (
     ("", gettext_lazy("No.")),
@@ -71,10 +76,29 @@ def _headers(request: HttpRequest) -> list[dict[str, str]]:
 
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    """The auditor's page: browse and filter events, export them, sign checkpoints."""
-    policy.require("audit.read", actor=request.user)
+    """The auditor's page: browse, filter and sort events, export them, sign checkpoints. A
+    plain visit shows the log as the auditor last filtered and sorted it; `clear` forgets
+    that."""
+    auditor: Any = request.user
+    policy.require("audit.read", actor=auditor)
+    kept = ListMemory.objects.filter(person=auditor, list_name=MEMORY)
+    if CLEAR in request.GET:
+        kept.delete()
+        return redirect("audit:log")
+    if not request.GET:
+        memory = kept.first()
+        if memory is not None and memory.query:
+            return redirect(f"{reverse('audit:log')}?{memory.query}")
     found = log_filter(request.GET)
     valid = found.is_valid()
+    asked = _query(request.GET, list(found.form.fields)) if valid else ""
+    if asked:
+        ListMemory.objects.update_or_create(
+            person=auditor, list_name=MEMORY, defaults={"query": asked}
+        )
+    elif request.GET:
+        # a query that does not parse is not kept, nor is one with no filter or order
+        kept.delete()
     events = found.qs if valid else AuditEvent.objects.none()
     page = Paginator(events, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -18,9 +18,9 @@ from baomi.audit.humanize import humanize
 from baomi.audit.models import AuditEvent
 from baomi.audit.queries import log_filter
 from baomi.core.levels import Tier
-from baomi.people.models import Post
+from baomi.people.models import AdminRole, Post
 from tests.support import audit_head, events_since
-from tests.support.factories import lend, make_flows_org, person
+from tests.support.factories import administrator, lend, make_flows_org, person
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("signing_key_file")]
 
@@ -241,3 +241,28 @@ def test_only_the_auditor_reads_the_log_and_its_proofs(org):
     assert clerk.get("/audit/export.xlsx").status_code == 403
     seq = AuditEvent.objects.order_by("seq").first().seq
     assert clerk.get(f"/audit/events/{seq}/proof/").status_code == 403
+
+
+def test_the_log_remembers_the_auditors_last_filter_and_order_until_cleared(org):
+    client = _auditor(org)
+    asked = {"person": "陈敏", "sort": "action"}
+    assert client.get("/audit/", asked).status_code == 200
+    back = client.get("/audit/")
+    assert back.status_code == 302
+    assert back["Location"] == "/audit/?person=%E9%99%88%E6%95%8F&sort=action"
+    # the order is kept in the filter form, its pages and its headers
+    html = _shown(client.get(back["Location"]))
+    assert '<input type="hidden" name="sort" value="action">' in html
+    assert 'href="?person=%E9%99%88%E6%95%8F&amp;sort=-action"' in html
+    # paging does not change what is kept; a query that does not parse is not kept
+    client.get("/audit/", {**asked, "page": 1})
+    assert client.get("/audit/")["Location"].endswith("sort=action")
+    assert client.get("/audit/", {"sort": "title"}).status_code == 400
+    assert client.get("/audit/").status_code == 200
+    client.get("/audit/", asked)
+    cleared = client.get("/audit/", {"clear": 1})
+    assert cleared.status_code == 302 and cleared["Location"] == "/audit/"
+    assert client.get("/audit/").status_code == 200
+    # another person's memory is their own
+    other = administrator("auditor2", AdminRole.AUDITOR)
+    assert browser(other).get("/audit/").status_code == 200
