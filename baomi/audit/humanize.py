@@ -2,8 +2,9 @@
 link with its name, each detail labelled and its ids shown as names, times in local time.
 
 What a row names respects the reader's knowledge: an object they may not know of is shown by
-its type and number only (`文件 #9`), never by its title; a person is linked only for those who
-manage people. References are resolved per page in one or two queries per type, not per row.
+what identifies it without its title (`文件（规〔2026〕1号）`, see `names`); a person is linked
+only for those who manage people. References are resolved per page in one or two queries per
+type, not per row.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from baomi.core import timefmt, visibility
 
-from .labels import PURPOSES, action_label, detail_label, type_name
+from . import names
+from .labels import PURPOSES, action_label, detail_label
 from .models import AuditEvent
 
 Ref = tuple[str, str]  # (object type, id as text)
@@ -238,13 +240,8 @@ def _model(object_type: str) -> type[models.Model] | None:
         return None
 
 
-@functools.lru_cache(maxsize=1024)
-def _type_name(language: str, object_type: str) -> str:
-    return type_name(object_type)
-
-
 def _numbered(object_type: str, pk: str) -> Link:
-    return Link(f"{_type_name(translation.get_language() or '', object_type)} #{pk}")
+    return Link(names.numbered(object_type, pk))
 
 
 def _visible(model: type[models.Model], viewer: Any, ids: Iterable[str]) -> models.QuerySet[Any]:
@@ -270,32 +267,30 @@ def _people(ids: set[str], viewer: Any) -> dict[str, Link]:
 def _documents(ids: set[str], viewer: Any) -> dict[str, Link]:
     from baomi.ledger.models import Document
 
+    shown = names.visible_ids(Document, viewer, ids)
     found = {}
-    for d in _visible(Document, viewer, ids):
-        number = f"（{d.doc_number}）" if d.doc_number else ""
-        found[str(d.pk)] = Link(f"{d.title_for(viewer)}{number}", _url("ledger:document", d.pk))
+    for d in Document.objects.filter(pk__in=ids):
+        known = str(d.pk) in shown
+        found[str(d.pk)] = Link(
+            names.document_name(d, viewer, known=known),
+            _url("ledger:document", d.pk) if known else None,
+        )
     return found
 
 
 def _copies(ids: set[str], viewer: Any) -> dict[str, Link]:
     from baomi.ledger.models import Copy
 
-    known = {c.pk: c for c in _visible(Copy, viewer, ids).select_related("document")}
+    rows = list(Copy.objects.filter(pk__in=ids).select_related("document"))
+    shown = names.visible_ids(Copy, viewer, ids)
     found = {}
-    for c in Copy.objects.filter(pk__in=ids).only("pk", "document_id", "copy_no"):
-        shown = known.get(c.pk)
-        if shown is None:  # the document's number and the copy's, never its title
-            text = _("%(document)s, copy %(copy)s") % {
-                "document": _numbered(DOCUMENT, str(c.document_id)).text,
-                "copy": c.label,
-            }
-            found[str(c.pk)] = Link(text)
-        else:
-            text = _("%(document)s, copy %(copy)s") % {
-                "document": shown.document.title_for(viewer),
-                "copy": shown.label,
-            }
-            found[str(c.pk)] = Link(text, _url("ledger:copy", c.pk))
+    for c in rows:
+        known = str(c.pk) in shown
+        text = _("%(document)s, copy %(copy)s") % {
+            "document": names.document_name(c.document, viewer, known=known),
+            "copy": c.label,
+        }
+        found[str(c.pk)] = Link(text, _url("ledger:copy", c.pk) if known else None)
     return found
 
 
@@ -322,20 +317,15 @@ def _rules(ids: set[str], viewer: Any) -> dict[str, Link]:
     }
 
 
+def _named(object_type: str, ids: set[str], viewer: Any) -> dict[str, Link]:
+    return {
+        pk: Link(text, url) for pk, (text, url) in names.resolve(object_type, ids, viewer).items()
+    }
+
+
 TYPED: dict[str, Callable[..., dict[str, Link]]] = {
-    "meetings.meeting": _titled("meetings:meeting", lambda m: m.title),
-    "review.manuscript": _titled("review:manuscript", lambda m: m.title),
-    "approvals.approval": _titled("approvals:detail", lambda a: f"{a.kind_title} #{a.pk}"),
-    "telegrams.telegram": _titled(None, lambda t: f"{type_name('telegrams.telegram')} {t.number}"),
-    "ledger.cabinet": _titled(None, str),
     "core.orgunit": _titled(None, lambda u: u.name),
-    "flows.handover": _titled("flows:handover", lambda h: _numbered("flows.handover", h.pk).text),
-    "flows.stocktake": _titled(
-        "flows:stocktake", lambda s: _numbered("flows.stocktake", s.pk).text
-    ),
-    "flows.closingsheet": _titled(
-        "flows:closing-sheet", lambda s: _numbered("flows.closingsheet", s.pk).text
-    ),
+    **dict.fromkeys(names.NAMERS, _named),
 }
 
 

@@ -29,7 +29,6 @@ from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .custody import timeline
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm, PrintWasteForm
 from .lists import REGISTER, RegisterFilter
 from .models import Attachment, Consent, Copy, Document, Instruction, PrintWaste
@@ -262,14 +261,14 @@ def _visible_copy(person, **lookup):  # type: ignore[no-untyped-def]
 @login_required
 def copy(request: AuthedRequest, pk: int) -> HttpResponse:
     """One copy: where it is, every action the person may take on it now (the workbench's
-    action panel), and its custody timeline built from the audit log."""
+    action panel), and its history from the audit log."""
     # flows builds on the ledger: the action panel is its, imported here, not at the top
     from baomi.flows.views.desk import ON_THE_COPY_PAGE, panel_context
 
     found = _visible_copy(request.user, pk=pk)
     services.view_copy(actor=request.user, copy=found)
     context = panel_context(request, found, target=ON_THE_COPY_PAGE)
-    return render(request, "ledger/copy.html", context | {"timeline": timeline(found)})
+    return render(request, "ledger/copy.html", context)
 
 
 @login_required

@@ -55,15 +55,7 @@ SKIPPED = re.compile(
 #: offenders known in pages their owners are rebuilding now: URL pattern → what is wrong there.
 #: A role that meets only these is reported as an expected failure naming them; each owner
 #: removes their line with the fix, and the crawl then holds the page to the rule.
-KNOWN: dict[str, str] = {
-    r"^/$": "the dashboard's notices show the raw action code (copy.reported_lost)",
-    r"^/audit/": "the audit log and its proofs name objects without a name of their own as "
-    "文件 #10, 审批 #5",
-    r"^/ledger/documents/\d+/$": "the document's history tab (the audit history) names "
-    "related objects as 审批 #5, 归档卷 #1, 销毁批次 #2",
-    r"^/ledger/copies/\d+/$": "the copy's custody history shows UTC ISO times, raw action "
-    "codes and its details as key=value (companions=[], due_at=…+00:00)",
-}
+KNOWN: dict[str, str] = {}
 
 
 # -- what a person sees ------------------------------------------------------------------------

@@ -131,5 +131,7 @@ def test_a_circulation_from_registration_to_the_last_return(page, demo):
     circulation.refresh_from_db()
     assert copy.state == Copy.State.IN_CABINET and circulation.state == "done"
     page.goto(f"/ledger/copies/{copy.pk}/")
-    expect(page.locator("main")).to_contain_text("copy.returned")
+    page.click("a[href='#tab-history']")
+    expect(page.locator(".audit-history")).to_contain_text("归还")
+    expect(page.locator("main")).not_to_contain_text("copy.returned")
     expect(page).to_have_url(re.compile(rf"/ledger/copies/{copy.pk}/$"))

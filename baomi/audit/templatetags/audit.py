@@ -1,5 +1,6 @@
 """`{% load audit %}{% history obj %}`: an object's History card on its page, from the audit log,
-as the signed-in person may read it. The page has fetched `obj` through visibility already."""
+as the signed-in person may read it (`bare=True`: the table alone, for an object page's tab).
+The page has fetched `obj` through visibility already."""
 
 from __future__ import annotations
 
@@ -13,5 +14,5 @@ register = template.Library()
 
 
 @register.inclusion_tag("audit/history.html", takes_context=True)
-def history(context: Any, obj: Any) -> dict[str, Any]:
-    return {"history": _history(obj, context["request"].user)}
+def history(context: Any, obj: Any, bare: bool = False) -> dict[str, Any]:
+    return {"history": _history(obj, context["request"].user), "bare": bare}
