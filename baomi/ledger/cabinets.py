@@ -14,9 +14,8 @@ from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from baomi import policy
 from baomi.core.levels import Level
@@ -25,15 +24,9 @@ from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 from baomi.web.lists import ListFilter, ListPage, ListTable
 
+from .custody import CABINET_HELD
 from .models import Cabinet, Copy
 
-#: the states in which a copy is kept in its cabinet (件件有着落: the cabinet is its holder)
-KEPT = (
-    Copy.State.REGISTERED,
-    Copy.State.IN_CABINET,
-    Copy.State.ARCHIVED,
-    Copy.State.IN_DESTRUCTION,
-)
 YES_NO = [(1, _("yes")), (0, _("no"))]
 
 
@@ -112,10 +105,11 @@ class CabinetTable(ListTable):
 
 
 def _rows(person: Any) -> QuerySet[Cabinet]:
-    # one subquery per page: the copies of each cabinet the person may know of, kept in it now
+    # one subquery per page: the copies of each cabinet the person may know of that it holds
+    # now (a lost or destroyed copy keeps its last cabinet on record, but is not in it)
     kept = (
         Copy.objects.visible_to(person)
-        .filter(cabinet=OuterRef("pk"), state__in=KEPT)
+        .filter(cabinet=OuterRef("pk"), state__in=CABINET_HELD)
         .order_by()
         .values("cabinet")
         .annotate(n=Count("*"))

@@ -24,6 +24,7 @@ from baomi.web.lists import (
     date_range,
 )
 
+from .custody import CABINET_HELD
 from .models import Cabinet, Copy, Document
 from .queries import DocumentFilter, register_for
 
@@ -45,7 +46,9 @@ class RegisterFilter(DocumentFilter, ListFilter):
     issued = date_range(_("Issued between"), "issued_on")
 
     def in_cabinet(self, queryset: Any, name: str, value: Cabinet) -> Any:
-        return queryset.filter(pk__in=Copy.objects.filter(cabinet=value).values("document"))
+        # what the cabinet holds now: a lost or destroyed copy keeps its last cabinet on record
+        held = Copy.objects.filter(cabinet=value, state__in=CABINET_HELD)
+        return queryset.filter(pk__in=held.values("document"))
 
 
 class RegisterTable(ListTable):

@@ -14,7 +14,7 @@ from baomi.core.levels import Tier
 from baomi.ledger.models import Copy
 from baomi.people.models import Post
 from tests.support import rule_ids
-from tests.support.factories import lend, make_flows_org, person
+from tests.support.factories import lend, make_flows_org, person, register
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,15 @@ def test_the_page_reads_in_english_too(org):
     html = browser(org["people"]["clerk"], "en").get("/ledger/cabinets/").content.decode()
     for text in ("Cabinets", "Holds up to", "Copies in it", "Custodian", "top secret"):
         assert text in html
+
+
+def test_a_lost_copy_is_no_longer_counted_in_its_last_cabinet_nor_found_there(org):
+    from baomi.flows.services import report_lost
+
+    other = register(org, doc_number="示政办〔2026〕13号", copies=1)
+    report_lost(actor=org["people"]["clerk"], copy=other.copies.get(), circumstances="找不到")
+    assert other.copies.get().cabinet_id == org["cabinet"].pk  # kept on record
+    client = browser(org["people"]["clerk"])
+    assert _rows(client.get("/ledger/cabinets/"))[org["cabinet"].pk].endswith(" 3")
+    shown = _rows(client.get("/ledger/", {"cabinet": org["cabinet"].pk}))
+    assert set(shown) == {org["document"].pk}
