@@ -17,6 +17,9 @@ from .models import Person
 
 #: paths a locked or expired session may still reach
 OPEN_PREFIXES = ("/static/", "/accounts/", "/i18n/")
+#: the header of a page's own periodic refresh (the duty desk's clocks): checked like any
+#: request, but not the person's activity, so a page left open still locks when idle
+REFRESH_HEADER = "X-Baomi-Refresh"
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -57,5 +60,6 @@ class AccountSecurityMiddleware:
             if _wants_json(request):
                 return JsonResponse({"password_expired": True}, status=403)
             return redirect(reverse("people:password"))
-        request.session[services.LAST_ACTIVITY] = now
+        if request.headers.get(REFRESH_HEADER) != "1":
+            request.session[services.LAST_ACTIVITY] = now
         return self.get_response(request)

@@ -30,6 +30,8 @@ from . import services
 from .models import DutyHandover, DutyShift, Telegram
 
 DAYS_AHEAD = 7  # the roster shown
+#: how often the desk's page asks again for its clocks and telegrams, so a new one appears
+REFRESH_SECONDS = 30
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
@@ -44,9 +46,16 @@ def desk(request: AuthedRequest) -> HttpResponse:
     if not policy.check("custody.manage", actor=request.user).allowed:
         # the head of the confidential room comes here for what was reported to them
         closed = not reported.exists()
-        context = {"closed": closed, "seen_by_me": reported, "head_only": True}
+        context = {
+            "closed": closed,
+            "seen_by_me": reported,
+            "head_only": True,
+            "now": clock.now(),
+            "refresh_seconds": REFRESH_SECONDS,
+        }
         return render(request, "telegrams/desk.html", context, status=403 if closed else 200)
-    today = services.duty_day(clock.now())
+    now = clock.now()
+    today = services.duty_day(now)
     roster: dict[dt.date, dict[str, Any]] = {
         today + dt.timedelta(days=i): {} for i in range(DAYS_AHEAD)
     }
@@ -62,7 +71,9 @@ def desk(request: AuthedRequest) -> HttpResponse:
             "on_duty": services.on_duty(),
             "gaps": services.roster_gaps(),
             "takeover_pending": services.takeover_pending(request.user),
-            "board": services.duty_board(request.user),
+            "now": now,
+            "refresh_seconds": REFRESH_SECONDS,
+            "board": services.duty_board(request.user, now),
             "roster": sorted(roster.items()),
             "recent": recent,
             "reportable": services.reportable(recent),

@@ -170,6 +170,17 @@ def test_typing_in_a_long_form_keeps_the_session_open(client, make_person):
         assert client.get("/").status_code == 200
 
 
+def test_a_pages_own_refresh_does_not_keep_the_session_open(client, make_person):
+    make_person()
+    sign_in(client, "sunli")
+    step = services.idle_limit() - dt.timedelta(seconds=30)
+    with time_machine.travel(clock.now() + step) as traveller:
+        assert client.get("/", HTTP_X_BAOMI_REFRESH="1").status_code == 200
+        traveller.shift(step)
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith("/accounts/lock/")
+
+
 def test_one_time_codes_once_enrolled_are_required(client, make_person):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice

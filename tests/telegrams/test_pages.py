@@ -195,3 +195,32 @@ def test_the_head_reads_the_duty_record_and_others_do_not(client, org, at):
     assert "2026-11-22" in text  # a day nobody holds
     client.force_login(org["people"]["general"])
     assert client.get("/telegrams/record/").status_code == 403
+
+
+def test_the_desk_shows_each_clock_as_a_countdown_in_its_urgency_colour(client, org, at):
+    import datetime as dt
+    import re
+
+    from tests.telegrams.conftest import FRIDAY_NIGHT
+
+    telegram = receive_telegram(org, "C-1")
+    client.force_login(org["people"]["clerk"])
+
+    def clock_row(kind: str) -> str:
+        page = client.get("/telegrams/").content.decode()
+        found = re.search(rf'<tr class="([^"]*)" data-clock="{kind}"[^>]*>(.*?)</tr>', page, re.S)
+        assert found, f"no {kind} clock"
+        return found.group(0)
+
+    ack = clock_row("ack")
+    deadline = int(telegram.ack_due_at.timestamp() * 1000)
+    assert f'data-deadline="{deadline}"' in ack and 'data-warn-seconds="300"' in ack
+    assert "还剩 15:00" in ack and "bg-success-lt" in ack and "2026年11月21日 00:05" in ack
+    at(FRIDAY_NIGHT + dt.timedelta(minutes=10, seconds=30))
+    ack = clock_row("ack")
+    assert "还剩 04:30" in ack and "text-bg-warning" in ack and "table-warning" in ack
+    at(FRIDAY_NIGHT + dt.timedelta(minutes=16, seconds=5))
+    ack = clock_row("ack")
+    assert "已超时 01:05" in ack and "text-bg-danger" in ack and "table-danger" in ack
+    due = clock_row("due")  # a normal telegram's three days, in days, hours and minutes
+    assert "还剩 2天 23:43:55" in due and "bg-success-lt" in due

@@ -23,12 +23,12 @@ from baomi.people.models import Person, Post
 
 from ..models import DutyAbsence, Telegram
 from ..rules import ack_due, latest_completion, must_report, reported
-from .board import open_telegrams
+from .board import WARN, open_telegrams
 from .duty import at_the_desk, duty_day, on_duty, room_heads
 
 #: how long before a clock runs out the people on duty are warned
-WARN_ACK = dt.timedelta(minutes=5)
-WARN_DUE = dt.timedelta(hours=2)
+WARN_ACK = WARN["ack"]
+WARN_DUE = WARN["due"]
 
 
 def head_of_room(department_id: int | None, level: int) -> Person | None:
