@@ -6,6 +6,7 @@ app_name = "telegrams"
 
 urlpatterns = [
     path("", views.desk, name="desk"),
+    path("list/", views.telegrams, name="telegrams"),
     path("receive/", views.receive, name="receive"),
     path("<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("<int:pk>/seen/", views.seen, name="seen"),

@@ -27,6 +27,7 @@ from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
+from .lists import TELEGRAMS
 from .models import DutyHandover, DutyShift, Telegram
 
 DAYS_AHEAD = 7  # the roster shown
@@ -214,6 +215,15 @@ def send(request: AuthedRequest) -> HttpResponse:
         ),
         _("Sent telegram registered."),
     )
+
+
+@login_required
+def telegrams(request: AuthedRequest) -> HttpResponse:
+    """Every telegram received and sent that the person may know of, as a list page; like the
+    register it lists, it is the custody posts'."""
+    if not policy.check("custody.manage", actor=request.user).allowed:
+        return render(request, "telegrams/desk.html", {"closed": True}, status=403)
+    return TELEGRAMS.response(request)
 
 
 CONTENT_TYPES = {

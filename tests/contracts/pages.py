@@ -292,6 +292,11 @@ TELEGRAMS: dict[str, Case] = {
         refused=_off_the_desk,
         why="the duty desk is the custody posts', and a head's for what was reported to them",
     ),
+    "telegrams:telegrams": List(
+        table=True,
+        refused=lacks("custody.manage"),
+        why="the telegram register is the confidential room's custody posts'",
+    ),
     "telegrams:receive": Action(),
     "telegrams:acknowledge": Obj("telegram", insider=CLERK, method="POST"),
     "telegrams:seen": Obj("telegram", insider=CLERK, method="POST"),

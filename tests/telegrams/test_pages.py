@@ -224,3 +224,31 @@ def test_the_desk_shows_each_clock_as_a_countdown_in_its_urgency_colour(client, 
     assert "已超时 01:05" in ack and "text-bg-danger" in ack and "table-danger" in ack
     due = clock_row("due")  # a normal telegram's three days, in days, hours and minutes
     assert "还剩 2天 23:43:55" in due and "bg-success-lt" in due
+
+
+def test_the_telegram_list_finds_telegrams_by_state_and_is_the_rooms(client, org, at):
+    import datetime as dt
+
+    from baomi.telegrams import services
+    from tests.telegrams.conftest import FRIDAY_NIGHT
+
+    clerk = org["people"]["clerk"]
+    receive_telegram(org, "L-1")
+    done = receive_telegram(org, "L-2")
+    services.acknowledge_telegram(actor=clerk, telegram=done)
+    services.complete_telegram(actor=clerk, telegram=done, outcome="已办")
+    client.force_login(clerk)
+
+    def listed(**query: str) -> set[str]:
+        page = client.get("/telegrams/list/", query).content.decode()
+        return {n for n in ("L-1", "L-2") if f">{n}<" in page}
+
+    assert listed() == {"L-1", "L-2"}
+    assert listed(state="completed") == {"L-2"}
+    assert listed(state="unacknowledged") == {"L-1"}
+    assert listed(state="overdue") == set()
+    at(FRIDAY_NIGHT + dt.timedelta(minutes=20))  # the receipt of L-1 is now missed
+    assert listed(state="overdue") == {"L-1"}
+    assert "已超时" in client.get("/telegrams/list/", {"state": "overdue"}).content.decode()
+    client.force_login(org["people"]["general"])
+    assert client.get("/telegrams/list/").status_code == 403
