@@ -1,5 +1,6 @@
-"""The telegrams received and sent, as a list page: the telegram register as far as the person
-may know of it, sorted, filtered by urgency, level, state and dates, and exported as shown."""
+"""The telegrams received and sent, and the absences from post, as list pages: the telegram
+register as far as the person may know of it, sorted, filtered by urgency, level, state and dates,
+and exported as shown; the absences (缺岗) by person on duty and day."""
 
 from __future__ import annotations
 
@@ -15,9 +16,18 @@ from django.utils.translation import pgettext_lazy
 
 from baomi.core import clock
 from baomi.core.levels import Level, Urgency
-from baomi.web.lists import ListFilter, ListPage, ListTable, WhenColumn, choice, date_range
+from baomi.people.models import Person
+from baomi.web.lists import (
+    DayColumn,
+    ListFilter,
+    ListPage,
+    ListTable,
+    WhenColumn,
+    choice,
+    date_range,
+)
 
-from .models import Telegram
+from .models import DutyAbsence, Telegram
 from .services import visible_telegrams
 
 INCOMING = Q(direction=Telegram.Direction.INCOMING)
@@ -122,4 +132,45 @@ TELEGRAMS = ListPage(
     filters=TelegramFilter,
     empty=_("No telegram yet."),
     template="telegrams/telegrams.html",
+)
+
+
+class AbsenceFilter(ListFilter):
+    person = django_filters.ModelChoiceFilter(
+        label=_("Person on duty"), queryset=Person.objects.order_by("username")
+    )
+    day = date_range(_("Duty day between"), "day")
+
+
+class AbsenceTable(ListTable):
+    day = DayColumn(verbose_name=_("Duty day"))
+    person = tables.Column(verbose_name=_("Person on duty"), order_by=("person__username",))
+    telegram = tables.Column(verbose_name=_("Telegram"), order_by=("telegram__number",))
+    ack_due_at = WhenColumn(verbose_name=_("Acknowledge by"))
+    acked_at = WhenColumn(verbose_name=_("Acknowledged at"))
+    late = tables.Column(verbose_name=_("Minutes late"), orderable=False, empty_values=())
+
+    def render_late(self, record: DutyAbsence) -> str:
+        return str(int((record.acked_at - record.ack_due_at).total_seconds() // 60))
+
+    def value_late(self, record: DutyAbsence) -> str:
+        return self.render_late(record)
+
+
+def _absences(person: Any) -> QuerySet[Any]:
+    return (
+        DutyAbsence.objects.visible_to(person)
+        .select_related("person", "telegram")
+        .order_by("-ack_due_at", "-pk")
+    )
+
+
+ABSENCES = ListPage(
+    name="telegrams:absences",
+    title=_("Absences from post (缺岗)"),
+    table=AbsenceTable,
+    rows=_absences,
+    filters=AbsenceFilter,
+    empty=_("None."),
+    template="telegrams/absences.html",
 )

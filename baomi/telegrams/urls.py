@@ -21,4 +21,5 @@ urlpatterns = [
     path("handover/<int:pk>/sign/", views.sign, name="sign"),
     path("takeover/", views.take_over, name="take-over"),
     path("record/", views.record, name="record"),
+    path("record/absences/", views.absences, name="absences"),
 ]

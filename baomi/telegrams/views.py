@@ -27,12 +27,14 @@ from baomi.people.names import one_staff_named
 from baomi.people.views import AuthedRequest
 
 from . import services
-from .lists import TELEGRAMS
+from .lists import ABSENCES, TELEGRAMS
 from .models import DutyHandover, DutyShift, Telegram
 
 DAYS_AHEAD = 7  # the roster shown
 #: how often the desk's page asks again for its clocks and telegrams, so a new one appears
 REFRESH_SECONDS = 30
+#: the latest absences from post on the duty record's page; the rest are on their list page
+RECORD_ABSENCES = 10
 
 
 def _act(request: AuthedRequest, action: Callable[[], Any], done: str) -> HttpResponse:
@@ -305,9 +307,17 @@ def record(request: AuthedRequest) -> HttpResponse:
         "gaps": services.roster_gaps(),
         "horizon": policy.params("DUTY.ROSTER")["horizon_days"],
         "takeovers": services.takeovers_without_handover(),
-        "absences": services.absences_from_post(request.user),
+        "absences": services.absences_from_post(request.user, limit=RECORD_ABSENCES),
     }
     return render(request, "telegrams/record.html", context)
+
+
+@login_required
+def absences(request: AuthedRequest) -> HttpResponse:
+    """Every absence from post (缺岗) on record, as a list page of the duty record."""
+    if not services.may_read_duty_record(request.user):
+        return render(request, "telegrams/record.html", {"closed": True}, status=403)
+    return ABSENCES.response(request)
 
 
 @login_required

@@ -287,6 +287,23 @@ def _off_the_record(person: Any) -> bool:
     return lacks("custody.manage")(person) and person.pk not in {h.pk for h in room_heads()}
 
 
+def _late_receipt(world: World) -> Any:
+    """A receipt acknowledged twenty minutes late: an absence from post for each of the two
+    people on duty when it fell due."""
+    import datetime as dt
+
+    import time_machine
+
+    from baomi.telegrams.services import acknowledge_telegram
+    from tests.support.factories import receive_telegram
+
+    from .world import MOMENT
+
+    with time_machine.travel(MOMENT - dt.timedelta(minutes=35), tick=False):
+        telegram = receive_telegram(world.org, "省委办〔2026〕电95号")
+    return acknowledge_telegram(actor=world.people[CLERK], telegram=telegram)
+
+
 TELEGRAMS: dict[str, Case] = {
     "telegrams:desk": List(
         refused=_off_the_desk,
@@ -322,6 +339,12 @@ TELEGRAMS: dict[str, Case] = {
         kwargs={"fmt": "xlsx"},
         refused=lacks("custody.manage"),
         why="the telegram register is the confidential room's custody posts'",
+    ),
+    "telegrams:absences": List(
+        table=True,
+        more=_late_receipt,
+        refused=_off_the_record,
+        why="the duty record is the custody posts' and the room's heads'",
     ),
     "telegrams:record": List(
         refused=_off_the_record,
