@@ -25,17 +25,16 @@ from baomi.core.http import form_checks_text
 from baomi.core.inputs import posted_int
 from baomi.core.query import filtered
 from baomi.core.visibility import visible_or_404
-from baomi.people.models import Person, Post
+from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 
-from . import services
+from . import document_page, services
 from .forms import IncomingForm, InternalForm, OutgoingForm, PrintRunRequestForm, PrintWasteForm
 from .lists import REGISTER, RegisterFilter
 from .models import Attachment, Consent, Copy, Document, Instruction, PrintWaste
 from .printables import MAX_LABELS
 from .queries import register_for
 from .registers import REGISTERS
-from .services.access import reads_content
 
 
 @login_required
@@ -45,44 +44,11 @@ def register(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def document(request: AuthedRequest, pk: int) -> HttpResponse:
-    # flows builds on the ledger: its rule is read here, not imported at the top
-    from baomi.flows.rules import loan_needs_office_head
-
+    """A document's object page: its marking and state in the header, the actions the person
+    may take on it, and tabs for its details, copies, approvals, content and history."""
     found = visible_or_404(Document, request.user, pk=pk)
     services.view_document(actor=request.user, document=found)
-    copies = found.copies.select_related("cabinet", "holder").order_by("copy_no")
-    instructions = found.instructions.select_related("leader")
-    attachments = found.attachments.all()
-    leaders = Person.objects.holding(Post.LEADER).exclude(admin_role__gt="").order_by("username")
-    return render(
-        request,
-        "ledger/document.html",
-        {
-            "document": found,
-            "copies": copies,
-            "instructions": instructions,
-            "attachments": attachments,
-            "consents": found.consents.all(),
-            "waste": found.print_waste.select_related("destroyed_by", "supervised_by"),
-            "waste_form": PrintWasteForm(),
-            "leaders": leaders,
-            "can_route": policy.check("document.route", actor=request.user).allowed,
-            "loan_needs_approval": found.state == Document.State.ACTIVE
-            and loan_needs_office_head(found),
-            "scope": found.scope.select_related("person", "department"),
-            "staff": Person.objects.filter(is_active=True, admin_role="").order_by("username"),
-            "granted": _granted(request.user, found),
-            "reads_content": reads_content(request.user, found),
-            "mine": next(
-                (
-                    i
-                    for i in instructions
-                    if i.leader_id == request.user.pk and i.written_at is None
-                ),
-                None,
-            ),
-        },
-    )
+    return render(request, "ledger/document.html", document_page.context(request.user, found))
 
 
 @login_required
@@ -447,11 +413,3 @@ def apply(request: AuthedRequest, pk: int, approval: int) -> HttpResponse:
     else:
         messages.success(request, _("Done."))
     return redirect("ledger:document", pk=pk)
-
-
-def _granted(person: Person, document: Document) -> Any:
-    from baomi.approvals.models import Approval
-
-    return Approval.objects.requested_by(person).filter(
-        state=Approval.State.APPROVED, object_type="ledger.document", object_id=str(document.pk)
-    )

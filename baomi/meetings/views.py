@@ -90,6 +90,9 @@ def meetings(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A meeting's object page: its level and state in the header with the steps of its session,
+    and tabs for its details (plan, sign-off, approval), participants, documents, proceedings
+    and history; each act offered to those whose post or part in the meeting its rule allows."""
     found = _meeting(request, pk)
     return render(
         request,
@@ -97,6 +100,9 @@ def meeting(request: AuthedRequest, pk: int) -> HttpResponse:
         {
             "meeting": found,
             "organizes": _organizes(request.user),
+            "writes_plan": policy.check(
+                "meeting.write_plan", actor=request.user, meeting=found
+            ).allowed,
             "approves": policy.check("meeting.approve", actor=request.user).allowed,
             "signs_off": policy.check("security.manage", actor=request.user).allowed,
             "needs_signoff": found.level >= signoff_level(),

@@ -23,7 +23,7 @@ def demo(committed_db):  # type: ignore[no-untyped-def]
     load_demo()
 
 
-def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo):
+def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo, shot):
     sign_in(page, "yangxue")  # 杨雪, confidential clerk, organizes
     page.goto("/meetings/")
     page.fill("input[name=title]", "重大项目布局专题会")
@@ -33,14 +33,19 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     page.fill("input[name=security_lead]", "周强")
     page.select_option("select[name=cabinet]", str(Cabinet.objects.get(code="JYS-01").pk))
     page.click("form.card button[type=submit]")
-    expect(page.locator("h1")).to_have_text("重大项目布局专题会")
+    expect(page.locator(".object-title")).to_have_text("重大项目布局专题会")
     meeting = Meeting.objects.get()
+
+    def tab(name: str) -> None:  # the meeting page's tabs
+        page.click(f"a[href='#tab-{name}']")
 
     page.fill("textarea[name=plan]", "会场封闭管理，手机统一存放。")
     page.click(f"form[action='/meetings/{meeting.pk}/plan/'] button")
     expect(page.locator("#plan")).to_contain_text("第 1 版")
+    tab("participants")
     page.fill("input[name=people]", "张伟、刘洋")
     page.click(f"form[action='/meetings/{meeting.pk}/participants/'] button")
+    tab("documents")
     page.fill(f"form[action='/meetings/{meeting.pk}/documents/'] input[name=title]", "布局方案")
     page.fill("input[name=marking]", "绝密★长期")
     page.click(f"form[action='/meetings/{meeting.pk}/documents/'] button")
@@ -68,10 +73,12 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     page.click("#approve")
     expect(page.locator("#state")).to_have_text("方案已批准")
     expect(page.locator("#signoff")).to_contain_text("张伟")
+    shot("meeting-approved")
     sign_out(page)
 
     sign_in(page, "yangxue")
     page.goto(f"/meetings/{meeting.pk}/")
+    tab("participants")
     for name in ("张伟", "刘洋"):
         page.fill("#check-in input[name=name]", name)
         page.click("#check-in button")
@@ -85,6 +92,7 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     first, second = (c.scan_code for c in document.copies.order_by("copy_no"))
 
     def scan(form: str, code: str, person: str = "") -> None:
+        tab("documents")
         page.fill(f"{form} input[name=code]", code)
         if person:
             page.fill(f"{form} input[name=person]", person)
@@ -92,6 +100,7 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
 
     scan("#hand-out", first, "张伟")  # the discipline is not announced yet
     expect(page.locator("main")).to_contain_text("MTG.DISCIPLINE")
+    tab("proceedings")
     page.fill("#discipline input[name=announced_by]", "张伟")
     page.click("#discipline button")
     expect(page.locator("#discipline")).to_contain_text("张伟")
@@ -99,6 +108,7 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     scan("#hand-out", first, "张伟")
     scan("#hand-out", second, "刘洋")
     expect(page.locator("#chase")).to_contain_text(second)
+    shot("meeting-documents")
     page.click("#session button[value=recess]")
     scan("#collect", first)
     page.click("#session button[value=resume]")  # 刘洋 still has a 绝密 copy
@@ -112,6 +122,7 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     page.click("#session button[value=close]")  # the venue not checked, a copy out
     expect(page.locator("main")).to_contain_text("MTG.RECALL")
 
+    tab("proceedings")
     venue = page.locator("#venue-check form")
     venue.locator("input[name=checked_by]").fill("杨雪")
     venue.locator("input[name=places]").fill("三号会议室、代表住地")
@@ -124,6 +135,7 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     expect(page.locator("main")).to_contain_text("MTG.RECALL")
     expect(page.locator("#state")).to_have_text("会议进行中")
 
+    tab("chase")
     page.fill("#report-missing input[name=code]", second)  # a loss, reported at once
     page.fill("#report-missing input[name=circumstances]", "闭会清退时未交回")
     page.click("#report-missing button")
@@ -134,6 +146,8 @@ def test_a_meeting_from_plan_approval_to_the_return_of_a_missing_copy(page, demo
     expect(page.locator("#state")).to_have_text("已闭会")
     expect(page.locator("#chase")).to_contain_text(second)
     expect(page.locator("#chase")).to_contain_text("刘洋")
+    tab("chase")
+    shot("meeting-closed")
     sign_out(page)
 
     sign_in(page, "zhouqiang")  # 周强, security officer: it was found

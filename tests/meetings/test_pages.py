@@ -5,8 +5,8 @@ and shows each act recorded, with who and when, in the organization's time zone.
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
+from baomi.core import timefmt
 from baomi.flows.models import LossReport
 from baomi.meetings import services
 from baomi.meetings.models import DisciplineAnnouncement, SecuritySignOff, VenueCheck
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _shown(at) -> str:  # type: ignore[no-untyped-def]
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    """As the page shows a moment: local, to the minute, in the page's language."""
+    return timefmt.when(at)
 
 
 def test_the_security_officer_signs_off_on_the_page_and_the_sign_off_is_shown(org, client):
@@ -94,3 +95,25 @@ def test_a_copy_out_is_reported_missing_from_the_meetings_page(org, client):
     assert blank.status_code == 200 and not LossReport.objects.exists()
     client.post(url, {"code": copy.scan_code, "circumstances": "散会时未交回"})
     assert LossReport.objects.get().copy == copy
+
+
+def test_the_meeting_page_has_its_tabs_and_offers_each_step_only_to_who_takes_it(org, client):
+    meeting = planned_meeting(org)
+    clerk, leader = org["people"]["clerk"], org["people"]["leader"]
+    client.force_login(clerk)  # the organizer
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    for tab in ("details", "participants", "documents", "proceedings", "chase", "history"):
+        assert f'href="#tab-{tab}"' in page and f'id="tab-{tab}"' in page
+    header = page.split('class="page-header', 1)[1].split('class="page-body', 1)[0]
+    assert "绝密" in header and 'id="state"' in header
+    assert f"/meetings/{meeting.pk}/plan/" in page and 'id="approve"' not in page
+    assert "年度重大项目布局专题会" in page.split('id="tab-history"', 1)[1]  # the plan, on record
+
+    client.force_login(leader)  # approves the plan, but neither writes it nor keeps the papers
+    page = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'id="approve"' in page and f"/meetings/{meeting.pk}/plan/" not in page
+    assert 'id="tab-documents"' not in page and f"/meetings/{meeting.pk}/hand-out/" not in page
+    refused = client.post(f"/meetings/{meeting.pk}/plan/", {"plan": "改写"}, follow=True)
+    assert "MTG.SECURITY" in refused.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.plan != "改写"
