@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 
 
 def _moment(value: object) -> dt.datetime | dt.date | None:
@@ -55,3 +55,28 @@ def instant(value: object) -> str | None:
         moment = timezone.localtime(moment, timezone.get_default_timezone())
         return moment.isoformat(timespec="minutes")
     return moment.isoformat()
+
+
+class Whole(str):
+    """Text a printout keeps on one line: a PDF register draws it unwrapped in a column wide
+    enough, where reportlab's CJK wrapping would split 2026年12月2日 between any two characters."""
+
+    __slots__ = ()
+
+
+def printed_when(value: object) -> str:
+    """`value` as local date and minute in Chinese style whatever the active language, kept
+    whole: for the registers and certificates, printed forms whose column names are Chinese in
+    both languages. Nothing (None) prints as empty."""
+    if value is None:
+        return ""
+    with translation.override("zh-hans"):
+        return Whole(when(value))
+
+
+def printed_day(value: object) -> str:
+    """`value` as the local date alone, in Chinese style, kept whole (see `printed_when`)."""
+    if value is None:
+        return ""
+    with translation.override("zh-hans"):
+        return Whole(day(value))

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from baomi.core import clock
 from baomi.core.levels import Level
+from baomi.core.timefmt import printed_when
 from baomi.ledger.registers import cjk_font, escape
 
 from .models import DestructionBatch
@@ -26,11 +26,10 @@ def destruction_certificate(batch: DestructionBatch) -> bytes:
     font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, alignment=1)
     text = ParagraphStyle("text", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    when = clock.local(batch.destroyed_at).strftime("%Y-%m-%d %H:%M") if batch.destroyed_at else ""
     supervisors = "、".join(str(p) for p in batch.supervisors.all())
     facts = [
         ("批次编号", f"XH-{batch.pk:06d}"),
-        ("销毁时间", when),
+        ("销毁时间", printed_when(batch.destroyed_at)),
         ("销毁方式", batch.method),
         ("销毁地点", batch.place + ("（就地销毁）" if batch.on_site else "")),
         ("押运人", str(batch.escort or "—")),

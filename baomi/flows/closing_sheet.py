@@ -10,8 +10,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from baomi.core import clock
 from baomi.core.levels import Level
+from baomi.core.timefmt import printed_day, printed_when
 from baomi.ledger.models import Copy
 from baomi.ledger.registers import cjk_font, escape
 
@@ -34,15 +34,11 @@ def closing_sheet_pdf(sheet: ClosingSheet, lines: list[ClosingException], unname
     font = cjk_font()
     title = ParagraphStyle("title", fontName=font, fontSize=18, leading=24, alignment=1)
     text = ParagraphStyle("text", fontName=font, fontSize=10.5, leading=16, wordWrap="CJK")
-    signed = (
-        f"{sheet.signed_by}，{clock.local(sheet.signed_at):%Y-%m-%d %H:%M}"
-        if sheet.signed_at
-        else "未签认"
-    )
+    signed = f"{sheet.signed_by}，{printed_when(sheet.signed_at)}" if sheet.signed_at else "未签认"
     facts = [
         ("部门", str(sheet.department)),
-        ("核查日期", f"{sheet.closing.day:%Y-%m-%d}"),
-        ("核查时间", f"{clock.local(sheet.closing.ran_at):%Y-%m-%d %H:%M}"),
+        ("核查日期", printed_day(sheet.closing.day)),
+        ("核查时间", printed_when(sheet.closing.ran_at)),
         ("柜外载体", f"{sheet.exceptions} 份"),
         ("签认", signed),
     ]

@@ -15,11 +15,11 @@ from itertools import islice
 from typing import Any
 
 from django.db.models import Max, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from baomi.core.levels import LEVEL_ZH, URGENCY_ZH, Level, Urgency
+from baomi.core.timefmt import Whole, printed_day
 
 from . import xlsx
 from .models import Document
@@ -85,8 +85,8 @@ class Register:
         return related
 
 
-def _day(moment: Any) -> str:
-    return timezone.localtime(moment).date().isoformat()
+def _day(value: Any) -> str:
+    return printed_day(value)
 
 
 def _marking(d: Document) -> str:
@@ -236,12 +236,14 @@ def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, print
     widths = [(w * 2.2 if w else title_share) * mm for w in register.widths]
     scale = usable / sum(widths)
     widths = [w * scale for w in widths]
-    body = [[Paragraph(escape(h), cell) for h in register.headers]]
-    body += [[Paragraph(escape(v), cell) for v in row] for row in rows]
+    body: list[list[Any]] = [[Paragraph(escape(h), cell) for h in register.headers]]
+    body += [[_cell(v, cell) for v in row] for row in rows]
+    widths = _fitted(widths, body[1:], register.widths, font, cell.fontSize)
     table = LongTable(body, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), font, cell.fontSize, cell.leading),
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -271,6 +273,36 @@ def to_pdf(register: Register, rows: Iterable[list[Any]], *, level: Level, print
         title=register.name,
     ).build([table], onFirstPage=decorate, onLaterPages=decorate)
     return out.getvalue()
+
+
+#: a cell's left and right padding in a reportlab table, in points
+_PADDING = 12
+
+
+def _cell(value: Any, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    # a plain string in a table cell is drawn on one line, never wrapped
+    return str(value) if isinstance(value, Whole) else Paragraph(escape(value), style)
+
+
+def _fitted(
+    widths: list[float], rows: list[list[Any]], shares: tuple[float, ...], font: str, size: float
+) -> list[float]:
+    """`widths` with every column at least as wide as its widest whole cell, the difference
+    taken from the title column (the one whose share is 0)."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    fitted = list(widths)
+    for row in rows:
+        for i, value in enumerate(row):
+            if isinstance(value, Whole):
+                fitted[i] = max(fitted[i], stringWidth(value, font, size) + _PADDING)
+    grown = sum(fitted) - sum(widths)
+    titles = [i for i, share in enumerate(shares) if not share]
+    for i in titles:
+        fitted[i] = max(fitted[i] - grown / len(titles), widths[i] / 2)
+    return fitted
 
 
 def cjk_font() -> str:

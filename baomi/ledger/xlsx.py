@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ from baomi import policy
 from baomi.core.inputs import COPIES_MAX, PAGES_MAX, forbidden, refusal
 from baomi.core.levels import LEVEL_ZH, URGENCY_ZH, Level, SecretKind, Urgency
 from baomi.core.marking import MarkingError
+from baomi.core.timefmt import printed_day
 
 from .models import Cabinet, Document
 
@@ -112,7 +114,12 @@ def _date(value: Any) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return dt.date.fromisoformat(_text(value).replace("/", "-").replace(".", "-"))
+    text = _text(value)
+    # 2026年11月2日 as an exported register writes it, or 2026-11-02, 2026/11/02, 2026.11.02
+    chinese = re.fullmatch(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", text)
+    if chinese:
+        return dt.date(*(int(part) for part in chinese.groups()))
+    return dt.date.fromisoformat(text.replace("/", "-").replace(".", "-"))
 
 
 def _int(value: Any, low: int, high: int, label: str) -> int:
@@ -231,7 +238,7 @@ def row(
         d.code_name,
         d.doc_number,
         d.issuer,
-        d.issued_on.isoformat(),
+        printed_day(d.issued_on),
         KIND_ZH[SecretKind(d.kind)],
         d.marking,
         "" if d.marking else LEVEL_ZH[Level(d.level)],

@@ -96,7 +96,7 @@ def test_the_telegram_register_lists_received_and_sent_as_xlsx_and_pdf(org):
         ("发", "复-1", "复 2026-001"),
         ("发", "发〔2026〕7号", "关于值班安排的报告"),
     ]
-    assert rows[1][12] == "复-1" and rows[1][0] == "2026-11-20 23:50"
+    assert rows[1][12] == "复-1" and rows[1][0] == "2026年11月20日 23:50"
     recorded("register.exported", actor=clerk, register="telegrams", telegrams=3, format="xlsx")
     pdf = services.export_telegram_register(actor=clerk, fmt="pdf")
     assert pdf.startswith(b"%PDF")

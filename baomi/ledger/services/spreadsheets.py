@@ -15,6 +15,7 @@ from baomi.core import clock
 from baomi.core.levels import Level
 from baomi.core.models import OrgUnit
 from baomi.core.rules import parse_marking, period_in_force
+from baomi.core.timefmt import day, printed_when
 from baomi.core.visibility import NotVisible
 
 from ..custody import custody_data
@@ -140,7 +141,7 @@ class KnownItems:
             "copies": shown,
             "title": f["title"],
             "issuer": f["issuer"],
-            "issued_on": f["issued_on"].isoformat(),
+            "issued_on": day(f["issued_on"]),
         }
 
     def remember(self, row: Any) -> None:
@@ -264,7 +265,7 @@ def export_register(
                 )
                 % {"n": count, "max": registers.PDF_MAX_ROWS}
             )
-        printed = f"{actor} {clock.local(clock.now()):%Y-%m-%d %H:%M}"
+        printed = f"{actor} {printed_when(clock.now())}"
         data = registers.to_pdf(
             chosen,
             chosen.rows(selected, actor),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from baomi import audit, policy
 from baomi.core import clock
 from baomi.core.levels import LEVEL_ZH, URGENCY_ZH, Level, Urgency
+from baomi.core.timefmt import printed_when
 from baomi.core.visibility import NotVisible
 from baomi.ledger import registers
 from baomi.people.models import Person
@@ -59,7 +60,7 @@ _KIND = {Telegram.Kind.ORDINARY: "", Telegram.Kind.ALERT: "预警通知"}
 
 
 def _time(moment: Any) -> str:
-    return f"{clock.local(moment):%Y-%m-%d %H:%M}" if moment else ""
+    return printed_when(moment)
 
 
 def _subject(telegram: Telegram, viewer: Any) -> str:
@@ -123,7 +124,7 @@ def export_telegram_register(*, actor: Person, fmt: str = "xlsx") -> bytes:
             REGISTER,
             register_rows(telegrams, actor),
             level=Level(top),
-            printed=f"{actor} {clock.local(clock.now()):%Y-%m-%d %H:%M}",
+            printed=f"{actor} {printed_when(clock.now())}",
         )
     else:
         data = registers.to_xlsx(REGISTER, register_rows(telegrams, actor))
