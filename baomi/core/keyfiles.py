@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,20 +16,22 @@ from pathlib import Path
 def read_or_create(path: Path, create: Callable[[], bytes]) -> bytes:
     """Return the file's bytes, writing `create()` there first (mode 0600) if it is absent.
 
-    Concurrent first starts agree on one key: the file is created exclusively and a loser of
-    the race reads the winner's key.
+    Concurrent first starts agree on one key, and none reads a half-written one: the key is
+    written to a private file first, which is then linked into place only if nothing is there;
+    a loser of the race reads the winner's key.
     """
     path = Path(path)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        data = create()
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(create())
+            os.link(draft, path)
         except FileExistsError:
             pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
+        finally:
+            os.unlink(draft)
     return path.read_bytes()
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import time_machine
 
@@ -30,3 +32,20 @@ def test_a_key_file_is_created_once_owner_only_and_then_reused(tmp_path):
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert read_or_create_secret(path) == first
     assert read_or_create(path, lambda: b"other") == first.encode()
+
+
+def test_processes_starting_together_agree_on_one_whole_key(tmp_path):
+    # the workers of a first start race to create the key; the winner's write takes a while
+    # (a large key here), and no one may read it empty or cut short meanwhile
+    path = tmp_path / "keys" / "secret"
+    start = threading.Barrier(8)
+
+    def first_start(n: int) -> bytes:
+        start.wait()
+        return read_or_create(path, lambda: f"key-{n}-".encode() * 500_000)
+
+    with ThreadPoolExecutor(8) as pool:
+        keys = set(pool.map(first_start, range(8)))
+    assert len(keys) == 1 and keys == {path.read_bytes()}
+    assert len(next(iter(keys))) == 3_000_000
+    assert [p.name for p in path.parent.iterdir()] == ["secret"]
