@@ -1,5 +1,7 @@
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
+
+from baomi.core.api import SchemaView
 
 urlpatterns = [
     path("", include("baomi.web.urls")),
@@ -14,7 +16,7 @@ urlpatterns = [
     path("audit/", include("baomi.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("baomi.api")),
-    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/schema/", SchemaView.as_view(), name="api-schema"),
     # the split view serves its start-up script from a URL, as the Content-Security-Policy needs
     path(
         "api/v1/docs/",

@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
+# one test process per core (pytest-xdist); BAOMI_TEST_WORKERS=0 runs in this process alone
+workers=(-n "${BAOMI_TEST_WORKERS:-auto}")
 
 if [ ! -x "${BAOMI_CHROMIUM:-/usr/bin/chromium}" ]; then
   echo "installing Debian's chromium for the browser tests…"
@@ -12,7 +14,7 @@ if [ ! -x "${BAOMI_CHROMIUM:-/usr/bin/chromium}" ]; then
 fi
 
 echo "== SQLite: the whole suite"
-DATABASE_URL= "$bin/pytest"
+DATABASE_URL= "$bin/pytest" "${workers[@]}"
 
 echo "== PostgreSQL: the database suite"
 url=${BAOMI_TEST_PG_URL:-}
@@ -21,4 +23,4 @@ if [ -z "$url" ]; then
   trap 'scripts/pg.sh stop "$dir"' EXIT
   url=$(scripts/pg.sh start "$dir")
 fi
-DATABASE_URL="$url" "$bin/pytest" -m "db and not browser and not slow"
+DATABASE_URL="$url" "$bin/pytest" "${workers[@]}" -m "db and not browser and not slow"

@@ -3,6 +3,8 @@ its audit log puts it (`baomi verify --replay`), and a denied action leaves no t
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
@@ -23,7 +25,9 @@ from tests.support.factories import loan_approved
 pytestmark = pytest.mark.slow
 
 STEPS = 300
-EXAMPLES = 125  # hypothesis runs some 80 steps on average: over 10,000 actions in all
+#: hypothesis runs some 80 steps an example on average: the suite's 30 make over 2,000 actions
+#: in a few minutes; BAOMI_REPLAY_EXAMPLES=125 is the long run of over 10,000
+EXAMPLES = int(os.environ.get("BAOMI_REPLAY_EXAMPLES", "30"))
 
 
 class Flows(RuleBasedStateMachine):
@@ -155,7 +159,7 @@ def flows_org(org):
     return org
 
 
-def test_the_audit_log_replays_to_the_ledger_after_ten_thousand_random_actions(flows_org):
+def test_the_audit_log_replays_to_the_ledger_after_thousands_of_random_actions(flows_org):
     Flows.org, Flows.actions = flows_org, 0
     run_state_machine_as_test(
         Flows,
@@ -167,5 +171,5 @@ def test_the_audit_log_replays_to_the_ledger_after_ten_thousand_random_actions(f
             derandomize=True,
         ),
     )
-    assert Flows.actions >= 10_000
+    assert Flows.actions >= EXAMPLES * 60, f"only {Flows.actions} actions"
     call_command("verify", "--replay")

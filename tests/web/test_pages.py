@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import translation
 
 from baomi.audit.models import AuditEvent, Checkpoint
 from baomi.core.services import create_org_unit
@@ -110,6 +111,31 @@ def test_the_api_schema_and_its_docs_are_served_locally(client):
     docs = client.get("/api/v1/docs/").content.decode()
     assert "/static/drf_spectacular_sidecar/" in docs
     assert "http://" not in docs.replace("http://testserver", "") and "https://" not in docs
+
+
+def test_the_schema_is_generated_once_per_language_and_not_kept_for_any_other(client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from baomi.core.api import SchemaView
+
+    SchemaView._generated.clear()
+    generated = []
+    real = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        generated.append(translation.get_language())
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    client.force_login(person("staff"))
+    first = client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    again = client.get("/api/v1/schema/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    english = client.get("/api/v1/schema/?lang=en")
+    assert first.content == again.content and english.status_code == 200
+    assert generated == ["zh-hans", "en"]
+    for _ in range(2):
+        assert client.get("/api/v1/schema/?lang=xx-made-up").status_code == 200
+    assert len(generated) == 4 and set(SchemaView._generated) == {("zh-hans", None), ("en", None)}
 
 
 def test_rules_api_lists_the_catalog_and_changes_parameters_for_the_security_admin(client):
