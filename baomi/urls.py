@@ -1,9 +1,13 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from baomi.core.api import SchemaView
 
 urlpatterns = [
+    # a browser asks for /favicon.ico on a page that names no icon (an API answer, say)
+    path("favicon.ico", RedirectView.as_view(url=static("web/favicon.svg")), name="favicon"),
     path("", include("baomi.web.urls")),
     path("", include("baomi.people.urls")),
     path("rules/", include("baomi.policy.urls")),

@@ -82,6 +82,7 @@ SHELL: dict[str, Case] = {
         why="people are the security administrator's",
     ),
     "set_language": Public(method="POST", anonymous=302, signed_in=302),
+    "favicon": Public(anonymous=302, signed_in=302),
     "audit:checkpoint": Obj(
         "checkpoint", insider="auditor", refused=AUDITOR_ONLY, why="the audit log is the auditor's"
     ),

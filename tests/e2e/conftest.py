@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -65,25 +66,64 @@ def _csp_violation(text: str) -> bool:
     return "Content Security Policy" in text or "Content-Security-Policy" in text
 
 
+class Problems(list[str]):
+    """What the browser reported that no page of ours should cause: each breach of the
+    Content-Security-Policy, each console error, each uncaught error, and each answer of the
+    server of 400 or more, unless the test said it expects that answer with `allow`."""
+
+    def __init__(self, origin: str) -> None:
+        super().__init__()
+        self.origin = origin
+        self.allowed: list[tuple[int, re.Pattern[str]]] = []
+
+    def allow(self, status: int, path: str, *, reason: str) -> None:
+        """The test expects the server to answer `status` for paths matching the regular
+        expression `path` (a denial it checks, say); `reason` says why, for the reader."""
+        assert reason, "say why the test expects an error answer"
+        self.allowed.append((status, re.compile(path)))
+
+    def _expected(self, status: int, url: str) -> bool:
+        path = url.removeprefix(self.origin)
+        return any(s == status and p.search(path) for s, p in self.allowed)
+
+    def on_console(self, page: Any, message: Any) -> None:
+        text = message.text
+        if _csp_violation(text):
+            self.append(f"{page.url}: {text}")
+        elif message.type == "error":
+            # chromium logs every failed load as a console error; our own server's answers are
+            # judged by on_response, which knows what the test expected
+            url = (message.location or {}).get("url", "")
+            if text.startswith("Failed to load resource") and url.startswith(self.origin):
+                return
+            self.append(f"{page.url}: console error: {text}")
+
+    def on_response(self, response: Any) -> None:
+        url = response.url
+        if not url.startswith(self.origin) or response.status < 400:
+            return
+        if not self._expected(response.status, url):
+            method = response.request.method
+            self.append(f"{method} {url.removeprefix(self.origin)} answered {response.status}")
+
+
 @contextmanager
-def chromium_page(live_url: str) -> Iterator[tuple[Any, list[str]]]:
-    """A chromium page on the live server, and the list it fills with what the browser reported:
-    each breach of the Content-Security-Policy and each uncaught error."""
+def chromium_page(live_url: str) -> Iterator[tuple[Any, Problems]]:
+    """A chromium page on the live server, and the Problems it fills with what the browser
+    reported."""
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         pytest.fail(f"chromium is not installed at {CHROMIUM}: `make test` installs it")
     from playwright.sync_api import sync_playwright
 
-    problems: list[str] = []
+    problems = Problems(live_url)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="zh-CN", base_url=live_url)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        page.on(
-            "console",
-            lambda m: problems.append(f"{page.url}: {m.text}") if _csp_violation(m.text) else None,
-        )
+        page.on("console", lambda m: problems.on_console(page, m))
         page.on("pageerror", lambda e: problems.append(f"{page.url}: uncaught {e}"))
+        page.on("response", problems.on_response)
         try:
             yield page, problems
         finally:
@@ -92,13 +132,27 @@ def chromium_page(live_url: str) -> Iterator[tuple[Any, list[str]]]:
 
 
 @pytest.fixture
-def page(live_url) -> Iterator[object]:  # type: ignore[no-untyped-def]
-    """The test fails if the page breaks the Content-Security-Policy or throws an uncaught
-    error, whatever it asserted itself."""
+def browser_page(live_url) -> Iterator[tuple[Any, Problems]]:  # type: ignore[no-untyped-def]
+    """The page and its Problems; the test fails if there are any, whatever it asserted."""
     with chromium_page(live_url) as (page, problems):
-        yield page
+        yield page, problems
     if problems:
         pytest.fail("the browser reported:\n" + "\n".join(problems), pytrace=False)
+
+
+@pytest.fixture
+def page(browser_page) -> object:  # type: ignore[no-untyped-def]
+    """A chromium page on the live server; the test fails on a breach of the
+    Content-Security-Policy, a console error, an uncaught error, or an error answer of the
+    server it did not `allow_response`."""
+    return browser_page[0]
+
+
+@pytest.fixture
+def allow_response(browser_page) -> Callable[..., None]:  # type: ignore[no-untyped-def]
+    """`allow_response(403, r"^/ledger/documents/\\d+/$", reason="…")`: the test expects that
+    answer (a denial it checks), so it is not a failure."""
+    return browser_page[1].allow
 
 
 @pytest.fixture

@@ -41,9 +41,6 @@ def asked(committed_db):  # type: ignore[no-untyped-def]
 def test_a_leader_approves_from_the_dashboard_and_the_requester_sees_what_comes_next(
     page, shot, asked
 ):
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-
     sign_in(page, "xujun")  # 徐军, leader of 综合规划科, where 孙丽 works
     card = page.locator("[data-card=approvals]")
     expect(card).to_contain_text("待我审批")
@@ -82,8 +79,6 @@ def test_a_leader_approves_from_the_dashboard_and_the_requester_sees_what_comes_
     expect(next_step.locator("a[href='/flows/']")).to_be_visible()
     expect(page.locator(".card.subject")).to_contain_text("徐军")
     shot("leader-requester-next-step")
-
-    assert not errors, errors
 
 
 def _document_pk() -> int:

@@ -55,9 +55,10 @@ def test_a_leader_signs_in_switches_language_and_approves_from_the_inbox(page, d
     assert demo.comment == "同意，当日带回。"
 
 
-def test_the_idle_lock_keeps_the_unsaved_form(page, demo):
+def test_the_idle_lock_keeps_the_unsaved_form(page, allow_response, demo):
     secadmin = Person.objects.get(username="secadmin")
     set_parameter(actor=secadmin, rule_id="SYS.LOCK", name="idle_minutes", value=1, reason="测试")
+    allow_response(403, r"^/accounts/unlock/$", reason="the wrong password is refused")
     page.clock.install()
     sign_in(page, "xujun")
     page.goto(f"/approvals/{demo.pk}/")
