@@ -122,6 +122,16 @@ def test_the_clerks_day_from_registration_to_the_end_of_day_check(page, demo, sh
         _lend(page, "孙丽")
         page.set_viewport_size({"width": 768, "height": 1024})  # the tablet on the counter
         page.goto("/flows/")
+        expect(page.locator("#scan-code")).to_be_visible()
+        # a copy in the cabinet (scanning one out on loan would take it back): its actions
+        scan(page, first)
+        expect(
+            page.locator("#desk-panel form[data-action=lend] button[type=submit]")
+        ).to_be_visible()
+        # nothing wider than the tablet: the clerk never scrolls the workbench sideways
+        width = "[document.documentElement.scrollWidth, window.innerWidth]"
+        scroll_width, inner_width = page.evaluate(width)
+        assert scroll_width <= inner_width, f"{scroll_width} px wide in a {inner_width} px window"
         shot("clerk-workbench-tablet")
         page.set_viewport_size({"width": 1280, "height": 900})
 
