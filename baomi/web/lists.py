@@ -10,6 +10,7 @@ person and returns that queryset (narrowed further as the list needs)."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -406,7 +407,8 @@ class Shown:
 
         book = Workbook()
         sheet = book.active
-        sheet.title = force_str(self.list.title)[:31]
+        # a sheet's name may hold no : / ? * [ ] nor a backslash ("Handed to you: sign ...")
+        sheet.title = re.sub(r"[:\\/?*\[\]]", " ", force_str(self.list.title))[:31]
         columns = self.columns()
         sheet.append([force_str(c.header) for c in columns])
         for row in self.table.rows:

@@ -180,6 +180,73 @@ LEDGER: dict[str, Case] = {
     "ledger:register-export": List(),  # each register: see VARIANTS
 }
 
+
+def _out_a_while(world: World) -> None:
+    """Two more documents of 2025 (秘密 and 机密), each a copy of which was handed to the clerk
+    to read, lent, carried out and sent three weeks ago: every workbench list has rows of two
+    levels, past their time, due for archiving."""
+    import datetime as dt
+
+    from baomi.approvals.services import approve, request_approval
+    from baomi.core import clock
+    from baomi.flows import services as flows
+    from tests.support.factories import register
+
+    from .world import MOMENT
+
+    p = world.people
+    clerk, insider = p[CLERK], p["sunli"]
+    then = MOMENT - dt.timedelta(days=21)
+    with clock.use(lambda: then):
+        for n, marking in ((3, "秘密★5年"), (4, "机密★10年")):
+            document = register(
+                world.org,
+                title=f"2025年规划工作总结（{n}）",
+                doc_number=f"规〔2025〕{n}号",
+                issued_on=dt.date(2025, 12, n),
+                marking=marking,
+                copies=4,
+            )
+            first, lent, carried, sent = document.copies.order_by("copy_no")
+            circulation = flows.start_circulation(actor=clerk, copy=first, readers=[clerk])
+            flows.hand_to_reader(actor=clerk, circulation=circulation)
+            asked = flows.ask_to_borrow(actor=insider, document=document, reason="借阅")
+            approve(actor=p["chenmin"], approval=asked)
+            flows.lend_copy(actor=clerk, copy=lent, borrower=insider)
+            asked = request_approval(actor=insider, kind="copy.carry_out", summary="携带汇报")
+            flows.carry_out(
+                actor=clerk,
+                copy=carried,
+                person=insider,
+                destination="市规划局",
+                due_at=then + dt.timedelta(hours=6),
+                approval=approve(actor=p["xujun"], approval=asked),
+            )
+            flows.send_copy(
+                actor=clerk, copy=sent, channel=world["channel"], couriers=[clerk], recipient="市局"
+            )
+
+
+def _routed_a_while_ago(world: World) -> None:
+    """A 秘密 document routed to 张伟 for instructions ten days ago: still unwritten, so
+    overdue, beside the world's fresh one to 徐军."""
+    import datetime as dt
+
+    from baomi.core import clock
+    from baomi.ledger.services import route_for_instructions
+    from tests.support.factories import register
+
+    from .world import MOMENT
+
+    with clock.use(lambda: MOMENT - dt.timedelta(days=10)):
+        document = register(
+            world.org, title="规划科季度工作安排", doc_number="规〔2026〕7号", marking="秘密★5年"
+        )
+        route_for_instructions(
+            actor=world.people[CLERK], document=document, leader=world.people["zhangwei"]
+        )
+
+
 _DESTROY = {"method": "粉碎", "place": "机要室", "on_site": "1", "supervisors": "吴慧 陈敏"}
 
 FLOWS: dict[str, Case] = {
@@ -187,7 +254,8 @@ FLOWS: dict[str, Case] = {
     "flows:recall-sheet": List(
         refused=lacks("custody.manage"), why="a recall list is the custody clerk's to take round"
     ),
-    "flows:list": List(),  # each of the workbench's lists in full: see VARIANTS
+    # each of the workbench's lists in full: see VARIANTS
+    "flows:list": List(table=True, more=_out_a_while),
     "flows:scan": Action(),  # a scanned label: the copy's panel, or a copy out taken back
     "flows:lend": Action(),
     "flows:ask-to-borrow": Obj("document", method="POST", data=lambda w: {"reason": "查阅"}),
@@ -201,7 +269,7 @@ FLOWS: dict[str, Case] = {
         "step", insider=CLERK, method="POST", data=lambda w: {"secret": "not-the-password"}
     ),
     "flows:return-loan": Obj("loan", method="POST"),
-    "flows:instructions": List(),
+    "flows:instructions": List(table=True, more=_routed_a_while_ago),
     "flows:instructions-carried-out": Obj(
         "instruction", method="POST", data=lambda w: {"text": "已落实"}
     ),

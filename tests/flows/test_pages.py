@@ -239,8 +239,10 @@ def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client,
     from baomi.flows.views import workbench as views
     from tests.support.factories import lend
 
+    from baomi.flows.lists import FLOW_LISTS
+
     monkeypatch.setattr(views, "SHOWN", 1)
-    monkeypatch.setattr(views, "LISTED", 1)
+    monkeypatch.setattr(FLOW_LISTS["loans"], "per_page", 1)
     clerk = org["people"]["clerk"]
     first, second, _ = org["document"].copies.order_by("copy_no")
     for copy in (first, second):

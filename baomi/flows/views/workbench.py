@@ -9,18 +9,16 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
 
 from baomi import policy
-from baomi.core.paging import slice_page
 from baomi.core.visibility import visible_or_404
 from baomi.ledger.models import Cabinet, Copy
 from baomi.people.models import Person
 from baomi.people.views import AuthedRequest
 
 from .. import services
+from ..lists import FLOW_LISTS
 from ..models import (
     CarryOut,
     Circulation,
@@ -30,7 +28,6 @@ from ..models import (
 )
 
 SHOWN = 10  # rows of each list on the workbench: the most urgent first, the rest one click away
-LISTED = 50  # rows of a page of a list in full
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,20 +116,6 @@ def _office_lists(person: Person) -> dict[str, Any]:
     }
 
 
-LIST_TITLES = {
-    "to_sign": _lazy("Handed to you: sign for them"),
-    "circulations": _lazy("Circulations"),
-    "readers": _lazy("Readers past their time (chase)"),
-    "overdue_loans": _lazy("Loans past their return date"),
-    "overdue_carry_outs": _lazy("Carried out past their return date"),
-    "in_transit": _lazy("In transit"),
-    "carried_out": _lazy("Carried out"),
-    "loans": _lazy("On loan"),
-    "outside": _lazy("Classified copies outside a cabinet"),
-    "archive_due": _lazy("Still held, due for archiving"),
-}
-
-
 ON_WORKBENCH = (
     "to_sign",
     "circulations",
@@ -173,19 +156,7 @@ def workbench(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def full_list(request: AuthedRequest, kind: str) -> HttpResponse:
-    """One list of the workbench in full, page by page."""
-    lists = workbench_lists(request.user)
-    if kind not in lists:
+    """One list of the workbench in full: sorted, filtered, paged and exported as a list page."""
+    if kind not in FLOW_LISTS:
         raise Http404
-    page = slice_page(lists[kind], request.GET.get("page"), LISTED)
-    return render(
-        request,
-        "flows/list.html",
-        {
-            "kind": kind,
-            "title": LIST_TITLES[kind],
-            "page": page,
-            "template": f"flows/lists/{kind}.html",
-            "keeps_custody": _keeps_custody(request.user),
-        },
-    )
+    return FLOW_LISTS[kind].response(request)
