@@ -34,6 +34,7 @@ NOTHING_SHOWN = {
     "loans": _("Nothing on loan."),
     "outside": _("Every classified copy is in a cabinet."),
     "archive_due": _("Nothing due for archiving is held by anyone."),
+    "held": _("No copy is in anyone's hands."),
 }
 
 
@@ -436,6 +437,16 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
             holder=_person_filter(_("Holder"), "holder"),
         ),
         _("Still held, due for archiving"),
+    ),
+    "held": (
+        CopiesTable,
+        _filters(
+            "document",
+            state=django_filters.ChoiceFilter(label=_("State"), choices=Copy.State.choices),
+            holder=_person_filter(_("Holder"), "holder"),
+            cabinet=_cabinet("cabinet"),
+        ),
+        _("Copies in someone's hands"),
     ),
 }
 

@@ -8,9 +8,9 @@ person's own `visible_to`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -24,7 +24,6 @@ from baomi.approvals.models import Approval
 from baomi.core import clock, notices, timefmt
 from baomi.core.models import Notification
 from baomi.core.visibility import sees_nothing
-from baomi.ledger.models import Copy, Instruction
 from baomi.people import services as people
 from baomi.people.models import Person, Post
 from baomi.people.views import AuthedRequest
@@ -67,8 +66,15 @@ def _copy_text(copy: Any, person: Person) -> str:
     return f"{marking} {document.title_for(person)} · {copy.label}"
 
 
-def _lists(kind: str) -> str:
-    return reverse("flows:list", args=[kind])
+def _listed(route: str, args: tuple[Any, ...] = (), **narrowed: Any) -> str:
+    """A list page narrowed to exactly a card's rows: by `narrowed`, or, when the card counts
+    the whole list, cleared of any filter the person last left on it."""
+    query = urlencode(narrowed) if narrowed else "clear=1"
+    return f"{reverse(route, args=args)}?{query}"
+
+
+def _lists(kind: str, **narrowed: Any) -> str:
+    return _listed("flows:list", (kind,), **narrowed)
 
 
 def _approvals_card(person: Person) -> Card:
@@ -96,15 +102,15 @@ def _approvals_card(person: Person) -> Card:
 
 def clerk_cards(person: Person) -> list[Card]:
     """The office's work, for the posts that keep custody."""
+    from baomi.flows.office_lists import chase_after
     from baomi.flows.services import open_instructions
     from baomi.flows.views.workbench import workbench_lists
     from baomi.telegrams.services import duty_board
 
     lists = workbench_lists(person)
     now = clock.now()
-    chase_after = dt.timedelta(days=int(policy.params("DOC.INSTRUCTIONS")["days"]))
     to_chase = open_instructions(person).filter(
-        written_at__isnull=True, routed_at__lte=now - chase_after
+        written_at__isnull=True, routed_at__lte=now - chase_after()
     )
     board = duty_board(person)
     return [
@@ -170,7 +176,7 @@ def clerk_cards(person: Person) -> list[Card]:
             "instructions",
             _("Instructions to chase"),
             to_chase,
-            reverse("flows:instructions"),
+            _listed("flows:instructions", state="late"),
             lambda i: Row(
                 f"{i.document.marking} {i.document.title_for(person)}".strip(),
                 f"{i.leader.display_name} · {timefmt.when(i.routed_at)}",
@@ -199,24 +205,16 @@ def _to_sign(person: Person, lists: dict[str, Any]) -> Card:
 
 def leader_cards(person: Person) -> list[Card]:
     """What awaits a leader: approvals, and documents routed for instructions."""
-    from baomi.ledger.models import Document
+    from baomi.flows.services import open_instructions
 
-    instruct = (
-        Instruction.objects.filter(
-            leader=person,
-            written_at__isnull=True,
-            document__in=Document.objects.visible_to(person),
-        )
-        .select_related("document")
-        .order_by("routed_at", "pk")
-    )
+    instruct = open_instructions(person).filter(leader=person, written_at__isnull=True)
     return [
         _approvals_card(person),
         _card(
             "to_instruct",
             _("Documents awaiting my instructions"),
             instruct,
-            reverse("flows:instructions"),
+            _listed("flows:instructions", state="waiting", leader=person.pk),
             lambda i: Row(
                 f"{i.document.marking} {i.document.title_for(person)}".strip(),
                 timefmt.when(i.routed_at),
@@ -229,29 +227,19 @@ def leader_cards(person: Person) -> list[Card]:
 
 def reader_cards(person: Person) -> list[Card]:
     """What one holds, and must sign for or return."""
-    from baomi.flows.models import Loan
     from baomi.flows.views.workbench import workbench_lists
 
     lists = workbench_lists(person)
     now = clock.now()
-    held = (
-        Copy.objects.visible_to(person)
-        .filter(holder=person)
-        .select_related("document")
-        .order_by("document__title", "copy_no")
-    )
-    to_return = (
-        Loan.objects.visible_to(person)
-        .filter(borrower=person, returned_at__isnull=True)
-        .select_related("copy__document")
-        .order_by("due_at", "pk")
-    )
+    # the office-wide lists of the custody posts, narrowed to what is in this person's hands
+    held = lists["held"].filter(holder=person)
+    to_return = lists["loans"].filter(borrower=person)
     return [
         _card(
             "held",
             _("What I hold"),
             held,
-            _lists("outside"),
+            _lists("held", holder=person.pk),
             lambda c: Row(
                 _copy_text(c, person),
                 str(c.get_state_display()),
@@ -264,7 +252,7 @@ def reader_cards(person: Person) -> list[Card]:
             "to_return",
             _("To return"),
             to_return,
-            _lists("loans"),
+            _lists("loans", borrower=person.pk),
             lambda loan: Row(
                 _copy_text(loan.copy, person),
                 timefmt.when(loan.due_at),

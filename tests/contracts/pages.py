@@ -316,6 +316,7 @@ FLOW_LISTS = (
     "loans",
     "outside",
     "archive_due",
+    "held",
 )
 
 REVIEW: dict[str, Case] = {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 
 import pytest
 import time_machine
@@ -46,6 +47,12 @@ def office(db):
     return org
 
 
+def listed(kind: str, query: str = "clear=1") -> str:
+    """A workbench list's address narrowed to a card's rows (by default: cleared of any filter
+    the person last left on it)."""
+    return f"{reverse('flows:list', args=[kind])}?{query}"
+
+
 def later(days: int = 4):
     return time_machine.travel(timezone.now() + dt.timedelta(days=days), tick=False)
 
@@ -53,12 +60,12 @@ def later(days: int = 4):
 def test_the_clerk_sees_the_offices_work_with_links_to_each_list(office):
     with later():
         found = cards(office["people"]["clerk"])
-    assert found["overdue_loans"][:2] == (1, reverse("flows:list", args=["overdue_loans"]))
+    assert found["overdue_loans"][:2] == (1, listed("overdue_loans"))
     assert "000001" in found["overdue_loans"][2] and "机密★10年" in found["overdue_loans"][2]
     assert "insider" in found["overdue_loans"][2]
-    assert found["outside"][:2] == (1, reverse("flows:list", args=["outside"]))
-    assert found["readers"][:2] == (0, reverse("flows:list", args=["readers"]))
-    assert found["instructions"][:2] == (1, reverse("flows:instructions"))
+    assert found["outside"][:2] == (1, listed("outside"))
+    assert found["readers"][:2] == (0, listed("readers"))
+    assert found["instructions"][:2] == (1, f"{reverse('flows:instructions')}?state=late")
     assert found["to_sign"][0] == 0 and found["approvals"][0] == 0
     assert found["clocks"][1] == reverse("telegrams:desk")
 
@@ -69,7 +76,9 @@ def test_a_leader_sees_what_awaits_approval_and_instructions(office):
     assert (count, url) == (1, reverse("approvals:inbox"))
     assert "Take a copy out of the office" in body and "机密★10年" in body
     assert reverse("approvals:detail", args=[office["asked"].pk]) in body
-    assert found["to_instruct"][:2] == (1, reverse("flows:instructions"))
+    leader = office["people"]["leader"]
+    instructions = reverse("flows:instructions")
+    assert found["to_instruct"][:2] == (1, f"{instructions}?state=waiting&amp;leader={leader.pk}")
     assert office["document"].title in found["to_instruct"][2]
     assert "readers" not in found  # the office's lists are the clerk's
 
@@ -77,9 +86,10 @@ def test_a_leader_sees_what_awaits_approval_and_instructions(office):
 def test_a_reader_sees_what_they_hold_and_must_return(office):
     with later(days=0):
         found = cards(office["people"]["insider"])
-    assert found["held"][:2] == (1, reverse("flows:list", args=["outside"]))
-    assert found["to_return"][:2] == (1, reverse("flows:list", args=["loans"]))
-    assert found["to_sign"][:2] == (0, reverse("flows:list", args=["to_sign"]))
+    insider = office["people"]["insider"].pk
+    assert found["held"][:2] == (1, listed("held", f"holder={insider}"))
+    assert found["to_return"][:2] == (1, listed("loans", f"borrower={insider}"))
+    assert found["to_sign"][:2] == (0, listed("to_sign"))
     assert "approvals" not in found and "overdue_loans" not in found
     # someone outside the scope sees nothing of the document
     html = browser(office["people"]["general"]).get(reverse("web:home")).content.decode()
@@ -96,3 +106,33 @@ def test_notices_read_as_text_and_link_to_their_object(office):
 def test_an_administrator_sees_no_office_work(office):
     html = browser(office["people"]["auditor"]).get(reverse("web:home")).content.decode()
     assert "data-card" not in html and office["document"].title not in html
+
+
+def test_each_count_of_the_clerk_leads_to_a_list_of_exactly_its_rows(office):
+    from baomi.flows.services import hand_to_reader, start_circulation
+
+    clerk = office["people"]["clerk"]
+    copies = list(office["document"].copies.order_by("copy_no"))
+    circulation = start_circulation(actor=clerk, copy=copies[2], readers=[clerk])
+    hand_to_reader(
+        actor=clerk, circulation=circulation, due_at=clock.now() + dt.timedelta(hours=2)
+    )
+    with later():
+        client = browser(clerk)
+        # a filter she left on a list keeps nothing of what its count stands for
+        client.get(reverse("flows:list", args=["overdue_loans"]), {"place": "home"})
+        client.get(reverse("flows:instructions"), {"state": "written"})
+        found = cards(clerk)
+        followed = {}
+        for key, (count, url, _body) in found.items():
+            page = client.get(unescape(url), follow=True).content.decode()
+            if "data-list=" not in page:
+                continue  # the approvals inbox and the duty desk are pages of their own
+            body = page[page.index("<tbody>") : page.index("</tbody>")]
+            followed[key] = (count, len(re.findall(r'<tr data-pk="\d+"', body)))
+    assert {k: shown for k, (_count, shown) in followed.items()} == {
+        k: count for k, (count, _shown) in followed.items()
+    }
+    assert set(followed) >= {"readers", "overdue_loans", "outside", "instructions", "held"}
+    assert followed["readers"][0] == 1 and followed["overdue_loans"][0] == 1
+    assert followed["instructions"][0] == 1 and followed["held"][0] == 1

@@ -63,6 +63,8 @@ DECLARED = {
     "review:manuscripts": {"state"},
     "approvals:decided": {"state"},
     "approvals:mine": {"state"},
+    "flows:instructions": {"level", "state"},
+    "flows:list": {"level"},
     "audit:log": {"actor_id", "since", "until"},
 }
 #: ids that are no ids, for routes naming one object

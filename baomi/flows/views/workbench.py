@@ -59,6 +59,7 @@ def _mine(person: Person) -> dict[str, Q]:
         "loans": Q(borrower=person),
         "outside": Q(holder=person),
         "archive_due": Q(holder=person),
+        "held": Q(holder=person),
     }
 
 
@@ -113,6 +114,11 @@ def _office_lists(person: Person) -> dict[str, Any]:
         .order_by("due_at", "pk"),
         "outside": services.outside_cabinets().visible_to(person).order_by("pk"),
         "archive_due": services.due_for_archiving(person),
+        # every copy in someone's hands, whatever its level or leave to keep it at home
+        "held": Copy.objects.visible_to(person)
+        .filter(holder__isnull=False)
+        .select_related("document__department", "holder")
+        .order_by("holder_id", "document__title", "copy_no"),
     }
 
 
