@@ -10,8 +10,9 @@ from typing import Any
 
 import django_filters
 import django_tables2 as tables
+from django.middleware.csrf import get_token
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from baomi import policy
@@ -99,8 +100,21 @@ class MarkingColumn(tables.Column):
         return self.render(record)
 
 
+def row_form(table: Any, action: str, inner: str, css: str = "d-inline") -> str:
+    """A form of one row posting to `action`, with the page's CSRF token: the list itself is
+    no form, so each row's action carries its own."""
+    return format_html(
+        '<form method="post" action="{}" class="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">{}</form>',
+        action,
+        css,
+        get_token(table.request),
+        inner,
+    )
+
+
 class ActColumn(tables.Column):
-    """A button acting on the row (a POST of the list's form to `url_name`), or a link to the
+    """A button acting on the row (a POST of its own form to `url_name`), or a link to the
     copy's action panel when the action needs something typed there. Shown to the custody posts
     only, and never exported."""
 
@@ -121,13 +135,15 @@ class ActColumn(tables.Column):
             **kwargs,
         )
 
-    def render(self, record: Any) -> str:
+    def render(self, record: Any, table: Any) -> str:
         buttons = [
-            format_html(
-                '<button type="submit" class="btn btn-sm btn-outline-secondary" '
-                'formaction="{}">{}</button>',
+            row_form(
+                table,
                 reverse(url_name, args=[record.pk]),
-                label,
+                format_html(
+                    '<button type="submit" class="btn btn-sm btn-outline-secondary">{}</button>',
+                    label,
+                ),
             )
             for label, url_name in self.actions
         ]
@@ -141,7 +157,10 @@ class ActColumn(tables.Column):
                     _("Its actions"),
                 )
             )
-        return format_html(" ".join(["{}"] * len(buttons)), *buttons)
+        return format_html(
+            '<div class="btn-list flex-nowrap">{}</div>',
+            format_html_join("", "{}", ((b,) for b in buttons)),
+        )
 
 
 class FlowTable(ListTable):
@@ -153,7 +172,7 @@ class FlowTable(ListTable):
             self.columns.hide("act")
 
 
-def _person_filter(label: Any, field_name: str) -> django_filters.ModelChoiceFilter:
+def person_filter(label: Any, field_name: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         label=label,
         field_name=field_name,
@@ -189,7 +208,7 @@ def _filters(document: str, **more: Any) -> type[ListFilter]:
     return type("FlowFilter", (ListFilter,), declared)
 
 
-def _cabinet(field_name: str) -> django_filters.ModelChoiceFilter:
+def cabinet_filter(field_name: str) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
         label=_("Cabinet"), field_name=field_name, queryset=Cabinet.objects.order_by("code")
     )
@@ -352,7 +371,7 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         CirculationTable,
         _filters(
             "copy__document",
-            cabinet=_cabinet("cabinet"),
+            cabinet=cabinet_filter("cabinet"),
             started=date_range(_("Started between"), "started_at"),
             deadline_range=date_range(_("Due between"), "deadline"),
         ),
@@ -362,7 +381,7 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         ReadersTable,
         _filters(
             "circulation__copy__document",
-            reader=_person_filter(_("Reader"), "reader"),
+            reader=person_filter(_("Reader"), "reader"),
             due=date_range(_("Due between"), "due_at"),
         ),
         _("Readers past their time (chase)"),
@@ -371,8 +390,8 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         OverdueLoansTable,
         _filters(
             "copy__document",
-            borrower=_person_filter(_("Borrower"), "borrower"),
-            cabinet=_cabinet("cabinet"),
+            borrower=person_filter(_("Borrower"), "borrower"),
+            cabinet=cabinet_filter("cabinet"),
             due=date_range(_("Due between"), "due_at"),
         ),
         _("Loans past their return date"),
@@ -381,8 +400,8 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         OverdueCarryOutsTable,
         _filters(
             "copy__document",
-            person=_person_filter(_("Taken out by"), "person"),
-            cabinet=_cabinet("cabinet"),
+            person=person_filter(_("Taken out by"), "person"),
+            cabinet=cabinet_filter("cabinet"),
             due=date_range(_("Due between"), "due_at"),
         ),
         _("Carried out past their return date"),
@@ -402,8 +421,8 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         CarriedOutTable,
         _filters(
             "copy__document",
-            person=_person_filter(_("Taken out by"), "person"),
-            cabinet=_cabinet("cabinet"),
+            person=person_filter(_("Taken out by"), "person"),
+            cabinet=cabinet_filter("cabinet"),
             due=date_range(_("Due between"), "due_at"),
         ),
         _("Carried out"),
@@ -412,9 +431,9 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         LoansTable,
         _filters(
             "copy__document",
-            borrower=_person_filter(_("Borrower"), "borrower"),
+            borrower=person_filter(_("Borrower"), "borrower"),
             place=django_filters.ChoiceFilter(label=_("Place"), choices=Loan.Place.choices),
-            cabinet=_cabinet("cabinet"),
+            cabinet=cabinet_filter("cabinet"),
             due=date_range(_("Due between"), "due_at"),
         ),
         _("On loan"),
@@ -424,8 +443,8 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         _filters(
             "document",
             state=django_filters.ChoiceFilter(label=_("State"), choices=_OUT_STATES),
-            holder=_person_filter(_("Holder"), "holder"),
-            cabinet=_cabinet("cabinet"),
+            holder=person_filter(_("Holder"), "holder"),
+            cabinet=cabinet_filter("cabinet"),
         ),
         _("Classified copies outside a cabinet"),
     ),
@@ -434,7 +453,7 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         _filters(
             "document",
             state=django_filters.ChoiceFilter(label=_("State"), choices=_COPY_STATES),
-            holder=_person_filter(_("Holder"), "holder"),
+            holder=person_filter(_("Holder"), "holder"),
         ),
         _("Still held, due for archiving"),
     ),
@@ -443,8 +462,8 @@ _DECLARED: dict[str, tuple[type[ListTable], type[ListFilter], Any]] = {
         _filters(
             "document",
             state=django_filters.ChoiceFilter(label=_("State"), choices=Copy.State.choices),
-            holder=_person_filter(_("Holder"), "holder"),
-            cabinet=_cabinet("cabinet"),
+            holder=person_filter(_("Holder"), "holder"),
+            cabinet=cabinet_filter("cabinet"),
         ),
         _("Copies in someone's hands"),
     ),

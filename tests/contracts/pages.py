@@ -247,6 +247,78 @@ def _routed_a_while_ago(world: World) -> None:
         )
 
 
+def _second_volume(world: World) -> None:
+    """A 秘密 document of 2025 archived into a volume of its own: the archive lists two volumes
+    of two years and levels."""
+    import datetime as dt
+
+    from baomi.flows.services import archive_copies
+    from tests.support.factories import register
+
+    document = register(
+        world.org,
+        title="2025年规划科发文汇编",
+        doc_number="规〔2025〕9号",
+        issued_on=dt.date(2025, 6, 1),
+        marking="秘密★5年",
+        copies=1,
+    )
+    archive_copies(
+        actor=world.people[CLERK],
+        year=2025,
+        title="2025年规划科发文",
+        department=world["planning"],
+        cabinet=world["cabinet"],
+        copies=list(document.copies.all()),
+    )
+
+
+def _second_loss(world: World) -> None:
+    """Copies of a 秘密 and a 机密 document known to the security office reported missing, the
+    report to the authority made of one: the security office lists two losses."""
+    from baomi.core.models import OrgUnit
+    from baomi.flows.services import record_authority_report, report_lost
+    from tests.support.factories import register
+
+    office = OrgUnit.objects.get(name="保密办")
+    for n, marking in ((3, "秘密★5年"), (4, "机密★10年")):
+        document = register(
+            world.org,
+            title=f"规划科内部通报（{n}）",
+            doc_number=f"规〔2026〕{n}号",
+            marking=marking,
+            copies=1,
+            scope_departments=[world["planning"], office],
+        )
+        loss = report_lost(
+            actor=world.people[CLERK], copy=document.copies.get(), circumstances="移交时缺失"
+        )
+    record_authority_report(
+        actor=world.people["wuhui"],
+        report=loss,
+        authority="市国家保密局",
+        reference="保报〔2026〕2号",
+        reported_at=None,
+    )
+
+
+def _closed_yesterday(world: World) -> None:
+    """The closing check of the evening before, signed off: the room has two days' sheets."""
+    import datetime as dt
+
+    from baomi.core import clock
+    from baomi.flows.closing_checks import ClosingSheet
+    from baomi.flows.services import check_custody_at_closing, sign_closing_sheet
+
+    day = world["closing_sheet"].closing.day - dt.timedelta(days=1)
+    with clock.use(lambda: clock.at(day, "19:00")):
+        check_custody_at_closing()
+        sheet = ClosingSheet.objects.get(
+            closing__day=day, department=world["closing_sheet"].department
+        )
+        sign_closing_sheet(actor=world.people[CLERK], sheet=sheet, note="")
+
+
 _DESTROY = {"method": "粉碎", "place": "机要室", "on_site": "1", "supervisors": "吴慧 陈敏"}
 
 FLOWS: dict[str, Case] = {
@@ -278,8 +350,14 @@ FLOWS: dict[str, Case] = {
     "flows:carry-out": Action(),
     "flows:bring-back": Obj("carry_out", method="POST"),
     "flows:reproduce": Action(),
-    "flows:archive": List(),
-    "flows:losses": List(refused=lacks("security.manage"), why="losses are the security office's"),
+    "flows:archive": List(table=True, more=_second_volume),
+    "flows:losses": List(
+        table=True,
+        seen_by="wuhui",
+        more=_second_loss,
+        refused=lacks("security.manage"),
+        why="losses are the security office's",
+    ),
     "flows:resolve-loss": Obj(
         "loss", method="POST", data=lambda w: {"outcome": "found", "note": "找到"}
     ),
@@ -288,11 +366,11 @@ FLOWS: dict[str, Case] = {
         method="POST",
         data=lambda w: {"authority": "市国家保密局", "reference": "保报〔2026〕1号"},
     ),
-    "flows:destruction": List(),
+    "flows:destruction": List(table=True),
     "flows:destroy-picked": Action(),
     "flows:destroy": Obj("batch", method="POST", data=lambda w: _DESTROY),
     "flows:certificate": Obj("destroyed"),
-    "flows:closing-sheets": List(),
+    "flows:closing-sheets": List(table=True, more=_closed_yesterday),
     "flows:closing-sheet": Obj("closing_sheet", insider=CLERK),
     "flows:sign-closing-sheet": Obj("closing_sheet", insider=CLERK, method="POST"),
     "flows:closing-sheet-pdf": Obj("closing_sheet", insider=CLERK),

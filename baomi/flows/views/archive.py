@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from baomi.core import clock
@@ -14,13 +12,15 @@ from baomi.ledger.models import Cabinet
 from baomi.people.views import AuthedRequest
 
 from .. import services
+from ..record_lists import VOLUMES
 from ._common import _back, _by_id, _labels
-from .workbench import SHOWN, _top
+from .workbench import _top
 
 
 @login_required
 def archive(request: AuthedRequest) -> HttpResponse:
-    """归档: the year's completed documents into volumes, by label; what is still held and due."""
+    """归档: the year's completed documents into volumes, by label; what is still held and due;
+    the volumes as a list page."""
     if request.method == "POST":
         year = request.POST.get("year", "")
         return _back(
@@ -36,16 +36,10 @@ def archive(request: AuthedRequest) -> HttpResponse:
             _("Archived."),
             "flows:archive",
         )
-    return render(
+    return VOLUMES.response(
         request,
-        "flows/archive.html",
-        {
-            "volumes": services.whole_volumes(request.user)
-            .select_related("department", "cabinet")
-            .annotate(copy_count=Count("copies"))[:SHOWN],
-            "due": _top(services.due_for_archiving(request.user)),
-            "year": clock.today().year - 1,
-            "departments": OrgUnit.objects.order_by("path"),
-            "cabinets": Cabinet.objects.order_by("code"),
-        },
+        due=_top(services.due_for_archiving(request.user)),
+        year=clock.today().year - 1,
+        departments=OrgUnit.objects.order_by("path"),
+        cabinets=Cabinet.objects.order_by("code"),
     )

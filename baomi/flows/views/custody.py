@@ -15,20 +15,15 @@ from baomi.people.views import AuthedRequest
 
 from .. import services
 from ..models import ClosingException, ClosingSheet
+from ..record_lists import SHEETS
 
 
 @login_required
 def closing_sheets(request: AuthedRequest) -> HttpResponse:
     """人离文入柜: the end-of-day check sheets the person keeps or follows, newest first, and
     the days on which the check did not run."""
-    sheets = (
-        ClosingSheet.objects.visible_to(request.user)
-        .select_related("closing", "department", "signed_by")
-        .order_by("-closing__day", "department_id")[:100]
-    )
     keeps = ClosingSheet.objects.visible_to(request.user).exists()
-    unchecked = services.unchecked_days() if keeps else []
-    return render(request, "flows/closing_sheets.html", {"sheets": sheets, "unchecked": unchecked})
+    return SHEETS.response(request, unchecked=services.unchecked_days() if keeps else [])
 
 
 def _sheet_and_lines(

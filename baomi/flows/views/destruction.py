@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +17,7 @@ from .. import services
 from ..models import (
     DestructionBatch,
 )
+from ..record_lists import BATCHES
 from ._common import (
     _back,
     _by_id,
@@ -28,7 +28,6 @@ from ._common import (
 @login_required
 def destruction(request: AuthedRequest) -> HttpResponse:
     """销毁: the batches listed, each destroyed under supervision, with its certificate."""
-    batches = services.whole_batches(request.user).prefetch_related("items__copy__document")[:100]
     if request.method == "POST":
         return _back(
             request,
@@ -36,7 +35,7 @@ def destruction(request: AuthedRequest) -> HttpResponse:
             _("Listed for destruction."),
             "flows:destruction",
         )
-    return render(request, "flows/destruction.html", {"batches": batches})
+    return BATCHES.response(request)
 
 
 @login_required

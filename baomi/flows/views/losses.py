@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from .. import services
 from ..models import (
     LossReport,
 )
+from ..record_lists import LOSSES
 from ._common import _back
 from .desk import act_on_scanned
 
@@ -48,12 +48,7 @@ def report_lost(request: AuthedRequest) -> HttpResponse:
 def losses(request: AuthedRequest) -> HttpResponse:
     """丢失: open loss reports with their clocks, for the security office to resolve."""
     policy.require("security.manage", actor=request.user)  # a refused role: 403 naming the rule
-    reports = (
-        LossReport.objects.visible_to(request.user)
-        .select_related("copy__document", "reported_by", "authority_reported_by")
-        .order_by("state", "report_due_at")[:100]
-    )
-    return render(request, "flows/losses.html", {"reports": reports, "now": clock.now()})
+    return LOSSES.response(request)
 
 
 @login_required
