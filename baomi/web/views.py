@@ -78,16 +78,18 @@ def _lists(kind: str, **narrowed: Any) -> str:
 
 
 def _approvals_card(person: Person) -> Card:
+    from baomi.approvals.lists import INBOX
     from baomi.approvals.subjects import describe_all
 
-    awaiting = Approval.objects.awaiting(person).select_related("requester")
+    # the inbox's own rows, so the count is what the inbox lists
+    awaiting = INBOX.rows(person)
     first = list(awaiting[:TOP])
     subjects = describe_all(first, person)
     return Card(
         "approvals",
         _("Approvals awaiting me"),
         awaiting.count(),
-        reverse("approvals:inbox"),
+        _listed("approvals:inbox"),
         [
             Row(
                 f"{a.kind_title} · {subjects[a.pk].line}",

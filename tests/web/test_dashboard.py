@@ -73,7 +73,7 @@ def test_the_clerk_sees_the_offices_work_with_links_to_each_list(office):
 def test_a_leader_sees_what_awaits_approval_and_instructions(office):
     found = cards(office["people"]["leader"])
     count, url, body = found["approvals"]
-    assert (count, url) == (1, reverse("approvals:inbox"))
+    assert (count, url) == (1, f"{reverse('approvals:inbox')}?clear=1")
     assert "Take a copy out of the office" in body and "机密★10年" in body
     assert reverse("approvals:detail", args=[office["asked"].pk]) in body
     leader = office["people"]["leader"]
@@ -108,31 +108,88 @@ def test_an_administrator_sees_no_office_work(office):
     assert "data-card" not in html and office["document"].title not in html
 
 
+def follow_counts(who, left: dict[str, dict[str, str]]) -> dict[str, tuple[int, int]]:
+    """{card key: (its count, the rows of the list its count links to)} of each card of the
+    person's dashboard that leads to a list page, after they left on lists the filters `left`
+    (list address: query), which the count's link must not keep."""
+    client = browser(who)
+    for address, query in left.items():
+        assert client.get(address, query).status_code == 200, address
+    followed = {}
+    for key, (count, url, _body) in cards(who).items():
+        page = client.get(unescape(url), follow=True).content.decode()
+        if "data-list=" not in page:
+            continue  # the duty desk is a page of its own
+        body = page[page.index("<tbody>") : page.index("</tbody>")]
+        followed[key] = (count, len(re.findall(r'<tr data-pk="\d+"', body)))
+    return followed
+
+
 def test_each_count_of_the_clerk_leads_to_a_list_of_exactly_its_rows(office):
     from baomi.flows.services import hand_to_reader, start_circulation
 
     clerk = office["people"]["clerk"]
     copies = list(office["document"].copies.order_by("copy_no"))
     circulation = start_circulation(actor=clerk, copy=copies[2], readers=[clerk])
-    hand_to_reader(
-        actor=clerk, circulation=circulation, due_at=clock.now() + dt.timedelta(hours=2)
-    )
+    hand_to_reader(actor=clerk, circulation=circulation, due_at=clock.now() + dt.timedelta(hours=2))
     with later():
-        client = browser(clerk)
-        # a filter she left on a list keeps nothing of what its count stands for
-        client.get(reverse("flows:list", args=["overdue_loans"]), {"place": "home"})
-        client.get(reverse("flows:instructions"), {"state": "written"})
-        found = cards(clerk)
-        followed = {}
-        for key, (count, url, _body) in found.items():
-            page = client.get(unescape(url), follow=True).content.decode()
-            if "data-list=" not in page:
-                continue  # the approvals inbox and the duty desk are pages of their own
-            body = page[page.index("<tbody>") : page.index("</tbody>")]
-            followed[key] = (count, len(re.findall(r'<tr data-pk="\d+"', body)))
+        # filters she left on lists keep nothing of what their counts stand for
+        followed = follow_counts(
+            clerk,
+            {
+                reverse("flows:list", args=["overdue_loans"]): {"place": "home"},
+                reverse("flows:list", args=["to_sign"]): {"level": "4"},
+                reverse("flows:instructions"): {"state": "written"},
+                reverse("approvals:inbox"): {"requester": str(clerk.pk)},
+            },
+        )
     assert {k: shown for k, (_count, shown) in followed.items()} == {
         k: count for k, (count, _shown) in followed.items()
     }
-    assert set(followed) >= {"readers", "overdue_loans", "outside", "instructions", "held"}
+    assert set(followed) >= {
+        "readers",
+        "overdue_loans",
+        "outside",
+        "to_sign",
+        "approvals",
+        "instructions",
+        "held",
+        "to_return",
+    }
     assert followed["readers"][0] == 1 and followed["overdue_loans"][0] == 1
     assert followed["instructions"][0] == 1 and followed["held"][0] == 1
+
+
+def test_each_count_of_a_leader_leads_to_a_list_of_exactly_its_rows(office):
+    leader, clerk = office["people"]["leader"], office["people"]["clerk"]
+    followed = follow_counts(
+        leader,
+        {
+            reverse("flows:instructions"): {"state": "written"},
+            reverse("approvals:inbox"): {"requester": str(clerk.pk)},
+        },
+    )
+    assert followed["to_instruct"] == (1, 1)
+    assert followed["approvals"] == (1, 1)
+    assert {k: shown for k, (_count, shown) in followed.items()} == {
+        k: count for k, (count, _shown) in followed.items()
+    }
+
+
+def test_each_count_of_a_reader_leads_to_a_list_of_exactly_their_rows(office):
+    from baomi.flows.services import hand_to_reader, start_circulation
+
+    clerk, insider = office["people"]["clerk"], office["people"]["insider"]
+    copies = list(office["document"].copies.order_by("copy_no"))
+    circulation = start_circulation(actor=clerk, copy=copies[2], readers=[insider])
+    hand_to_reader(actor=clerk, circulation=circulation)
+    followed = follow_counts(
+        insider,
+        {
+            reverse("flows:list", args=["held"]): {"state": "in_cabinet"},
+            reverse("flows:list", args=["loans"]): {"place": "home"},
+            reverse("flows:list", args=["to_sign"]): {"level": "4"},
+        },
+    )
+    # the lent copy and the one handed to read; the loan; the circulation to sign for
+    assert followed == {"held": (2, 2), "to_return": (1, 1), "to_sign": (1, 1)}
