@@ -11,6 +11,7 @@ import django_tables2 as tables
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -285,10 +286,10 @@ class BatchTable(ListTable):
     )
 
     def render_number(self, value: int) -> str:
-        return f"XH-{value:06d}"
+        return format_html('<span class="text-nowrap">{}</span>', self.value_number(value))
 
     def value_number(self, value: int) -> str:
-        return self.render_number(value)
+        return f"XH-{value:06d}"
 
     def value_items(self, record: DestructionBatch) -> str:
         return "; ".join(
@@ -317,20 +318,27 @@ class BatchTable(ListTable):
                 reverse("flows:certificate", args=[record.pk]),
                 gettext("Destruction certificate (PDF)"),
             )
+        required = mark_safe(" required")
         inputs = format_html_join(
             "",
             '<label class="form-label mb-1">{}<input class="form-control form-control-sm" '
-            'name="{}"{}></label>',
+            'name="{}"{}{}></label>',
             (
-                (gettext("Method"), "method", format_html(" required")),
-                (gettext("Place"), "place", format_html(" required")),
-                (gettext("Escort"), "escort", ""),
+                (gettext("Method"), "method", required, ""),
+                (gettext("Place"), "place", required, ""),
+                (gettext("Escort"), "escort", "", ""),
                 (
                     gettext("Supervisors"),
                     "supervisors",
-                    format_html(' required placeholder="{}"', gettext("e.g. 徐军、孙丽")),
+                    required,
+                    format_html(' placeholder="{}"', gettext("e.g. 徐军、孙丽")),
                 ),
-                (gettext("Approval number"), "approval", format_html(' inputmode="numeric"')),
+                (
+                    gettext("Approval number"),
+                    "approval",
+                    "",
+                    mark_safe(' inputmode="numeric"'),
+                ),
             ),
         )
         fields = format_html(

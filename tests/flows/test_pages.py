@@ -236,10 +236,9 @@ def test_a_destruction_batch_with_a_document_outside_the_scope_is_not_shown(clie
 
 
 def test_a_workbench_list_shows_its_first_rows_and_the_rest_page_by_page(client, org, monkeypatch):
+    from baomi.flows.lists import FLOW_LISTS
     from baomi.flows.views import workbench as views
     from tests.support.factories import lend
-
-    from baomi.flows.lists import FLOW_LISTS
 
     monkeypatch.setattr(views, "SHOWN", 1)
     monkeypatch.setattr(FLOW_LISTS["loans"], "per_page", 1)
@@ -290,7 +289,10 @@ def test_the_security_office_resolves_a_missing_copy_on_its_page(client, org, co
     refused = client.get("/flows/losses/")  # the security office's page, refused by name
     assert refused.status_code == 403 and "ACC.ROLE" in refused.content.decode()
     client.force_login(org["people"]["officer"])
-    assert copy.scan_code in client.get("/flows/losses/").content.decode()
+    page = client.get("/flows/losses/").content.decode()
+    # the copy by its document's number and label, with the row's own forms to act on it
+    assert f"/ {copy.label}" in page and f"/flows/losses/{report.pk}/resolve/" in page
+    assert f"/flows/losses/{report.pk}/authority-report/" in page
     client.post(f"/flows/losses/{report.pk}/resolve/", {"outcome": "found", "note": "在办公室"})
     copy.refresh_from_db()
     report.refresh_from_db()
