@@ -133,6 +133,10 @@ def test_a_destruction_listed_destroyed_and_certified_on_its_page(client, org, c
     client.force_login(clerk)
     client.post("/flows/destruction/", {"codes": copy.scan_code})
     batch = DestructionBatch.objects.get()
+    # the listed batch's row carries its own form to record the destruction
+    page = client.get("/flows/destruction/").content.decode()
+    assert f'<form method="post" action="/flows/destruction/{batch.pk}/destroy/"' in page
+    assert f"XH-{batch.pk:06d}" in page and f"/flows/destruction/{batch.pk}/certificate" not in page
     room_leader = person("room_leader", clerk.department, posts=(Post.LEADER,))
     asked = request_approval(actor=clerk, kind="copy.destroy", summary="销毁", subject=batch)
     approve(actor=room_leader, approval=asked)
@@ -148,6 +152,9 @@ def test_a_destruction_listed_destroyed_and_certified_on_its_page(client, org, c
     )
     copy.refresh_from_db()
     assert copy.state == Copy.State.DESTROYED
+    page = client.get("/flows/destruction/").content.decode()
+    assert f"/flows/destruction/{batch.pk}/certificate.pdf" in page
+    assert f"/flows/destruction/{batch.pk}/destroy/" not in page
     pdf = client.get(f"/flows/destruction/{batch.pk}/certificate.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     client.force_login(org["people"]["important"])
@@ -339,3 +346,19 @@ def test_a_reader_asks_on_the_document_page_and_the_clerk_lends_once_approved(cl
     client.force_login(clerk)
     client.post("/flows/lend/", {"code": copy.scan_code, "borrower": "insider"})
     assert Loan.objects.get().loan_approval == asked
+
+
+def test_a_row_action_of_a_workbench_list_is_a_form_of_its_own(client, org, copy):
+    from tests.support.factories import lend
+
+    loan = lend(org, copy)
+    client.force_login(org["people"]["clerk"])
+    page = client.get("/flows/lists/loans/").content.decode()
+    row = page[page.index(f'<tr data-pk="{loan.pk}"') :]
+    row = row[: row.index("</tr>")]
+    # the list is no form: the row's button posts its own, with the page's CSRF token
+    assert f'<form method="post" action="/flows/loans/{loan.pk}/return/"' in row
+    assert 'name="csrfmiddlewaretoken"' in row
+    client.post(f"/flows/loans/{loan.pk}/return/")
+    copy.refresh_from_db()
+    assert copy.state == Copy.State.IN_CABINET
