@@ -65,6 +65,9 @@ DECLARED = {
     "approvals:mine": {"state"},
     "flows:instructions": {"level", "state"},
     "flows:list": {"level"},
+    "flows:archive": {"level"},
+    "flows:destruction": {"level", "state"},
+    "flows:losses": {"level", "state"},
     "audit:log": {"actor_id", "since", "until"},
 }
 #: ids that are no ids, for routes naming one object
