@@ -68,6 +68,22 @@ class Obj:
         return {ANONYMOUS: None, "outsider": self.outsider, "insider": self.insider}.get(role, role)
 
 
+#: what a page that answers GET without naming an object may be, when it is not a list page
+#: (every list sorts, filters and exports): each kind with what shows it is that kind
+NOT_A_LIST = {
+    "dashboard": "the person's counts and top items, each count a link to its list page",
+    "desk": "a working surface of forms and running items, its full lists linked",
+    "summary": "a few latest rows, with a link to their list page",
+    "catalog": "the rule catalog, read whole: filtered by status and text, about sixty rules",
+    "audit log": "the auditor's log, held to sort, filter and export by test_audit_log.py",
+    "form": "a form to fill in",
+    "printable": "a sheet to print",
+    "export": "a file: the rows of a list page or a register",
+    "suggestions": "a picker's suggestions as JSON",
+    "redirect": "sends the person on",
+}
+
+
 @dataclass(frozen=True)
 class List:
     rows: Rows | None = None  # for API lists: what the person may know of (ids, or a queryset)
@@ -82,12 +98,16 @@ class List:
     static: bool = False
     #: a list page (web.lists): it sorts by its columns, filters, and exports what it shows
     table: bool = False
+    #: a page that is not a list page says what it is instead: one of NOT_A_LIST's kinds
+    shows: str = ""
     #: rows the list-page test adds first (through services), when the world has too few
     more: Callable[[World], Any] | None = None
     why: str = ""
 
     def __post_init__(self) -> None:
         assert self.refused is None or self.why, "a declared refusal says why"
+        assert not (self.table and self.shows), "a list page is not also something else"
+        assert not self.shows or self.shows in NOT_A_LIST, f"{self.shows}: not a kind of page"
 
     def roles(self) -> tuple[str, ...]:
         if self.static:

@@ -25,9 +25,9 @@ def _person(world: World, username: str) -> int:
 
 
 SHELL: dict[str, Case] = {
-    "web:home": List(),
+    "web:home": List(shows="dashboard"),
     "web:saved-views": Action(),
-    "policy:rules": List(),
+    "policy:rules": List(shows="catalog"),
     "policy:rule-parameter": Obj(
         None,
         insider="secadmin",
@@ -44,20 +44,27 @@ SHELL: dict[str, Case] = {
         refused=SECADMIN_ONLY,
         why="an organization's citations are the security administrator's to change",
     ),
-    "audit:log": List(refused=only("auditor"), why="the audit log is the auditor's"),
+    "audit:log": List(
+        shows="audit log", refused=only("auditor"), why="the audit log is the auditor's"
+    ),
     "audit:sign-checkpoint": Action(),
     "audit:people": List(
-        refused=only("auditor"), query={"q": "陈"}, why="the log's name search is the auditor's"
+        shows="suggestions",
+        refused=only("auditor"),
+        query={"q": "陈"},
+        why="the log's name search is the auditor's",
     ),
-    "audit:export": List(refused=only("auditor"), why="the audit log is the auditor's"),
+    "audit:export": List(
+        shows="export", refused=only("auditor"), why="the audit log is the auditor's"
+    ),
     "people:login": Public(),
     "people:logout": Action(anonymous=302),
-    "people:lock": List(),
+    "people:lock": List(shows="form"),
     "people:lock-now": Action(),
     "people:unlock": Action(),
     "people:activity": Action(),
-    "people:password": List(),
-    "people:totp": List(),
+    "people:password": List(shows="form"),
+    "people:totp": List(shows="form"),
     "people:accounts": List(
         table=True,
         seen_by="sysadmin",
@@ -71,9 +78,10 @@ SHELL: dict[str, Case] = {
         why="people are the security administrator's",
     ),
     "people:new": List(
-        refused=lacks("person.manage"), why="people are the security administrator's"
+        shows="form", refused=lacks("person.manage"), why="people are the security administrator's"
     ),
-    "people:autocomplete": List(),  # the people picker: names only, for any signed-in person
+    # the people picker: names only, for any signed-in person
+    "people:autocomplete": List(shows="suggestions"),
     "people:edit": Obj(
         "insider_person",
         insider="secadmin",
@@ -139,10 +147,10 @@ LEDGER: dict[str, Case] = {
     ),
     "ledger:labels-picked": Action(),
     "ledger:document": Obj("document"),
-    "ledger:new-incoming": List(),
-    "ledger:new-internal": List(),
-    "ledger:ask-print": List(),
-    "ledger:new-outgoing": List(),
+    "ledger:new-incoming": List(shows="form"),
+    "ledger:new-internal": List(shows="form"),
+    "ledger:ask-print": List(shows="form"),
+    "ledger:new-outgoing": List(shows="form"),
     "ledger:sign": Obj("document", method="POST"),
     "ledger:record-waste": Obj(
         "printed", method="POST", data=lambda w: {"kind": "spoiled", "sheets": 1, "note": "错页"}
@@ -151,7 +159,7 @@ LEDGER: dict[str, Case] = {
         "waste", method="POST", data=lambda w: {"supervisor": _person(w, "wuhui")}
     ),
     "ledger:labels": Obj("document"),
-    "ledger:batch-labels": List(),
+    "ledger:batch-labels": List(shows="printable"),
     "ledger:route": Obj(
         "document", method="POST", data=lambda w: {"leader": _person(w, "zhangwei")}
     ),
@@ -173,11 +181,11 @@ LEDGER: dict[str, Case] = {
         "instruction", insider="xujun", method="POST", data=lambda w: {"text": "阅"}
     ),
     "ledger:copy": Obj("copy"),
-    "ledger:scan": List(status=302),  # no label scanned: back to the register
-    "ledger:export": List(),
-    "ledger:import": List(),
-    "ledger:import-template": List(static=True),
-    "ledger:register-export": List(),  # each register: see VARIANTS
+    "ledger:scan": List(shows="redirect", status=302),  # no label scanned: back to the register
+    "ledger:export": List(shows="export"),
+    "ledger:import": List(shows="form"),
+    "ledger:import-template": List(shows="export", static=True),
+    "ledger:register-export": List(shows="export"),  # each register: see VARIANTS
 }
 
 
@@ -322,9 +330,12 @@ def _closed_yesterday(world: World) -> None:
 _DESTROY = {"method": "粉碎", "place": "机要室", "on_site": "1", "supervisors": "吴慧 陈敏"}
 
 FLOWS: dict[str, Case] = {
-    "flows:workbench": List(),
+    "flows:workbench": List(shows="desk"),
+    # asked for nothing, it offers the meeting and department pickers; chosen, it is a sheet
     "flows:recall-sheet": List(
-        refused=lacks("custody.manage"), why="a recall list is the custody clerk's to take round"
+        shows="form",
+        refused=lacks("custody.manage"),
+        why="a recall list is the custody clerk's to take round",
     ),
     # each of the workbench's lists in full: see VARIANTS
     "flows:list": List(table=True, more=_out_a_while),
@@ -454,6 +465,7 @@ def _late_receipt(world: World) -> Any:
 
 TELEGRAMS: dict[str, Case] = {
     "telegrams:desk": List(
+        shows="desk",
         refused=_off_the_desk,
         why="the duty desk is the custody posts', and a head's for what was reported to them",
     ),
@@ -484,6 +496,7 @@ TELEGRAMS: dict[str, Case] = {
     "telegrams:take-charge": Obj("telegram", insider=CLERK, method="POST"),
     "telegrams:send": Action(),
     "telegrams:register-export": List(
+        shows="export",
         kwargs={"fmt": "xlsx"},
         refused=lacks("custody.manage"),
         why="the telegram register is the confidential room's custody posts'",
@@ -495,6 +508,7 @@ TELEGRAMS: dict[str, Case] = {
         why="the duty record is the custody posts' and the room's heads'",
     ),
     "telegrams:record": List(
+        shows="summary",
         refused=_off_the_record,
         why="the duty record is the custody posts' and the room's heads'",
     ),

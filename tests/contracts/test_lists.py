@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tests.support import audit_head, events_since
 
-from .cases import Action, List, Public
+from .cases import NOT_A_LIST, Action, List, Public
 from .trying import (
     CASES,
     VARIANTS,
@@ -142,6 +142,73 @@ def test_every_list_page_declares_itself_a_list_in_the_contract():
         f"list pages without table=True: {sorted(pages - declared)}; "
         f"declared but no list page: {sorted(declared - pages)}"
     )
+
+
+#: who is tried, in turn, for a page that is not a list page: the first to be let in shows it
+TRIED = (CLERK, "xujun", "sunli", "wuhui", "secadmin", "sysadmin", "auditor")
+
+
+def _not_list_pages() -> list[str]:
+    return sorted(
+        name
+        for name, case in CASES.items()
+        if isinstance(case, List) and not case.table and not route_of(name).api
+    )
+
+
+def _shown_to_someone(world: Any, name: str, case: List) -> Any:
+    kwargs = (VARIANTS.get(name) or [dict(case.kwargs)])[0]
+    for person in (case.seen_by, *TRIED) if case.seen_by else TRIED:
+        response = client_for(world, route_of(name), person).get(url(name, kwargs), case.query)
+        if response.status_code == case.status:
+            return response
+    raise AssertionError(f"{name}: none of {TRIED} is shown it")
+
+
+def _links_to_a_list_page(html: str) -> bool:
+    paths = {url(page.route, page.kwargs) for page in _list_pages().values()}
+    return any(f'href="{path}"' in html or f'href="{path}?' in html for path in paths)
+
+
+#: what shows a page is of its declared kind
+EVIDENCE = {
+    "dashboard": _links_to_a_list_page,
+    "desk": _links_to_a_list_page,
+    "summary": _links_to_a_list_page,
+    "catalog": lambda html: 'name="status"' in html and 'name="q"' in html,
+    "audit log": lambda html: "sort=" in html and "export" in html,
+    "form": lambda html: (
+        "<form" in html and re.search(r"<(input|select|textarea)(?![^>]*hidden)", html)
+    ),
+    "printable": lambda html: "data-print" in html,
+}
+
+
+def test_every_route_of_a_collection_is_a_list_page_or_says_what_else_it_is():
+    undeclared = [n for n in _not_list_pages() if not CASES[n].shows]  # type: ignore[union-attr]
+    assert not undeclared, (
+        f"neither a list page (table=True) nor declared what it shows: {undeclared}"
+    )
+
+
+@pytest.mark.parametrize("name", _not_list_pages())
+def test_a_page_that_is_not_a_list_page_is_what_it_says(world, db, name):
+    case = CASES[name]
+    assert isinstance(case, List)
+    response = _shown_to_someone(world, name, case)
+    kind = response.get("Content-Type", "")
+    if case.shows == "redirect":
+        assert response.status_code == 302
+    elif case.shows == "export":
+        assert not kind.startswith("text/html"), f"{name}: an export answers {kind}"
+        assert "attachment" in response.get("Content-Disposition", ""), f"{name}: not a file"
+    elif case.shows == "suggestions":
+        assert kind.startswith("application/json"), f"{name}: suggestions answer {kind}"
+    else:
+        html = response.content.decode()
+        assert kind.startswith("text/html") and EVIDENCE[case.shows](html), (
+            f"{name}: does not show what a {case.shows} shows ({NOT_A_LIST[case.shows]})"
+        )
 
 
 def _rows(response: Any) -> list[tuple[int, str]]:
