@@ -76,3 +76,46 @@ def test_the_idle_lock_keeps_the_unsaved_form(page, allow_response, demo):
     expect(page.locator("main .state")).to_have_class(re.compile("state-approved"))
     demo.refresh_from_db()
     assert demo.state == "approved" and demo.comment == "尚未保存的意见"
+
+
+# the brand's right edge, the left and right edges of what the menu shows at the top level, the
+# user menu's left edge, and the page's width
+MENU_EDGES = """() => {
+    const boxes = [...document.querySelectorAll('nav.menu > .nav-item, nav.menu > a')]
+        .map((e) => e.getBoundingClientRect());
+    return [document.querySelector('.baomi-brand').getBoundingClientRect().right,
+            Math.min(...boxes.map((b) => b.left)), Math.max(...boxes.map((b) => b.right)),
+            document.querySelector('.baomi-user-menu').getBoundingClientRect().left,
+            document.documentElement.scrollWidth,
+            // the brand shown whole, not cut short under the menu
+            document.querySelector('.baomi-brand').scrollWidth
+                <= document.querySelector('.baomi-brand').clientWidth];
+}"""
+
+
+@pytest.mark.parametrize("width", [1280, 1440])
+def test_every_roles_menu_fits_beside_the_user_menu_on_a_desktop(page, shot, demo, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    # the clerk has the longest menu; a leader-clerk, the security officer, each administrator
+    for username in ("yangxue", "chenmin", "zhouqiang", "sysadmin", "secadmin", "auditor"):
+        page.context.clear_cookies()
+        sign_in(page, username)
+        expect(page.locator("nav.menu")).to_be_visible()
+        for language in ("zh-hans", "en"):
+            if language == "en":  # the choice submits the form, and the page loads again
+                with page.expect_navigation():
+                    page.select_option("select[name=language]", language)
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            if username == "yangxue" and language == "zh-hans":
+                # the pages one opens now and then wait under "More"
+                page.click("nav.menu >> text=更多")
+                expect(page.locator("#nav-more >> text=保密规则")).to_be_visible()
+                shot(f"clerk-menu-{width}-more", full_page=False)
+                page.keyboard.press("Escape")
+            brand_right, menu_left, menu_right, user_left, scroll_width, whole = page.evaluate(
+                MENU_EDGES
+            )
+            assert whole, (username, language, "the brand is cut short")
+            assert brand_right <= menu_left, (username, language, brand_right, menu_left)
+            assert menu_right < user_left, (username, language, menu_right, user_left)
+            assert scroll_width <= width, (username, language, scroll_width)
