@@ -33,10 +33,13 @@ class InvalidQuery(Exception):
         ]
 
 
-def filtered(filterset_class: type[Any], params: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+def filtered(
+    filterset_class: type[Any], params: Any, queryset: QuerySet[Any], request: Any = None
+) -> QuerySet[Any]:
     """`queryset` narrowed by the FilterSet's reading of `params` (a QueryDict or a dict);
-    parameters it does not declare are ignored."""
-    found = filterset_class(params, queryset=queryset)
+    parameters it does not declare are ignored. Filters whose choices depend on who asks
+    read them from `request`."""
+    found = filterset_class(params, queryset=queryset, request=request)
     if not found.is_valid():
         raise _refused(found.form)
     return found.qs

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from baomi import policy
 from baomi.core.levels import Level, Urgency
 from baomi.core.models import OrgUnit
+from baomi.people.models import Person
 from baomi.web.lists import (
     Bulk,
     ListFilter,
@@ -29,6 +30,14 @@ from .models import Cabinet, Copy, Document
 from .queries import DocumentFilter, register_for
 
 
+def _holders(request: Any) -> Any:
+    """The people holding a copy the viewer may know of: whom the holder filter offers."""
+    if request is None:
+        return Person.objects.none()
+    copies = Copy.objects.visible_to(request.user).filter(holder__isnull=False)
+    return Person.objects.filter(pk__in=copies.values("holder")).order_by("full_name", "username")
+
+
 class RegisterFilter(DocumentFilter, ListFilter):
     """The register's filters on its page: the API's (text, level, state) and the register's
     natural fields."""
@@ -42,8 +51,16 @@ class RegisterFilter(DocumentFilter, ListFilter):
     cabinet = django_filters.ModelChoiceFilter(
         label=_("Cabinet"), queryset=Cabinet.objects.order_by("code"), method="in_cabinet"
     )
+    holder = django_filters.ModelChoiceFilter(
+        label=_("Copy held by"), queryset=_holders, method="held_by"
+    )
     registered = date_range(_("Registered between"), "registered_at")
     issued = date_range(_("Issued between"), "issued_on")
+
+    def held_by(self, queryset: Any, name: str, value: Person) -> Any:
+        # who holds a copy now, among the copies the viewer may know of
+        held = Copy.objects.visible_to(self.request.user).filter(holder=value)
+        return queryset.filter(pk__in=held.values("document"))
 
     def in_cabinet(self, queryset: Any, name: str, value: Cabinet) -> Any:
         # what the cabinet holds now: a lost or destroyed copy keeps its last cabinet on record

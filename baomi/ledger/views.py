@@ -330,7 +330,10 @@ def export(request: AuthedRequest, register: str = "carriers", fmt: str = "xlsx"
         data = services.export_register(
             actor=request.user,
             documents=filtered(
-                RegisterFilter, request.GET, register_for(request.user, {}, copy_count=False)
+                RegisterFilter,
+                request.GET,
+                register_for(request.user, {}, copy_count=False),
+                request=request,
             ),
             register=register,
             fmt=fmt,
