@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
@@ -232,14 +231,6 @@ def _url(name: str, pk: Any) -> str | None:
         return None
 
 
-def _model(object_type: str) -> type[models.Model] | None:
-    app_label, _dot, name = object_type.partition(".")
-    try:
-        return apps.get_model(app_label, name)
-    except (LookupError, ValueError):
-        return None
-
-
 def _numbered(object_type: str, pk: str) -> Link:
     return Link(names.numbered(object_type, pk))
 
@@ -296,7 +287,7 @@ def _copies(ids: set[str], viewer: Any) -> dict[str, Link]:
 
 def _titled(url_name: str | None, name: Callable[[Any], str]) -> Callable[..., dict[str, Link]]:
     def resolve(object_type: str, ids: set[str], viewer: Any) -> dict[str, Link]:
-        model = _model(object_type)
+        model = names.model_of(object_type)
         if model is None:
             return {}
         return {

@@ -183,7 +183,8 @@ NAMERS: dict[str, Namer] = {
 }
 
 
-def _model(object_type: str) -> type[models.Model] | None:
+def model_of(object_type: str) -> type[models.Model] | None:
+    """The model an event's object type (`ledger.document`) names, or None if none is installed."""
     app_label, _dot, name = object_type.partition(".")
     try:
         return apps.get_model(app_label, name)
@@ -207,7 +208,7 @@ def visible_ids(model: type[models.Model], viewer: Any, ids: Iterable[Any]) -> s
 def resolve(object_type: str, ids: set[str], viewer: Any) -> dict[str, tuple[str, str | None]]:
     """(name, link) of each object of a named type that still exists; {} for another type."""
     namer = NAMERS.get(object_type)
-    model = _model(object_type)
+    model = model_of(object_type)
     if namer is None or model is None:
         return {}
     rows = model._default_manager.filter(pk__in=list(ids)).select_related(*namer.related)

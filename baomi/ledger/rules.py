@@ -14,10 +14,8 @@ from baomi.people.models import Post
 from baomi.policy import Fail, rule
 
 
-@rule("ACC.ROLE", actions=("document.register", "document.route"))
-def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
-    allowed = set(p["posts"][ctx["action"]])
-    actor = ctx["actor"]
+def _holds_one_of(allowed: set[str], actor: Any) -> Fail | None:
+    """An active person (not an administrator account) holding one of the posts passes."""
     if actor.is_active and not actor.admin_role and allowed & actor.post_codes:
         return None
     return Fail(
@@ -27,6 +25,12 @@ def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fai
         ),
         {"posts": ",".join(sorted(allowed)), "actor_posts": ",".join(sorted(actor.post_codes))},
     )
+
+
+@rule("ACC.ROLE", actions=("document.register", "document.route"))
+def post_performs_operation(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> Fail | None:
+    allowed = set(p["posts"][ctx["action"]])
+    return _holds_one_of(allowed, ctx["actor"])
 
 
 @rule("ACC.ROLE", actions=("cabinet.list",))
@@ -35,16 +39,7 @@ def keeps_or_oversees_custody(ctx: Mapping[str, Any], p: Mapping[str, Any]) -> F
     who oversees the keeping: the posts of custody.manage and of security.manage."""
     posts = p["posts"]
     allowed = {*posts.get("custody.manage", ()), *posts.get("security.manage", ())}
-    actor = ctx["actor"]
-    if actor.is_active and not actor.admin_role and allowed & actor.post_codes:
-        return None
-    return Fail(
-        lambda: (
-            _("Only a person holding one of these posts may do this: %(posts)s.")
-            % {"posts": "、".join(str(Post(code).label) for code in sorted(allowed))}
-        ),
-        {"posts": ",".join(sorted(allowed)), "actor_posts": ",".join(sorted(actor.post_codes))},
-    )
+    return _holds_one_of(allowed, ctx["actor"])
 
 
 @rule("DOC.STORE", actions=("document.register",))
