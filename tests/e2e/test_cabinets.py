@@ -23,6 +23,8 @@ def demo(committed_db, settings, tmp_path):  # type: ignore[no-untyped-def]
 
 def test_the_clerk_finds_a_cabinet_and_what_is_in_it(page, demo, shot):
     sign_in(page, "yangxue")  # 杨雪, the confidential room's clerk
+    # the cabinets are among the less used entries, under 更多
+    page.click("#nav-more-toggle")
     page.click("nav >> text=文件柜")
     expect(page.locator("h2.page-title")).to_have_text("文件柜")
     rows = page.locator("table[data-list] tbody tr[data-pk]")

@@ -69,6 +69,7 @@ DECLARED = {
     "flows:destruction": {"level", "state"},
     "flows:losses": {"level", "state"},
     "audit:log": {"actor_id", "since", "until"},
+    "telegrams:telegrams": {"level", "state"},
 }
 #: ids that are no ids, for routes naming one object
 NOT_IDS = ["abc", "-1", "0", HUGE, "1e400", "%FF", "1%00"]
